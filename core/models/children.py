@@ -1,0 +1,95 @@
+"""The child ledger (一人一档): children, parents, versioned entrustments, visits, tasks."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.crypto import Encrypted, LookupHash
+from core.db import Base, utcnow
+
+CHILD_STATUSES = ("left_behind", "difficult", "other", "archived")
+
+
+class Child(Base):
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Encrypted)
+    name_hash: Mapped[str | None] = mapped_column(LookupHash, nullable=True, index=True)
+    id_number: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    id_number_hash: Mapped[str | None] = mapped_column(LookupHash, nullable=True, unique=True)
+    gender: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), nullable=True, index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), nullable=True)
+    address: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="left_behind")
+    last_checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    township = relationship("Township")
+    village = relationship("Village")
+    school = relationship("School")
+    parents: Mapped[list["Parent"]] = relationship(back_populates="child", order_by="Parent.id")
+    entrustments: Mapped[list["Entrustment"]] = relationship(
+        back_populates="child", order_by="Entrustment.version")
+
+
+class Parent(Base):
+    __tablename__ = "parent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(20))  # father, mother, ...
+    name: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    phone: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    phone_hash: Mapped[str | None] = mapped_column(LookupHash, nullable=True, index=True)
+    channel_user_id: Mapped[int | None] = mapped_column(ForeignKey("channel_user.id"), nullable=True)
+    child: Mapped[Child] = relationship(back_populates="parents")
+
+
+class Entrustment(Base):
+    """委托监护: versioned. An update adds version n+1 and closes version n; nothing is overwritten."""
+
+    __tablename__ = "entrustment"
+    __table_args__ = (UniqueConstraint("child_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id"), nullable=True)
+    work_city: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    work_address: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    parent_phone: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    guardian_name: Mapped[str] = mapped_column(Encrypted)
+    guardian_relation: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    guardian_phone: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    guardian_phone_hash: Mapped[str | None] = mapped_column(LookupHash, nullable=True, index=True)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="system")
+    child: Mapped[Child] = relationship(back_populates="entrustments")
+
+
+class Visit(Base):
+    __tablename__ = "visit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # contact (monthly) / home_visit (quarterly)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    note: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+
+
+class FollowUpTask(Base):
+    __tablename__ = "follow_up_task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), nullable=True, index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_report.id"), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    assigned_unit: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)

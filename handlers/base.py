@@ -1,0 +1,73 @@
+"""The contract between the engine (bot/engine.py) and the conversation flows.
+
+A flow is a small object with `start` and `step`; each returns an Outcome: the next
+state (or None when the flow is over) and the replies. States are persisted by the
+engine, so `step` values are StrEnum members (strings), never bare ints, and `data`
+holds only JSON-serialisable values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.messages import Inbound, Reply
+
+
+@dataclass
+class FlowState:
+    flow: str  # the flow's name in the engine's registry
+    step: str  # a StrEnum value of that flow
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message as a flow sees it."""
+
+    inbound: Inbound
+    text: str  # the user's text, stripped; "" for non-text messages
+    nlu: dict  # Rasa-format parse result (intent, intent_ranking, entities)
+    now: datetime  # naive UTC; tests move the clock by passing their own
+    channel_user_id: int  # ChannelUser.id of the sender
+
+    @property
+    def intent(self) -> str:
+        return (self.nlu.get("intent") or {}).get("name") or "out_of_scope"
+
+    @property
+    def confidence(self) -> float:
+        return float((self.nlu.get("intent") or {}).get("confidence") or 0.0)
+
+    def entities(self, name: str) -> list[dict]:
+        return [e for e in self.nlu.get("entities", []) if e.get("entity") == name]
+
+    def entity(self, name: str) -> Any:
+        found = self.entities(name)
+        return found[0]["value"] if found else None
+
+
+@dataclass
+class Outcome:
+    state: FlowState | None
+    replies: list[Reply]
+
+
+@dataclass
+class FlowContext:
+    """What flows may use: settings sections, a session factory, and shared services."""
+
+    sessions: sessionmaker[Session]
+    settings: Any  # core.settings.Settings
+    services: dict[str, Any] = field(default_factory=dict)  # e.g. "policy", "notifier"
+    parse: Callable[[str], dict] | None = None  # NLU parse, for flows that re-parse answers
+
+
+class Flow(Protocol):
+    name: str
+
+    def start(self, ctx: FlowContext, turn: Turn) -> Outcome: ...
+
+    def step(self, ctx: FlowContext, state: FlowState, turn: Turn) -> Outcome: ...
