@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import MetaData, create_engine, event
@@ -29,6 +30,8 @@ def utcnow() -> datetime:
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     kwargs: dict = {"echo": echo, "future": True}
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:

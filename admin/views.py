@@ -1,0 +1,72 @@
+"""Staff web UI: dashboard, cases and the child ledger, scoped to the staff's jurisdiction."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from core import labels
+from core.db import transaction, utcnow
+from core.models import Case, StaffUser
+from core.services import cases as case_service
+from core.services import children as child_service
+from core.services.errors import NotFound
+from core.services.scope import case_scope
+
+OPEN = ("submitted", "accepted", "responding", "referred", "assessing", "assisting", "monitoring")
+
+
+def make_blueprint(sessions) -> Blueprint:
+    bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+
+    @bp.app_context_processor
+    def inject_labels():
+        return {"labels": labels}
+
+    def staff(session) -> StaffUser:
+        return session.get(StaffUser, int(current_user.id))
+
+    @bp.get("/")
+    @login_required
+    def dashboard():
+        with transaction(sessions) as session:
+            user = staff(session)
+            scope = case_scope(user)
+            by_status = dict(session.execute(
+                select(Case.status, func.count()).where(scope).group_by(Case.status)).all())
+            overdue = session.scalar(select(func.count()).select_from(Case).where(
+                scope, Case.status == "submitted", Case.accept_deadline < utcnow()))
+            return render_template("admin/dashboard.html", user=user, by_status=by_status,
+                                   overdue=overdue, open_count=sum(by_status.get(s, 0) for s in OPEN))
+
+    @bp.get("/cases")
+    @login_required
+    def cases():
+        status = request.args.get("status") or None
+        with transaction(sessions) as session:
+            user = staff(session)
+            rows = case_service.list_cases(session, user, status=status, source=request.remote_addr)
+            return render_template("admin/cases.html", user=user, cases=rows, status=status,
+                                   now=utcnow())
+
+    @bp.get("/cases/<number>")
+    @login_required
+    def case(number: str):
+        with transaction(sessions) as session:
+            user = staff(session)
+            try:
+                row = case_service.get_case(session, user, number, source=request.remote_addr)
+            except NotFound:
+                abort(404)
+            return render_template("admin/case.html", user=user, case=row)
+
+    @bp.get("/children")
+    @login_required
+    def children():
+        with transaction(sessions) as session:
+            user = staff(session)
+            rows = child_service.list_children(session, user, source=request.remote_addr)
+            return render_template("admin/children.html", user=user, children=rows,
+                                   current=child_service.current_entrustment)
+
+    return bp

@@ -1,0 +1,182 @@
+"""The `shouhu` command line (also `python -m bot`): thin, it parses and calls services."""
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from bot.app import build_runtime, create_app
+from bot.secrets import apply_instance_secrets
+from core import migrate
+from core.db import transaction
+from core.services import staff as staff_service
+from core.services.errors import DomainError
+from core.services.jurisdiction import load_jurisdiction_file
+from core.settings import SettingsError, load_settings
+from core.models.staff import ROLES
+
+
+def _settings(create_secrets: bool = False):
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    generated = apply_instance_secrets(settings, create=create_secrets)
+    return settings, generated
+
+
+def _runtime(create_secrets: bool = False):
+    settings, generated = _settings(create_secrets)
+    try:
+        return build_runtime(settings), generated
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
+def cli(verbose: bool) -> None:
+    """守护 Shouhu: reporting and care for rural left-behind children."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@cli.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations."""
+    settings, _ = _settings()
+    migrate.upgrade(settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@cli.group()
+def jurisdiction() -> None:
+    """Townships, villages, police stations and schools."""
+
+
+@jurisdiction.command("load")
+@click.argument("path", type=click.Path(dir_okay=False))
+def jurisdiction_load(path: str) -> None:
+    """Load or update the region from a YAML file (idempotent)."""
+    runtime, _ = _runtime()
+    try:
+        with transaction(runtime.sessions) as session:
+            result = load_jurisdiction_file(session, path)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if result.changed:
+        click.echo(f"{result.region}: {result.created} added, {result.updated} updated")
+    else:
+        click.echo(f"{result.region}: already up to date, nothing changed")
+
+
+@cli.group()
+def user() -> None:
+    """Staff accounts."""
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--township")
+@click.option("--village")
+@click.option("--school")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_create(username, role, township, village, school, password_stdin) -> None:
+    """Create a staff account."""
+    if not password_stdin:
+        raise click.UsageError("pass the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    runtime, _ = _runtime()
+    try:
+        with transaction(runtime.sessions) as session:
+            staff_service.create_user(session, username, role, password, township=township,
+                                      village=village, school=school)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {username} ({role})")
+
+
+@cli.group()
+def token() -> None:
+    """API tokens for the REST API."""
+
+
+@token.command("create")
+@click.option("--username", required=True)
+def token_create(username: str) -> None:
+    """Print a new API token (shown once; only its hash is stored)."""
+    runtime, _ = _runtime()
+    try:
+        with transaction(runtime.sessions) as session:
+            value = staff_service.create_token(session, username)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(value)
+
+
+@token.command("revoke")
+@click.argument("token_or_prefix")
+def token_revoke(token_or_prefix: str) -> None:
+    """Revoke a token (the whole token, or its first 12 characters)."""
+    runtime, _ = _runtime()
+    with transaction(runtime.sessions) as session:
+        count = staff_service.revoke_token(session, token_or_prefix)
+    if not count:
+        raise click.ClickException("no such active token")
+    click.echo(f"revoked {count} token(s)")
+
+
+def _serve(app, host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+    click.echo(f"serving on http://{host}:{port}  (Ctrl+C to stop)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="shouhu")
+
+
+@cli.command()
+@click.option("--host")
+@click.option("--port", type=int)
+def serve(host, port) -> None:
+    """Serve everything configured in config.yaml."""
+    runtime, _ = _runtime()
+    try:
+        app = create_app(runtime.settings, runtime)
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    s = runtime.settings
+    _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
+
+
+@cli.command()
+@click.option("--host")
+@click.option("--port", type=int)
+def demo(host, port) -> None:
+    """Serve on an embedded SQLite database with demo data (secrets generated if missing)."""
+    from bot.demo.setup import ensure_demo_data
+    runtime, generated = _runtime(create_secrets=True)
+    s = runtime.settings
+    if generated:
+        click.echo(f"generated {', '.join(generated)} into {s.instance_dir / 'secrets.env'} (mode 0600)")
+    migrate.upgrade(s.database_url)
+    accounts = ensure_demo_data(runtime)
+    app = create_app(s, runtime)
+    click.echo(f"demo staff accounts (also in {s.instance_dir / 'demo-accounts.txt'}, mode 0600):")
+    for username, role, password in accounts:
+        click.echo(f"  {username:<18} {role:<14} {password}")
+    click.echo(f"admin: http://{host or s.host}:{port or s.port}/admin/")
+    _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
+
+
+def main() -> None:
+    cli(prog_name="shouhu")
+
+
+if __name__ == "__main__":
+    main()

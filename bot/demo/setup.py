@@ -1,0 +1,52 @@
+"""`shouhu demo`: secrets, database, demo jurisdiction and staff accounts, printed once."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.db import transaction
+from core.models import StaffUser
+from core.services import staff as staff_service
+from core.services.jurisdiction import load_jurisdiction_file
+
+JURISDICTION = Path(__file__).with_name("jurisdiction.yaml")
+ACCOUNTS_FILE = "demo-accounts.txt"
+# username, role, township, village, school
+DEMO_STAFF = (
+    ("admin", "admin", None, None, None),
+    ("minzheng", "civil_affairs", None, None, None),
+    ("hongxing_police", "police", "红星镇", None, None),
+    ("hongxing_town", "township", "红星镇", None, None),
+    ("dongfeng_village", "village", "红星镇", "东风村", None),
+    ("qingshan_police", "police", "青山镇", None, None),
+    ("hongxing_school", "school", "红星镇", None, "红星镇中心小学"),
+)
+
+
+def ensure_demo_data(runtime) -> list[tuple[str, str, str]]:
+    """Load the demo jurisdiction and staff; return (username, role, password) rows."""
+    instance = runtime.settings.instance_dir
+    accounts_path = instance / ACCOUNTS_FILE
+    known = {}
+    if accounts_path.exists():
+        for line in accounts_path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3:
+                known[parts[0]] = (parts[1], parts[2])
+    with transaction(runtime.sessions) as session:
+        load_jurisdiction_file(session, JURISDICTION)
+        for username, role, township, village, school in DEMO_STAFF:
+            if session.scalar(select(StaffUser).where(StaffUser.username == username)):
+                continue
+            password = secrets.token_urlsafe(9)
+            staff_service.create_user(session, username, role, password, township=township,
+                                      village=village, school=school, actor="demo")
+            known[username] = (role, password)
+    fd = os.open(accounts_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        for username, (role, password) in known.items():
+            fh.write(f"{username}\t{role}\t{password}\n")
+    return [(u, r, p) for u, (r, p) in known.items()]

@@ -1,0 +1,31 @@
+"""Chinese labels for the codes users and staff read."""
+
+CATEGORY = {
+    "child_alone": "脱离监护、单独居住生活",
+    "child_missing": "失踪",
+    "guardian_unfit": "监护人无力或不履行监护责任",
+    "domestic_violence": "疑似遭受家庭暴力",
+    "injury_or_harm": "疑似遭受意外伤害或不法侵害",
+    "dropout": "辍学或无故旷课",
+    "other": "其他情况",
+}
+URGENCY = {"urgent": "紧急（正在发生危险）", "high": "较急", "normal": "一般"}
+REPORTER_ROLE = {
+    "teacher": "学校或幼儿园老师", "medical": "医务人员", "village_cadre": "村（居）干部或儿童主任",
+    "social_worker": "社工或救助机构人员", "relative": "亲属", "citizen": "热心群众",
+    "child_self": "孩子本人", "parent": "父母", "other": "其他",
+}
+# What staff see.
+STATUS = {
+    "submitted": "待受理", "accepted": "已受理", "responding": "出警处置中", "referred": "已通报乡镇",
+    "assessing": "调查评估中", "assisting": "帮扶干预中", "monitoring": "随访中", "closed": "已结案",
+    "merged": "已合并",
+}
+# What a reporter is told: plain words, nothing confidential.
+STATUS_FOR_REPORTER = {
+    "submitted": "已收到，等待受理", "accepted": "已受理", "responding": "处置中", "referred": "已转乡镇",
+    "assessing": "处置中", "assisting": "处置中", "monitoring": "处置中", "closed": "已结案",
+    "merged": "已与同一事件的报告合并处理",
+}
+ROLE = {"police": "派出所", "township": "乡镇", "village": "村（居）委会", "civil_affairs": "民政",
+        "school": "学校", "admin": "系统管理员"}
