@@ -70,6 +70,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=60 * int(settings.section("admin").get("session_minutes", 60)),
         REGION_NAME=settings.section("region").get("name", ""),
     )
+    proxies = int(settings.section("server").get("trusted_proxies") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.extensions["shouhu"] = runtime
     csrf = CSRFProtect(app)
