@@ -24,7 +24,7 @@ _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000
 _NUM_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "万"
 _NUM_RUN = re.compile(f"[{_NUM_CHARS}]+")
 # A single numeral is converted only before these counters (两岁, 三天, 一个月 ...).
-_COUNTER_AFTER = re.compile(r"(岁|周岁|个月|个星期|个礼拜|星期|天|年级|号|月|日|年|晚|夜|小时|次|公里)")
+_COUNTER_AFTER = re.compile(r"(岁|周岁|个月|个星期|个礼拜|星期|天|年级|号|月|日|年|小时|次|公里)")
 _MIXED_PHONE = re.compile(r"[0-9一二三四五六七八九零〇幺]{7,}")
 
 
