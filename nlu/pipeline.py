@@ -29,7 +29,7 @@ from .training_data import TrainingData, load_training_data
 
 FORMAT = 3  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
-DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": True, "C": 20.0, "category_model": True}
+DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "category_model": True}
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
               "injury_or_harm", "dropout", "other")
 DOMAIN_WORDS = ("留守 留守儿童 委托 委托照护 照护人 被委托人 监护人 监护 家暴 家庭暴力 辍学 旷课 失踪 走丢 "
