@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlu import DEFAULT_DATA, load_parser  # noqa: E402
-from nlu import lexicon, parser as parser_mod  # noqa: E402
-from nlu.evaluate import evaluate  # noqa: E402
-from nlu.training_data import load_training_data  # noqa: E402
+from nlu import DEFAULT_DATA, lexicon, load_parser
+from nlu import parser as parser_mod
+from nlu.evaluate import evaluate
+from nlu.training_data import load_training_data
 
 FILES = [ROOT / "nlu" / "data" / "test.yml", ROOT / "nlu" / "data" / "test_blind.yml"]
 

@@ -1,7 +1,7 @@
 """Rasa-compatible HTTP API for the NLU: POST /model/parse, GET /status, GET /version."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, jsonify, request
 
@@ -27,7 +27,7 @@ def make_blueprint(get_parser: Callable[[], object]) -> Blueprint:
             return error(400, "BadRequest", "'text' must be a string")
         try:
             return jsonify(get_parser().parse(text))
-        except Exception:  # Parser.parse does not raise; this guards a broken parser factory
+        except Exception:  # noqa: BLE001 - Parser.parse does not raise; this guards a broken parser factory
             return error(503, "ModelUnavailable", "the NLU model is not available")
 
     @bp.get("/status")

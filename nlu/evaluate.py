@@ -114,12 +114,12 @@ def summary(report: dict) -> str:
     lines = [f"examples: {report['examples']}  ({report['data']})",
              f"intent accuracy: {report['intent_accuracy']:.2%}",
              f"macro F1: {report['macro']['f1']:.4f}   weighted F1: {report['weighted']['f1']:.4f}",
-             f"URGENT RECALL: {report['urgent_recall']:.2%}  (missed {report['urgent_counts']['fn']} of "
-             f"{report['urgent_counts']['tp'] + report['urgent_counts']['fn']}), false alarms: "
-             f"{report['urgent_false_alarm_rate']:.2%} ({report['urgent_counts']['fp']} of "
-             f"{report['urgent_counts']['fp'] + report['urgent_counts']['tn']} non-urgent)",
-             f"category accuracy on reports: {report['category_accuracy']:.2%} "
-             f"(n={report['category_support']})", "", f"{'intent':24} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}"]
+             (f"URGENT RECALL: {report['urgent_recall']:.2%}  (missed {report['urgent_counts']['fn']} of "
+              f"{report['urgent_counts']['tp'] + report['urgent_counts']['fn']}), false alarms: "
+              f"{report['urgent_false_alarm_rate']:.2%} ({report['urgent_counts']['fp']} of "
+              f"{report['urgent_counts']['fp'] + report['urgent_counts']['tn']} non-urgent)"),
+             (f"category accuracy on reports: {report['category_accuracy']:.2%} "
+              f"(n={report['category_support']})"), "", f"{'intent':24} {'prec':>6} {'rec':>6} {'f1':>6} {'n':>4}"]
     for lab, m in report["per_intent"].items():
         lines.append(f"{lab:24} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f} {m['support']:4d}")
     lines += ["", f"{'entity':24} {'prec':>6} {'rec':>6} {'n':>4}"]

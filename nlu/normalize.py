@@ -49,7 +49,7 @@ def _converter():
         import opencc
 
         return opencc.OpenCC("t2s")
-    except Exception:  # a missing OpenCC config must not take the bot down
+    except Exception:  # noqa: BLE001 - a missing OpenCC config must not take the bot down
         return None
 
 
@@ -120,9 +120,8 @@ def _numeral_replacements(text: str) -> list[tuple[int, int, str]]:
         if len(run) >= 3 and all(c in _DIGITS for c in run):
             out.append((s, e, "".join(str(_DIGITS[c]) for c in run)))
             continue
-        if len(run) == 1:
-            if not _COUNTER_AFTER.match(text, e) or (s > 0 and text[s - 1] in "第星礼周初"):
-                continue
+        if len(run) == 1 and (not _COUNTER_AFTER.match(text, e) or (s > 0 and text[s - 1] in "第星礼周初")):
+            continue
         value = cn_to_int(run)
         if value is None or (len(run) == 2 and all(c in _DIGITS for c in run)):
             continue  # 七八 (about seven or eight), 万一 (in case): leave as words
