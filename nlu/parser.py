@@ -69,7 +69,7 @@ class Parser:
         self._gaz = compiled
         try:
             self.featurize.add_words(words)
-        except Exception:
+        except Exception:  # jieba trouble must not break the gazetteer
             log.warning("could not add gazetteer words to jieba", exc_info=True)
 
     def is_uncertain(self, result: dict) -> bool:
@@ -85,7 +85,7 @@ class Parser:
         original = text if isinstance(text, str) else ("" if text is None else str(text))
         try:
             return self._parse(original)
-        except Exception:
+        except Exception:  # the contract: never raise, answer with a low-confidence result
             log.exception("NLU parse failed; returning a low-confidence result")
             return empty_result(original)
 

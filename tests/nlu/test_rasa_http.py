@@ -1,11 +1,12 @@
-"""The rasa backend against a local server answering with recorded Rasa 3.x responses."""
+"""The rasa backend against a local server answering with Rasa 3.x-shaped responses."""
 import json
 
 import pytest
 
 from nlu.rasa_http import RasaParser
 
-# Recorded from `rasa run --enable-api` (Rasa 3.6, DIETClassifier on nlu.yml); trimmed.
+# Hand-written in the shape of a Rasa 3.6 /model/parse answer (extra keys such as id,
+# text_tokens and response_selector included); Rasa itself cannot be installed here.
 RECORDED = {
     "text": "我孙子一整夜没回来",
     "intent": {"id": -4455169238, "name": "report_case", "confidence": 0.9871},
