@@ -174,6 +174,14 @@ def demo(host, port) -> None:
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
 
 
+def _register_subcommands() -> None:
+    from bot.cli_nlu import nlu_group
+    cli.add_command(nlu_group)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     cli(prog_name="shouhu")
 
