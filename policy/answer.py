@@ -1,0 +1,250 @@
+"""Answers: curated plain-language answers first, then passages from the documents.
+
+Order of decisions in `Answerer.ask`:
+1. unusable input (empty, too long, no Chinese, nonsense) → a polite, useful reply;
+2. a follow-up ("那如果孩子15岁呢?") is read together with the previous question;
+3. our curated answers (policy/data/curated.yml, each with its citation) when one
+   matches well enough — these work without any ingested document;
+4. otherwise the best ingested passage, quoted (extractive: we never compose a rule);
+5. otherwise found=False and the people to ask (civil affairs, 12345, 12355, 110).
+A question that describes a real situation ("邻居天天打孩子") sets looks_like_report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from policy.index import BM25, expand, tokenize
+from policy.ingest import catalogue
+from policy.kb import KnowledgeBase
+from policy.match import coverage, formalize, word_tokens
+from policy.reports import looks_like_report
+from policy.text import cjk_count, is_traditional, normalize, to_traditional
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MAX_CHARS = 300
+CURATED_MIN = 0.55  # share of the question's weighted words an entry must cover
+PASSAGE_MIN = 0.62
+PASSAGE_SCORE_MIN = 12.0
+_FOLLOW = re.compile(r"^(那|那么|那如果|如果|要是|假如|还有|另外|换成|那要是|那万一)|呢[?？]?$")
+_AGE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁)")
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
+
+
+@dataclass
+class Answer:
+    answer: str
+    found: bool
+    sources: list[dict] = field(default_factory=list)
+    passage: str | None = None
+    context: dict = field(default_factory=dict)
+    looks_like_report: bool = False
+    kind: str = "none"  # curated, passage, refused, invalid — for evaluation and logs
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def parse_age(text: str) -> int | None:
+    m = _AGE.search(normalize(text))
+    if not m:
+        return None
+    raw = m.group(1)
+    if raw.isdigit():
+        return int(raw)
+    if raw == "十":
+        return 10
+    if raw.startswith("十"):
+        return 10 + _CN.get(raw[1], 0)
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        return _CN.get(tens, 0) * 10 + (_CN.get(ones, 0) if ones else 0)
+    return _CN.get(raw)
+
+
+@lru_cache(maxsize=1)
+def load_curated() -> list[dict]:
+    data = yaml.safe_load((DATA_DIR / "curated.yml").read_text(encoding="utf-8")) or {}
+    return list(data.get("answers") or [])
+
+
+@lru_cache(maxsize=1)
+def _titles() -> dict[str, dict]:
+    out = {}
+    for e in catalogue():
+        out[e.get("number") or e.get("name")] = e
+    return out
+
+
+def source_dict(document: str, section: str) -> dict:
+    entry = _titles().get(document, {})
+    return {"document": document, "title": entry.get("title", ""), "section": section}
+
+
+class Answerer:
+    def __init__(self, kb: KnowledgeBase | None, region: dict | None = None) -> None:
+        self.kb = kb
+        self.region = region or {}
+        self.curated = load_curated()
+        self._cur_tokens = [tokenize(" ".join(e.get("questions", []) + e.get("keywords", [])))
+                            for e in self.curated]
+        self._cur_text = [formalize(" ".join(e.get("questions", []) + e.get("keywords", [])))
+                          for e in self.curated]
+        self.cur_bm25 = BM25(self._cur_tokens)
+
+    # -- the people to ask -------------------------------------------------------------
+    def _hotlines(self) -> dict:
+        h = dict(self.region.get("hotlines") or {})
+        return {"civil": str(self.region.get("civil_affairs_phone") or "当地民政部门"),
+                "police": str(h.get("police") or "110"),
+                "citizen": str(h.get("citizen_service") or "12345"),
+                "youth": str(h.get("youth") or "12355")}
+
+    def referral(self) -> str:
+        h = self._hotlines()
+        return (f"您可以：\n· 打电话问当地民政部门：{h['civil']}\n"
+                f"· 拨打 {h['citizen']} 政务服务便民热线\n"
+                f"· 孩子或家长想找人聊聊，可拨打 {h['youth']} 青少年服务热线\n"
+                f"如果孩子正面临危险，请马上拨打 {h['police']}。")
+
+    # -- the main entry ----------------------------------------------------------------
+    def ask(self, question: str, context: dict | None = None) -> Answer:
+        try:
+            return self._ask(question if isinstance(question, str) else "", dict(context or {}))
+        except Exception:  # never let a question become an error page
+            return Answer("抱歉，我这边出了点问题，没能回答。\n" + self.referral(), False,
+                          kind="invalid")
+
+    def _ask(self, question: str, context: dict) -> Answer:
+        q = question.strip()
+        invalid = self._invalid(q)
+        if invalid:
+            return invalid
+        traditional = is_traditional(q)
+        report = looks_like_report(q)
+        focus = q[:MAX_CHARS]
+        query = focus
+        age = parse_age(focus)
+        if context.get("question") and self._is_follow_up(focus, age):
+            query = context["question"] + " " + focus
+            if age is None:
+                age = context.get("age")
+        result = self._answer(query, age, context, focus)
+        if result is None and report:
+            result = self._curated_by_id("report_what_to_do", age)
+        if result is None:
+            result = Answer("抱歉，我手头的政策文件里没有找到这个问题的明确规定，不能随便回答您。\n"
+                            + self.referral(), False, kind="refused")
+        if len(q) > MAX_CHARS:
+            result.answer = "（您的问题比较长，我先按开头的部分回答。）\n" + result.answer
+        result.looks_like_report = report
+        result.context = {"question": query[-200:], "age": age,
+                          "curated": result.context.get("curated"),
+                          "sources": result.sources[:1]}
+        if traditional:
+            result.answer = to_traditional(result.answer)
+        return result
+
+    def _invalid(self, q: str) -> Answer | None:
+        examples = "例如：“孩子14岁，我们出去打工能让他一个人在家吗？”“老师发现孩子被打必须报告吗？”"
+        if not q:
+            return Answer("请告诉我您想了解的问题，" + examples, False, kind="invalid")
+        if cjk_count(q) == 0:
+            if re.search(r"[A-Za-z]{2,}", q):
+                return Answer("您好！我目前只能用中文回答留守儿童关爱保护方面的政策问题，请用中文提问。"
+                              "（Sorry, I can only answer in Chinese. In an emergency call "
+                              f"{self._hotlines()['police']}.）\n" + self.referral(), False,
+                              kind="invalid")
+            return Answer("没太看懂您的意思。请用一句话说说您想了解什么，" + examples, False,
+                          kind="invalid")
+        return None
+
+    @staticmethod
+    def _is_follow_up(q: str, age: int | None) -> bool:
+        if _FOLLOW.search(q):
+            return True
+        return age is not None and len(q) <= 10
+
+    def _answer(self, query: str, age: int | None, context: dict, focus: str) -> Answer | None:
+        hit = self.match_curated(query)
+        if hit is not None:
+            return self._from_curated(self.curated[hit], age, query)
+        return self._from_passages(query)
+
+    def match_curated(self, query: str) -> int | None:
+        qtokens = tokenize(expand(query))
+        top = self.cur_bm25.top(qtokens, 3)
+        if not top:
+            return None
+        words = word_tokens(query)
+        best, best_cov = None, 0.0
+        for i, _score in top:
+            cov = coverage(words, self._cur_text[i], self.cur_bm25.idf)
+            if cov > best_cov + 0.05 or best is None:
+                best, best_cov = i, cov
+        return best if best_cov >= CURATED_MIN else None
+
+    def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
+        for e in self.curated:
+            if e["id"] == entry_id:
+                return self._from_curated(e, age, e["questions"][0])
+        return None
+
+    def _from_curated(self, e: dict, age: int | None, query: str) -> Answer:
+        text = e["answer"].strip()
+        limit = e.get("age_limit")
+        if limit and age is not None:
+            if age < limit and e.get("under"):
+                text = e["under"].format(age=age).strip() + text
+            elif age >= limit and e.get("over"):
+                text = e["over"].format(age=age).strip()
+        src = e["source"]
+        sources = [source_dict(src["document"], src["section"])]
+        sources += [source_dict(s["document"], s["section"]) for s in e.get("also", [])]
+        passage = None
+        if self.kb is not None:
+            p = self.kb.passage_for(src["document"], src["section"], hint=query)
+            passage = p["original"] if p else None
+        found = e.get("found", True)
+        if not found:
+            text += "\n" + self.referral()
+        return Answer(text, found, sources, passage, {"curated": e["id"]}, kind="curated")
+
+    def _from_passages(self, query: str) -> Answer | None:
+        if self.kb is None or not self.kb.passages:
+            return None
+        hits = self.kb.search(query, k=3)
+        if not hits:
+            return None
+        words = word_tokens(query)
+        best = None
+        for p, score, _ in hits:
+            cov = coverage(words, normalize(p["section_title"] + p["text"]), self.kb.bm25.idf)
+            if score >= PASSAGE_SCORE_MIN and cov >= PASSAGE_MIN:
+                best = p
+                break
+        if best is None:
+            return None
+        quote = extract(best["text"], query)
+        name = (_titles().get(best["document"]) or {}).get("short") or best["title"]
+        where = f"《{name}》" + ("" if best["document"] == name else f"（{best['document']}）")
+        text = f"{where}{best['section']}中写道：“{quote}”\n具体怎么办理，建议再问问当地民政部门（{self._hotlines()['civil']}）。"
+        src = {"document": best["document"], "title": best["title"], "section": best["section"]}
+        return Answer(text, True, [src], best["original"], {}, kind="passage")
+
+
+def extract(text: str, query: str, limit: int = 150) -> str:
+    """The one or two sentences of a passage that best answer the question, verbatim."""
+    sentences = [s for s in re.split(r"(?<=[。；;])", text.replace("\n", "")) if s.strip()]
+    if not sentences:
+        return text[:limit]
+    q = set(tokenize(expand(query)))
+    scored = sorted(range(len(sentences)),
+                    key=lambda i: -len(q & set(tokenize(sentences[i]))) / (1 + len(sentences[i]) / 200))
+    chosen = sorted(scored[:2]) if len(sentences[scored[0]]) < limit * 0.6 else [scored[0]]
+    quote = "".join(sentences[i] for i in chosen).strip()
+    return quote if len(quote) <= limit * 1.6 else quote[: int(limit * 1.6)] + "……"
