@@ -90,11 +90,12 @@ class Answerer:
         self.kb = kb
         self.region = region or {}
         self.curated = load_curated()
-        self._cur_tokens = [tokenize(" ".join(e.get("questions", []) + e.get("keywords", [])))
-                            for e in self.curated]
-        self._cur_text = [formalize(" ".join(e.get("questions", []) + e.get("keywords", [])))
-                          for e in self.curated]
+        texts = [" ".join(str(x) for x in e.get("questions", []) + e.get("keywords", []))
+                 for e in self.curated]
+        self._cur_tokens = [tokenize(expand(t)) for t in texts]
+        self._cur_text = [formalize(t) for t in texts]
         self.cur_bm25 = BM25(self._cur_tokens)
+        to_traditional("儿")  # load OpenCC's dictionaries now, not during the first question
 
     # -- the people to ask -------------------------------------------------------------
     def _hotlines(self) -> dict:
