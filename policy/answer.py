@@ -141,7 +141,8 @@ class Answerer:
             if age is None:
                 age = context.get("age")
         result = self._answer(query, age, context, focus)
-        if result is None and report:
+        if report and (result is None or not result.context.get("report")):
+            # a child in trouble now: what to do comes before what the rules are
             result = self._curated_by_id("report_what_to_do", age)
         if result is None:
             result = Answer("抱歉，我手头的政策文件里没有找到这个问题的明确规定，不能随便回答您。\n"
@@ -224,7 +225,8 @@ class Answerer:
         found = e.get("found", True)
         if not found:
             text += "\n" + self.referral()
-        return Answer(text, found, sources, passage, {"curated": e["id"]}, kind="curated")
+        return Answer(text, found, sources, passage,
+                      {"curated": e["id"], "report": bool(e.get("report"))}, kind="curated")
 
     def _from_passages(self, query: str) -> Answer | None:
         if self.kb is None or not self.kb.passages:
