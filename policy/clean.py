@@ -16,6 +16,9 @@ from policy.text import CJK, to_simplified
 # A CJK character followed by its pinyin in parentheses: 網(wǎng) -> 網
 _PINYIN = re.compile(
     f"(?<=[{CJK}])[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{{1,7}}[）)]")
+_TONED_GROUP = re.compile(
+    "[（(][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]"
+    "[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńňǹḿ]{0,6}[）)]")
 _TONE = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
 
 # Inline scraping residue such as "……(新文秘网https://... 省略806字,正式会员可完整阅读)……"
@@ -42,6 +45,7 @@ TITLE_LINE = re.compile(
     r"(关于|制度|方案|意见|细则|办法|规定|通知|讲话)$|^关于.{4,}(的)?(通知|意见|方案|细则|办法)")
 _SIGNATURE = re.compile(f"^[{CJK}]{{2,20}}(人民政府|办公厅|办公室|民政局|委员会|政府)$")
 TERMINAL = tuple("。！？；：:;!?…")
+_MID_SENTENCE = tuple("的和与及、，,或在对把被为向将")  # a line ending so cannot end a paragraph
 HEADING = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]"
     r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])")
@@ -65,7 +69,9 @@ def strip_pinyin(text: str) -> str:
     def repl(m: re.Match) -> str:
         inner = m.group(0)[1:-1]
         return "" if _TONE.search(inner) or inner.islower() else m.group(0)
-    return _PINYIN.sub(repl, text)
+    text = _PINYIN.sub(repl, text)
+    # a toned syllable is pinyin wherever it stands (after mojibake too: "?,F(xiàn)")
+    return _TONED_GROUP.sub("", text)
 
 
 def is_place_list(simple: str) -> bool:
@@ -162,6 +168,9 @@ def clean_lines(raw: str) -> Cleaned:
             _read_meta(simple, meta)
             drop("metadata")
             continue
+        if not re.search(f"[{CJK}]", simple) and len(simple) < 20:
+            drop("page_residue")  # page numbers like "- 3 -", stray markup text
+            continue
         if re.fullmatch(r"[…\.\s]+", simple):
             if kept and not kept[-1].simple.endswith(TERMINAL):
                 kept[-1] = Line(kept[-1].original + "……", kept[-1].simple + "……")
@@ -204,7 +213,8 @@ def join_wraps(lines: list[Line]) -> list[Line]:
             prev = out[-1]
             if (not prev.simple.endswith(TERMINAL) and not HEADING.match(prev.simple)
                     and not HEADING.match(line.simple)
-                    and (len(prev.simple) >= 30 or _unbalanced(prev.simple))):
+                    and (len(prev.simple) >= 30 or _unbalanced(prev.simple)
+                         or prev.simple.endswith(_MID_SENTENCE))):
                 out[-1] = Line(prev.original + line.original, prev.simple + line.simple)
                 continue
         out.append(line)
