@@ -32,9 +32,11 @@ CURATED_MIN = 0.55  # share of the question's weighted words an entry must cover
 CURATED_SCORE_MIN = 11.0  # BM25 score of the best curated candidate
 PASSAGE_MIN = 0.85  # a passage must cover nearly all of the question
 PASSAGE_SCORE_MIN = 15.0
-ANSWER_IN_TARGET = True
+ANSWER_IN_TARGET = True  # the entry's answer text counts towards coverage (+1.2 % key fact)
 _FOLLOW = re.compile(r"^(那|那么|那如果|如果|要是|假如|还有|另外|换成|那要是|那万一)|呢[?？]?$")
 _AGE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁)")
+MONEY = re.compile(r"多少钱|几块钱|多少元|多少块|费用是多少|收费|学费|工资|薪水|价格|补贴多少|补助多少|"
+                   r"多少补贴|多少补助|发多少|领多少|标准是多少|每月多少|每个月多少")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
 
@@ -178,6 +180,9 @@ class Answerer:
         return age is not None and len(q) <= 10
 
     def _answer(self, query: str, age: int | None, context: dict, focus: str) -> Answer | None:
+        if MONEY.search(normalize(focus)):
+            # the documents set no amounts of money: never let a passage stand in for one
+            return self._curated_by_id("subsidy_amount", age)
         hit = self.match_curated(query)
         if hit is not None:
             return self._from_curated(self.curated[hit], age, query)
@@ -193,9 +198,10 @@ class Answerer:
         if not top or top[0][1] < CURATED_SCORE_MIN:
             return None
         words = word_tokens(query)
+        idf = self.cur_bm25.idf  # (the documents' idf instead measured worse: 89.4 vs 94.1 %)
         best, best_val, best_cov = None, -1.0, 0.0
         for i, score in top:
-            cov = coverage(words, self._cur_text[i], self.cur_bm25.idf)
+            cov = coverage(words, self._cur_text[i], idf)
             value = cov + 0.3 * score / top[0][1]
             if value > best_val:
                 best, best_val, best_cov = i, value, cov
