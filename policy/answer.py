@@ -32,6 +32,7 @@ CURATED_MIN = 0.55  # share of the question's weighted words an entry must cover
 CURATED_SCORE_MIN = 11.0  # BM25 score of the best curated candidate
 PASSAGE_MIN = 0.85  # a passage must cover nearly all of the question
 PASSAGE_SCORE_MIN = 15.0
+NEAR_PHRASING = 0.6  # bigram Jaccard with one of an entry's own phrasings
 ANSWER_IN_TARGET = True  # the entry's answer text counts towards coverage (+1.2 % key fact)
 _FOLLOW = re.compile(r"^(那|那么|那如果|如果|要是|假如|还有|另外|换成|那要是|那万一)|呢[?？]?$")
 _AGE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁)")
@@ -103,6 +104,9 @@ class Answerer:
             " " + normalize(e["answer"]) if ANSWER_IN_TARGET else "")
             for t, e in zip(texts, self.curated)]
         self.cur_bm25 = BM25(self._cur_tokens)
+        self._defines = {normalize(t): i for i, e in enumerate(self.curated)
+                         for t in e.get("defines", [])}
+        self._phrasing_grams = [[_bigrams(q) for q in e.get("questions", [])] for e in self.curated]
         to_traditional("儿")  # load OpenCC's dictionaries now, not during the first question
 
     # -- the people to ask -------------------------------------------------------------
@@ -194,6 +198,12 @@ class Answerer:
         BM25 proposes candidates; coverage (how much of the question the entry's own
         phrasings and keywords account for) picks among them and decides.
         """
+        term = _defined_term(query)
+        if term and term in self._defines:
+            return self._defines[term]
+        near = self._near_phrasing(query)
+        if near is not None:
+            return near
         top = self.cur_bm25.top(tokenize(expand(query)), 5)
         if not top or top[0][1] < CURATED_SCORE_MIN:
             return None
@@ -206,6 +216,19 @@ class Answerer:
             if value > best_val:
                 best, best_val, best_cov = i, value, cov
         return best if best_cov >= CURATED_MIN else None
+
+    def _near_phrasing(self, query: str) -> int | None:
+        """An entry one of whose own phrasings is nearly the question (bigram Jaccard)."""
+        grams = _bigrams(query)
+        if len(grams) < 3:
+            return None
+        best, best_sim = None, 0.0
+        for i, phrasings in enumerate(self._phrasing_grams):
+            for g in phrasings:
+                sim = len(grams & g) / len(grams | g)
+                if sim > best_sim:
+                    best, best_sim = i, sim
+        return best if best_sim >= NEAR_PHRASING else None
 
     def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
         for e in self.curated:
@@ -255,6 +278,22 @@ class Answerer:
         text = f"{where}{best['section']}中写道：“{quote}”\n具体怎么办理，建议再问问当地民政部门（{self._hotlines()['civil']}）。"
         src = {"document": best["document"], "title": best["title"], "section": best["section"]}
         return Answer(text, True, [src], best["original"], {}, kind="passage")
+
+
+_DEFINE = re.compile(r"^(?:请问)?(?:什么是|啥是|何为|什么叫|什么叫做)(.+?)$|^(?:请问)?(.+?)"
+                     r"(?:是什么意思|是啥意思|啥意思|是什么|是啥|指的是什么|是指什么|指什么|怎么定义|的定义)$")
+
+
+def _defined_term(query: str) -> str | None:
+    """"什么是X" / "X是什么意思" → X (normalised), for questions asking a definition."""
+    m = _DEFINE.match(re.sub(r"[\s?？。!！,，]+$", "", normalize(query)))
+    return (m.group(1) or m.group(2)).strip() if m else None
+
+
+def _bigrams(text: str) -> set[str]:
+    t = re.sub(r"[^\u4e00-\u9fff0-9a-z]", "", formalize(text))
+    t = re.sub(r"^(请问|我想问|想问一下|问一下)", "", t)
+    return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
 def extract(text: str, query: str, limit: int = 150) -> str:
