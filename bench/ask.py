@@ -16,8 +16,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from policy import Answerer, open_kb  # noqa: E402
-from policy.evaluate import load_eval  # noqa: E402
+from policy import Answerer, open_kb
+from policy.evaluate import load_eval
 
 REGION = {"civil_affairs_phone": "0000-1234567",
           "hotlines": {"police": "110", "citizen_service": "12345", "youth": "12355"}}

@@ -4,7 +4,7 @@ Bad JSON or a missing question is a 400 with a JSON error, never a 500.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, jsonify, request
 

@@ -128,7 +128,7 @@ class Answerer:
     def ask(self, question: str, context: dict | None = None) -> Answer:
         try:
             return self._ask(question if isinstance(question, str) else "", dict(context or {}))
-        except Exception:  # never let a question become an error page
+        except Exception:  # noqa: BLE001 - never let a question become an error page
             return Answer("抱歉，我这边出了点问题，没能回答。\n" + self.referral(), False,
                           kind="invalid")
 

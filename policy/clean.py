@@ -35,8 +35,9 @@ NAV_WORDS = ("网站首页", "当前位置", "门户网站", "首页 >", "首页
 META_KEYS = ("发布机构", "组配分类", "政策咨询机关", "政策咨询电话", "标题", "文号", "信息来源",
              "有效性", "成文日期", "发布日期", "发布时间", "时间", "来源", "索引号", "主题分类",
              "发文机关", "浏览次数", "字体")
-_META_LINE = re.compile(r"^(%s)\s*[:：]" % "|".join(META_KEYS))
-_META_PAIR = re.compile(r"(%s)\s*[:：]\s*(\S+)" % "|".join(META_KEYS))
+_KEYS = "|".join(META_KEYS)
+_META_LINE = re.compile(rf"^({_KEYS})\s*[:：]")
+_META_PAIR = re.compile(rf"({_KEYS})\s*[:：]\s*(\S+)")
 DOC_NUMBER = re.compile(
     f"[{CJK}]{{1,10}}[〔\\[【(（]\\s*\\d{{4}}\\s*[〕\\]】)）]\\s*\\d{{1,4}}\\s*号")
 _DATE_CN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -108,7 +109,11 @@ def _read_meta(simple: str, meta: dict) -> None:
         elif key in ("成文日期", "发布日期") and "date" not in meta:
             m = _DATE_ISO.search(value)
             if m:
-                meta["date"] = "%s-%02d-%02d" % (m.group(1), int(m.group(2)), int(m.group(3)))
+                meta["date"] = _iso(m)
+
+
+def _iso(m: re.Match) -> str:
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
 
 
 def own_number(simple_lines: list[str]) -> str | None:
@@ -180,7 +185,7 @@ def clean_lines(raw: str) -> Cleaned:
             continue
         m = _DATE_CN.fullmatch(simple.replace("印发", "").replace("发布", "").strip())
         if m:
-            meta.setdefault("date", "%s-%02d-%02d" % (m.group(1), int(m.group(2)), int(m.group(3))))
+            meta.setdefault("date", _iso(m))
             drop("signature")
             continue
         if _SIGNATURE.match(simple) and kept:

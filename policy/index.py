@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import yaml
@@ -20,12 +21,13 @@ from policy.text import normalize
 DATA_DIR = Path(__file__).resolve().parent / "data"
 _WORD = re.compile(r"[\u4e00-\u9fff]|[a-z0-9]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-STOPWORDS = set(
+_STOP_TEXT = (
     "的 了 吗 呢 吧 啊 呀 么 是 在 和 与 及 或 等 要 会 能 可以 可 就 都 也 还 又 而 但 被 把 给 对 "
     "我 你 他 她 它 我们 你们 他们 咱 咱们 自己 这 那 这个 那个 这些 那些 有 没有 没 不 一个 "
     "怎么 怎么办 怎样 如何 什么 哪些 哪个 哪里 多少 为什么 请问 一下 如果 的话 应该 需要 是否 "
     "之 其 以 为 于 中 上 下 个 啥 咋 嘛 哦 嗯 吗 哈 呐 请 想 问 知道 告诉 规定 政策 文件 "
-    ", . ? ! 、 ; : “ ” ( ) 《 》 （ ） 。 ， ？ ！".split())
+    ", . ? ! 、 ; : “ ” ( ) 《 》 （ ） 。 ， ？ ！")
+STOPWORDS = set(_STOP_TEXT.split())
 # Bigrams spanning a stopword are noise; these characters rarely start or end a term.
 _WEAK_CHARS = set("的了吗呢吧啊呀么是在和与及或等要会能就都也还又而但被把给对我你他她它这那有没不怎什么哪")
 
@@ -54,7 +56,7 @@ def tokenize(text: str, bigrams: bool = True) -> list[str]:
              if _WORD.search(w) and w not in STOPWORDS]
     if bigrams:
         for run in _CJK_RUN.findall(text):
-            for a, b in zip(run, run[1:]):
+            for a, b in pairwise(run):
                 if a not in _WEAK_CHARS and b not in _WEAK_CHARS:
                     words.append(a + b)
     return words

@@ -14,14 +14,16 @@ from functools import lru_cache
 from policy.index import STOPWORDS, _jieba, synonyms
 from policy.text import normalize
 
-GENERIC = set(
+_GENERIC_TEXT = (
     "孩子 小孩 小孩子 娃 娃娃 儿童 留守儿童 留守 农村 农区 家长 父母 家里 我家 现在 情况 问题 事情 工作 "
     "可以 能不能 会不会 是不是 有没有 要不要 必须 一定 应该 管 办 做 让 给 算 帮 找 谁 去 来 说 看 "
     "我们 他们 咱们 人 时候 一直 已经 然后 所以 因为 就是 还是 或者 具体 相关 有关 方面 这样 那样 "
     "能 会 得 该 用 得到 里 吗 呢 儿 家 们 些 一些 平时 主要 负责 有人 老公 老婆 丈夫 妻子 媳妇 两口子 "
-    "天天 每天 经常 总是 老是 女儿 儿子 闺女 外地 外面 城里 之前 以后 时候 那么 这么 特别 非常 真的 一下 东西 地方 别人".split())
+    "天天 每天 经常 总是 老是 女儿 儿子 闺女 外地 外面 城里 之前 以后 时候 那么 这么 特别 非常 真的 一下 东西 地方 别人")
+GENERIC = set(_GENERIC_TEXT.split())
 UNKNOWN_WEIGHT = 1.5
-_FILLER = set("不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事".split())
+_FILLER_TEXT = "不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事"
+_FILLER = set(_FILLER_TEXT.split())
 _SINGLE_STOP = set("的了吗呢吧啊呀么是在和与及或等要会能就都也还又而但被把给对我你他她它这那有没不怎什哪谁让去来说看想做个"
                    "岁多少几里上下中到从向跟之其以为于用可该得很太更最再才已")
 GENERIC_WEIGHT = 0.15

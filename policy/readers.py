@@ -104,7 +104,7 @@ def read_document(path: str | Path) -> str:
     except OSError as exc:
         raise UnreadableDocument(f"{path}: {exc.strerror}") from exc
     text = decode_bytes(data)
-    if suffix in (".html", ".htm", ".xhtml") or re.match(r"\s*<(!doctype|html)", text, re.I):
+    if suffix in (".html", ".htm", ".xhtml") or re.match(r"\s*<(!doctype|html)", text, re.IGNORECASE):
         return html_to_text(text)
     if suffix not in ("", ".txt", ".text", ".md"):
         raise UnreadableDocument(f"{path.name}: unsupported format '{suffix}'")

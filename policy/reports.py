@@ -27,6 +27,5 @@ def looks_like_report(question: str) -> bool:
     text = normalize(question)
     if not HARM.search(text) or not CUE.search(text):
         return False
-    if RULE_ONLY.search(text) and not re.search("邻居|隔壁|我家|天天|每天|现在|正在|刚才|刚刚|有个", text):
-        return False
-    return True
+    return not (RULE_ONLY.search(text)
+                and not re.search("邻居|隔壁|我家|天天|每天|现在|正在|刚才|刚刚|有个", text))

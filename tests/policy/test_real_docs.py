@@ -56,9 +56,9 @@ def test_metadata(real_kb):
 
 
 def test_traditional_original_kept_and_wraps_repaired(real_kb):
-    fy = [p for p in real_kb.passages if p["document"] == FY and "每个月联系一次" in p["text"]][0]
+    fy = next(p for p in real_kb.passages if p["document"] == FY and "每个月联系一次" in p["text"])
     assert "兒童主任至少每個月" in fy["original"] and "儿童主任" not in fy["original"]
-    wh = [p for p in real_kb.passages if p["document"] == WH and p["section"] == "一、"][0]
+    wh = next(p for p in real_kb.passages if p["document"] == WH and p["section"] == "一、")
     assert "“家庭、社会、政府”三位一体" in wh["text"]  # a page break had cut 家/庭
 
 
