@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ REGION = {"name": "示例县", "civil_affairs_phone": "0000-1234567",
 
 
 def policy_docs_dir() -> Path | None:
-    env = os.environ.get("SHOUHU_POLICY_DOCS")
-    for candidate in ([Path(env)] if env else []) + [REPO.parent / "shared" / "policy-docs"]:
+    env = os.environ.get("SHOUHU_POLICY_DOCS")  # when set, the only place looked at
+    for candidate in [Path(env)] if env else [REPO.parent / "shared" / "policy-docs"]:
         if candidate.is_dir() and any(candidate.glob("*.txt")):
             return candidate
     return None
@@ -40,6 +41,17 @@ def real_kb(docs_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def answerer(real_kb) -> Answerer:
     return Answerer(real_kb, REGION)
+
+
+@pytest.fixture(scope="session")
+def any_answerer() -> Answerer:
+    """Over the real documents when they are here, else curated answers only."""
+    docs = policy_docs_dir()
+    if docs is None:
+        return Answerer(None, REGION)
+    kb = open_kb(Path(tempfile.mkdtemp(prefix="shouhu-kb-")))
+    kb.ingest(sorted(docs.glob("*.txt")))
+    return Answerer(kb, REGION)
 
 
 @pytest.fixture(scope="session")

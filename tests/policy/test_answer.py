@@ -33,7 +33,8 @@ def test_follow_up_uses_context(answerer):
     assert over.sources[0]["section"] == "二、（一）"
 
 
-def test_report_is_recognised(answerer):
+def test_report_is_recognised(any_answerer):
+    answerer = any_answerer
     a = answerer.ask("邻居天天打孩子怎么办")
     assert a.looks_like_report and a.found and "110" in a.answer
     assert answerer.ask("我们村有个孩子一个人在家好几天了").looks_like_report
@@ -41,7 +42,8 @@ def test_report_is_recognised(answerer):
     assert not answerer.ask("什么是留守儿童").looks_like_report
 
 
-def test_not_covered_points_to_people(answerer):
+def test_not_covered_points_to_people(any_answerer):
+    answerer = any_answerer
     for q in ("孩子的户口怎么迁到城里", "留守儿童每个月能领多少补贴", "今天天气怎么样"):
         a = answerer.ask(q)
         assert not a.found, q
@@ -65,7 +67,8 @@ def test_curated_answers_work_without_documents(curated_only):
     assert a.found and a.sources[0]["document"] == WH and a.passage is None
 
 
-def test_bad_inputs_get_polite_replies(answerer):
+def test_bad_inputs_get_polite_replies(any_answerer):
+    answerer = any_answerer
     for q in ("", "   ", "?？", "12345", "asdfghjkl", "How old must a child be to stay alone?",
               "😀😀", "啊" * 5000, "孩子" * 3000 + "一个人在家可以吗"):
         a = answerer.ask(q)
@@ -78,7 +81,7 @@ def test_bad_inputs_get_polite_replies(answerer):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=80))
-def test_never_raises(answerer, text):
-    a = answerer.ask(text, {"question": "孩子能一个人在家吗", "age": 14})
+def test_never_raises(any_answerer, text):
+    a = any_answerer.ask(text, {"question": "孩子能一个人在家吗", "age": 14})
     assert isinstance(a.answer, str) and a.answer
     assert isinstance(a.context, dict)

@@ -8,9 +8,9 @@ from bot.policy_api import make_blueprint
 
 
 @pytest.fixture()
-def client(answerer):
+def client(any_answerer):
     app = Flask(__name__)
-    app.register_blueprint(make_blueprint(lambda: answerer))
+    app.register_blueprint(make_blueprint(lambda: any_answerer))
     return app.test_client()
 
 
