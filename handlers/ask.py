@@ -52,7 +52,10 @@ def _answerer(ctx: FlowContext):
 def source_line(sources: list[dict]) -> str:
     if not sources:
         return ""
-    return "来源：" + "；".join(f"{s['document']} {s['section']}" for s in sources[:2])
+    by_doc: dict[str, list[str]] = {}
+    for s in sources[:3]:
+        by_doc.setdefault(s["document"], []).append(s["section"])
+    return "来源：" + "；".join(f"{doc} {'，'.join(secs)}" for doc, secs in by_doc.items())
 
 
 class AskFlow:
