@@ -13,10 +13,12 @@ from sqlalchemy import text
 from admin import api as admin_api
 from admin import auth as admin_auth
 from admin import views as admin_views
+from bot import nlu_api, policy_api
 from bot.channels import web
 from bot.engine import Engine
 from core import crypto
-from core.db import make_engine, make_session_factory
+from core.db import make_engine, make_session_factory, transaction
+from core.services.jurisdiction import gazetteer
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
 
@@ -32,7 +34,7 @@ class Runtime:
     db: Any
     sessions: Any
     _lazy: dict = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def lazy(self, name: str, build):
         with self._lock:
@@ -41,7 +43,38 @@ class Runtime:
             return self._lazy[name]
 
     def flow_context(self) -> FlowContext:
-        return FlowContext(sessions=self.sessions, settings=self.settings)
+        return FlowContext(sessions=self.sessions, settings=self.settings,
+                           services={"policy": self.answerer}, parse=self.parser.parse)
+
+    @property
+    def parser(self):
+        """The NLU (embedded model, or a Rasa server with the embedded one as fallback)."""
+        def build():
+            import nlu
+            with transaction(self.sessions) as session:
+                places = gazetteer(session)
+            cfg = self.settings.section("nlu")
+            model_dir = self.settings.resolve(cfg.get("model_dir") or self.settings.instance_dir / "nlu-models")
+            return nlu.load_parser(cfg, model_dir, places)
+        return self.lazy("parser", build)
+
+    @property
+    def kb(self):
+        """The policy knowledge base (ingested documents) under kb.dir."""
+        def build():
+            import policy
+            kb_dir = self.settings.resolve(self.settings.section("kb").get("dir") or
+                                           self.settings.instance_dir / "kb")
+            return policy.open_kb(kb_dir)
+        return self.lazy("kb", build)
+
+    @property
+    def answerer(self):
+        """Policy answers: curated answers plus the ingested documents."""
+        def build():
+            import policy
+            return policy.Answerer(self.kb, self.settings.section("region"))
+        return self.lazy("answerer", build)
 
     @property
     def engine(self) -> Engine:
@@ -81,11 +114,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(web.make_blueprint(lambda: runtime.engine))
     api_bp = admin_api.make_blueprint(runtime.sessions)
     app.register_blueprint(api_bp)
+    nlu_bp = nlu_api.make_blueprint(lambda: runtime.parser)
+    ask_bp = policy_api.make_blueprint(lambda: runtime.answerer)
+    app.register_blueprint(nlu_bp)
+    app.register_blueprint(ask_bp)
     app.register_blueprint(admin_auth.make_blueprint(runtime.sessions))
     app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
     admin_auth.init_login(app, runtime.sessions)
     # Machine endpoints authenticate by token or signature, not by browser session.
-    csrf.exempt(api_bp)
+    for bp in (api_bp, nlu_bp, ask_bp):
+        csrf.exempt(bp)
     for bp_name in ("web",):
         csrf.exempt(app.blueprints[bp_name])
 

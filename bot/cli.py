@@ -166,6 +166,13 @@ def demo(host, port) -> None:
         click.echo(f"generated {', '.join(generated)} into {s.instance_dir / 'secrets.env'} (mode 0600)")
     migrate.upgrade(s.database_url)
     accounts = ensure_demo_data(runtime)
+    docs = s.section("kb").get("demo_documents")
+    if docs and s.resolve(docs).is_dir() and not runtime.kb.passages:
+        results = runtime.kb.ingest([s.resolve(docs)])
+        click.echo(f"policy documents ingested from {s.resolve(docs)}: "
+                   f"{sum(r.passages for r in results)} passages from {len(results)} files")
+    click.echo("loading the language model (trained on first start, a few seconds)...")
+    runtime.parser  # noqa: B018 - warm up before the first user waits for it
     app = create_app(s, runtime)
     click.echo(f"demo staff accounts (also in {s.instance_dir / 'demo-accounts.txt'}, mode 0600):")
     for username, role, password in accounts:
@@ -175,8 +182,11 @@ def demo(host, port) -> None:
 
 
 def _register_subcommands() -> None:
+    from bot.cli_kb import ask_command, kb_group
     from bot.cli_nlu import nlu_group
     cli.add_command(nlu_group)
+    cli.add_command(kb_group)
+    cli.add_command(ask_command)
 
 
 _register_subcommands()

@@ -53,6 +53,14 @@ class Settings:
             raise SettingsError(f"config section '{name}' must be a mapping")
         return value
 
+    def resolve(self, value: str | Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        path = Path(value)
+        if path.is_absolute():
+            return path
+        base = self.config_path.resolve().parent if self.config_path else REPO_ROOT
+        return (base / path).resolve()
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
