@@ -39,7 +39,7 @@ LABOUR = r"童工|(?:砖厂|工地|工厂|厂里|餐馆|饭店|矿|窑)\S{0,6}(?
 VIOLENT = r"(?:打|抽|踢|揍|掐|扇|烫|砍|捅|砸|勒|捆|绑|吊|推|撞|踹|罚跪|关|锁|饿|拖|扯|摔|扎|咬)"
 FAMILY_ANY = (r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|后妈|后爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔叔|二叔|"
               r"舅舅|姑姑|姨|家长|大人|男人|老公|孩子他爸|孩子他妈|孩子爹|孩子妈|他爹|他妈|她爸|她妈)")
-BULLY = (r"(?:同学|同班|高年级|高年纪|大孩子|小混混|社会青年|学生|几个男生|几个女生|混混)\S{0,8}"
+BULLY = (r"(?:同学|同班|高年级|高年纪|大孩子|小混混|社会青年|几个男生|几个女生|混混)\S{0,8}"
          r"(?:打|欺负|堵|围|勒索|要钱|抢|踢|骂|孤立)|霸凌|欺凌|欺负")
 SELF_HARM = (r"想死|不想活|活着没意思|活着没劲|自杀|轻生|遗书|割腕|割(?:手|脉)|跳楼|寻死|上吊|结束生命|不活了"
              r"|伤害自己|划自己|划手")
@@ -60,6 +60,8 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"没(?:有)?回家", r"跑了没回",
         r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
         r"(?:家长|大人|到处|全村)(?:都在)?(?:到处)?找", r"没(?:有)?(?:消息|音讯)",
+        r"(?:陌生|不认识|人贩子|坏人|外地人|开车的)\S{0,12}(?:带走|抱走|拐|拽|拉走|抢|抱上|开走|领走|骗走|弄走)",
+        r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|弄)走", r"(?:\d+|两|几|好几)天没(?:回|见|着家)|没(?:见|着)(?:人|家)",
     ],
     "guardian_unfit": [
         r"不管(?:孩子|娃|他|她|伢子|小孩)", r"(?:根本|也|都|从来)不管", r"瘫痪", r"痴呆", r"糊涂了",
@@ -70,7 +72,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"瘫", r"关进去", r"赌", r"打牌", r"(?:爷爷|奶奶|外公|外婆|姥姥|姥爷|妈|爸|监护人)\S{0,2}住院", r"傻",
         r"营养不良", r"不尽责", r"管不住",
         r"中风|偏瘫|残疾|瞎|看不见|聋|耳朵背|癌|病重|生病|住院|卧病|起不来床|下不了床",
-        r"(?:喝|醉)\S{0,3}(?:烂醉|醉醺醺|醉)|酒鬼|麻将|牌桌|网吧里不回", r"嫌\S{0,4}(?:累赘|麻烦|拖油瓶)",
+        r"(?:喝|醉)\S{0,3}(?:烂醉|醉醺醺|醉)|醉醺醺|烂醉|醉了|喝醉|酒鬼|麻将|牌桌|网吧里不回", r"嫌\S{0,4}(?:累赘|麻烦|拖油瓶)",
         r"不让\S{0,2}进门|赶出|撵出", r"跟人跑了|改嫁|不回来了|不要\S{0,3}了", r"坐牢|劳改|判刑|被抓",
     ],
     "domestic_violence": [
@@ -81,7 +83,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂", r"烟头", r"衣架", r"吊起来打", r"打断",
         FAMILY_ANY + r"\S{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
         r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}出气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
-        r"竹条|竹片|藤条|鞭子|开水烫|不给\S{0,3}饭吃",
+        r"竹条|竹片|藤条|鞭子|不给\S{0,3}饭吃",
     ],
     "injury_or_harm": [
         r"被(?:人|陌生人|坏人|男的|别人|村里人|老师|流氓)" + HAN + r"{0,3}(?:打|砍|捅|伤|撞)", r"受伤", r"摔(?:伤|断|破|坏)",
@@ -272,12 +274,20 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
             offer(Match("category", value, m.start(), m.end()))
     if not per:
         return None
-    if "other" in per and STRONG_OTHER.search(text) and not re.search(r"(?:被|让|叫)" + FAMILY_ANY, text):
+    if ("other" in per and STRONG_OTHER.search(text) and not re.search(r"(?:被|让|叫)" + FAMILY_ANY, text)
+            and not re.search(SEXUAL, text)):
         per = {k: v for k, v in per.items() if k not in ("injury_or_harm", "child_alone")}
     cands = [m for m in per.values()
              if not any((other, m.value) in OVERRIDES for other in per if other != m.value)]
     cands = cands or list(per.values())
     return max(cands, key=lambda m: (m.end - m.start, -m.start))
+
+
+def urgency_blocked(text: str, question: bool = False) -> bool:
+    """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
+    if HYPOTHETICAL.search(text) and not re.search(NOW + "|救命|快来|快点来|赶紧来", text):
+        return True
+    return question or (PAST.search(text) is not None and SEVERE_NOW.search(text) is None)
 
 
 def urgency(text: str, extra: list[str] | None = None, question: bool = False) -> Match | None:
