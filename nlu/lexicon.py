@@ -171,6 +171,7 @@ HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判
                           r"有没有人管|管不管|举报的")
 # Past events with no sign of danger now ("上个月被狗咬了", "前天被车刮了一下") are not urgent.
 PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就")
+_REAL_NOW = re.compile(NOW + "|救命|快来|快点来|赶紧来")
 SEVERE_NOW = re.compile(NOW + r"|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
 
 SELF = r"(?:我是|我们是|本人是|本人|作为|我在|我系|俺是|我就是|我是一[名个位])"
@@ -252,6 +253,8 @@ _CITY = re.compile("|".join(sorted(CITIES, key=len, reverse=True)))
 # because the guardian is ill is guardian_unfit; child_alone yields to any other category.
 # self-harm and bullying by other children are `other` even when someone is hurt
 STRONG_OTHER = re.compile(SELF_HARM + "|" + BULLY)
+_BY_FAMILY = re.compile(r"(?:被|让|叫)" + FAMILY_ANY)
+_SEXUAL = re.compile(SEXUAL)
 OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
              ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
              ("child_missing", "child_alone"), ("injury_or_harm", "child_alone"),
@@ -276,8 +279,7 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
             offer(Match("category", value, m.start(), m.end()))
     if not per:
         return None
-    if ("other" in per and STRONG_OTHER.search(text) and not re.search(r"(?:被|让|叫)" + FAMILY_ANY, text)
-            and not re.search(SEXUAL, text)):
+    if "other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text):
         per = {k: v for k, v in per.items() if k not in ("injury_or_harm", "child_alone")}
     cands = [m for m in per.values()
              if not any((other, m.value) in OVERRIDES for other in per if other != m.value)]
@@ -287,7 +289,7 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
 
 def urgency_blocked(text: str, question: bool = False) -> bool:
     """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
-    if HYPOTHETICAL.search(text) and not re.search(NOW + "|救命|快来|快点来|赶紧来", text):
+    if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         return True
     return question or (PAST.search(text) is not None and SEVERE_NOW.search(text) is None)
 
@@ -300,7 +302,7 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
     danger now.
     """
     text = text.replace("紧急联系人", "     ")
-    if HYPOTHETICAL.search(text) and not re.search(NOW + "|救命|快来|快点来|赶紧来", text):
+    if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         question = True
     for pat in _STRONG:
         m = pat.search(text)

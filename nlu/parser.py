@@ -7,7 +7,14 @@ from pathlib import Path
 
 from . import lexicon
 from .normalize import Normalized, normalize
-from .pipeline import CATEGORIES, Featurizer, LinearModel, load_model_dir, load_urgency_model, softmax_ranking
+from .pipeline import (
+    CATEGORIES,
+    Featurizer,
+    LinearModel,
+    load_model_dir,
+    load_urgency_model,
+    softmax_ranking,
+)
 
 log = logging.getLogger(__name__)
 
