@@ -58,7 +58,7 @@ def main() -> None:
         out = subprocess.run([sys.executable, "-c", SERVE, tmp, args.data], cwd=ROOT, check=True,
                              capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
         r = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"training (incl. sklearn import, 1 intent + 1 category model): {train_s:.2f} s")
+    print(f"training (incl. sklearn import, intent, category and urgency models): {train_s:.2f} s")
     print(f"artefact size: {size_kb:.0f} kB")
     print(f"import nlu: {r['import_s']*1000:.0f} ms; load artefact: {r['load_s']*1000:.0f} ms; "
           f"first parse: {r['first_parse_ms']:.0f} ms")

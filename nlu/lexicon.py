@@ -13,12 +13,45 @@ HAN = r"[\u4e00-\u9fff]"
 KID = r"(?:孩子|娃娃|娃|小孩|伢子|伢|儿子|女儿|孙子|孙女|外孙女|外孙|闺女|学生|他|她|我)"
 FAMILY = r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|后妈|后爸|爷爷|奶奶|叔叔|二叔|舅舅|家长|大人|男人|老公)"
 
+# --- compositional hazard lexicons (shared by category and urgency rules) -------------------
+WATER = r"(?:水|河|塘|井|坑|池|湖|江|沟|渠|冰|粪|海|潭|堰|坝)"
+WATER_FALL = r"(?:掉|落|跌|摔|滑|栽|翻|沉|陷|坠|泡)(?:了|倒)?(?:进|到|入|下|在)?(?:了)?\S{0,3}" + WATER
+WATER_SWEPT = (r"(?:水|河|浪|洪|大水|河水)\S{0,3}(?:冲|卷|淹|吞)|(?:冲|卷|漂)走|沉(?:下去|底|了)|溺|淹"
+               r"|(?:游泳|玩水|洗澡)\S{0,8}(?:沉|没上来|不见|冲)")
+FIRE = r"着火|起火|失火|火灾|烧起来|火烧|大火|浓烟|被火|烧着了"
+ELECTRIC = r"触电|电到|电着|被电|漏电|电线|电击|高压线|电门|插座"
+POISON = (r"农药|敌敌畏|百草枯|老鼠药|耗子药|杀虫|除草剂|中毒|误食|误喝|误吃|吃错|喝错|煤气|一氧化碳|炭火"
+          r"|(?:吃|喝|吞)(?:了|下|掉)\S{0,8}(?:药|片|消毒|洗洁精|洗衣|汽油|酒精|油漆|胶水|干燥剂)")
+SWALLOW = (r"吞(?:了|下|进|掉)|(?:卡|噎)(?:在|住|着|了)?\S{0,4}(?:喉咙|嗓子|气管|食道)|(?:喉咙|嗓子|气管)\S{0,3}(?:卡|堵)"
+           r"|噎(?:住|着)|卡了\S{0,3}(?:鱼刺|骨头|糖|果冻|硬币|珠|枣)")
+HEIGHT = r"(?:楼|树|房顶|屋顶|房上|阳台|窗|桥|崖|坎|墙|梯|架|高处|山|平台|围栏|栏杆)"
+HEIGHT_FALL = (r"(?:从|在)\S{0,8}" + HEIGHT + r"\S{0,4}(?:摔|掉|跌|滚|坠|栽|翻|落|跳)|坠楼|坠落|高空"
+               r"|(?:摔|跌|掉|滚|栽)(?:下来|下去)")
+TRAFFIC = (r"(?:车|货车|汽车|摩托|电驴|三轮|拖拉机|卡车|公交|面包车)\S{0,2}(?:撞|轧|压|碾|碰|刮|挂)|车祸|被撞|撞(?:倒|飞|伤)"
+           r"|(?:叫|让|给)车")
+ANIMAL = r"(?:狗|蛇|马蜂|蜂|毒虫|蝎子|狼|牛|猪|蜈蚣)\S{0,4}(?:咬|蛰|叮|蜇|顶|撞|抓)"
+CRUSH = r"压(?:住|在|倒)|砸(?:中|到|伤|了)|(?:卡|夹)(?:住|在)|绞|埋(?:住|在)|困在|塌"
+ILLNESS = (r"高烧|发烧|烧到|烧得|抽搐|抽风|抽抽|抽筋|昏迷|休克|过敏|哮喘|吐血|拉血|便血|呕吐|吐得"
+           r"|烧伤|烫伤|骨折|脑震荡")
+SEXUAL = (r"性侵|强奸|猥亵|奸|摸(?:我|她|他|下面|胸|屁股)|(?:脱|扒)\S{0,3}(?:衣服|裤子)|(?:拖|拽|拉)(?:进|到)\S{0,4}"
+          r"(?:地|林|房|屋|车|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床")
+LABOUR = r"童工|(?:砖厂|工地|工厂|厂里|餐馆|饭店|矿|窑)\S{0,6}(?:干活|打工|上班|做工|洗碗)|干活\S{0,8}\d+岁|\d+岁\S{0,8}(?:干活|打工)"
+VIOLENT = r"(?:打|抽|踢|揍|掐|扇|烫|砍|捅|砸|勒|捆|绑|吊|推|撞|踹|罚跪|关|锁|饿|拖|扯|摔|扎|咬)"
+FAMILY_ANY = (r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|后妈|后爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔叔|二叔|"
+              r"舅舅|姑姑|姨|家长|大人|男人|老公|孩子他爸|孩子他妈|孩子爹|孩子妈|他爹|他妈|她爸|她妈)")
+BULLY = (r"(?:同学|同班|高年级|高年纪|大孩子|小混混|社会青年|几个男生|几个女生|混混)\S{0,8}"
+         r"(?:打|欺负|堵|围|勒索|要钱|抢|踢|骂|孤立)|霸凌|欺凌|欺负")
+SELF_HARM = (r"想死|不想活|活着没意思|活着没劲|自杀|轻生|遗书|割腕|割(?:手|脉)|跳楼|寻死|上吊|结束生命|不活了"
+             r"|伤害自己|划自己|划手")
+
 CATEGORY_RULES: dict[str, list[str]] = {
     "child_alone": [
         r"一个人(?:住|在家|在屋头?|在屋里|过|生活|待|呆|留在家)", r"独自(?:生活|在家|居住|一人|住|过)",
         r"独居", r"单独(?:居住|生活|在家|住)", r"(?:没|没有|无)人(?:管|照顾|照看|看管|照料|带|看)",
         r"(?:家里|屋里|屋头|身边)?没(?:有)?大人", r"自己一个人(?:住|过|在家)?", r"流浪",
         r"无人监护", r"脱离监护", r"(?:锁|关)在(?:家|屋)", r"没人做饭", r"扔在家",
+        r"(?:一个人|自个儿?|自己|独个|单个)\S{0,2}(?:住|在家|在屋|过|待|呆|生活|睡|看家)", r"没(?:得|有)?大人",
+        r"(?:没|没有|无)人(?:照看|看着|看护|陪)", r"反锁", r"留在家里?没人", r"(?:只|就)(?:剩|有)\S{0,4}(?:娃|孩子|小孩)",
     ],
     "child_missing": [
         r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
@@ -27,6 +60,8 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"没(?:有)?回家", r"跑了没回",
         r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
         r"(?:家长|大人|到处|全村)(?:都在)?(?:到处)?找", r"没(?:有)?(?:消息|音讯)",
+        r"(?:陌生|不认识|人贩子|坏人|外地人|开车的)\S{0,12}(?:带走|抱走|拐|拽|拉走|抢|抱上|开走|领走|骗走|弄走)",
+        r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|弄)走", r"(?:\d+|两|几|好几)天没(?:回|见|着家)|没(?:见|着)(?:人|家)",
     ],
     "guardian_unfit": [
         r"不管(?:孩子|娃|他|她|伢子|小孩)", r"(?:根本|也|都|从来)不管", r"瘫痪", r"痴呆", r"糊涂了",
@@ -36,6 +71,9 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"不要(?:这个)?(?:孩子|娃)", r"自己都(?:顾|管)不", r"卧床", r"重病", r"病得很重",
         r"瘫", r"关进去", r"赌", r"打牌", r"(?:爷爷|奶奶|外公|外婆|姥姥|姥爷|妈|爸|监护人)\S{0,2}住院", r"傻",
         r"营养不良", r"不尽责", r"管不住",
+        r"中风|偏瘫|残疾|瞎|看不见|聋|耳朵背|癌|病重|生病|住院|卧病|起不来床|下不了床",
+        r"(?:喝|醉)\S{0,3}(?:烂醉|醉醺醺|醉)|醉醺醺|烂醉|醉了|喝醉|酒鬼|麻将|牌桌|网吧里不回", r"嫌\S{0,4}(?:累赘|麻烦|拖油瓶)",
+        r"不让\S{0,2}进门|赶出|撵出", r"跟人跑了|改嫁|不回来了|不要\S{0,3}了", r"坐牢|劳改|判刑|被抓",
     ],
     "domestic_violence": [
         r"家暴", r"家庭暴力", r"虐待", r"往死里打", r"拳打脚踢",
@@ -43,6 +81,9 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"打(?:孩子|娃|小孩|伢子|他|她|我|儿子|女儿|孙子|孙女|老婆)", r"挨打", r"挨揍", r"(?:被|又被)(?:他|她)?" + FAMILY + r"?打",
         r"(?:用|拿)" + HAN + r"{1,4}(?:抽|打|烫)", r"皮带", r"棍子", r"烧火棍", r"扇(?:耳光|巴掌)", r"耳光",
         r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂", r"烟头", r"衣架", r"吊起来打", r"打断",
+        FAMILY_ANY + r"\S{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
+        r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}出气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
+        r"竹条|竹片|藤条|鞭子|不给\S{0,3}饭吃",
     ],
     "injury_or_harm": [
         r"被(?:人|陌生人|坏人|男的|别人|村里人|老师|流氓)" + HAN + r"{0,3}(?:打|砍|捅|伤|撞)", r"受伤", r"摔(?:伤|断|破|坏)",
@@ -50,27 +91,38 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"骚扰", r"乱摸", r"摸(?:她|他)", r"怀孕", r"童工", r"体罚", r"中毒", r"触电", r"骨折", r"打伤", r"砍伤",
         r"让人打", r"被人打", r"侵害", r"掉(?:进)?(?:水|河|塘|井|坑)", r"落水", r"伤了", r"流血",
         r"吃错", r"误食", r"口吐白沫", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
+    ] + [
+        # compositional hazards: water, fire, electricity, poison, swallowing, height, traffic,
+        # animals, machines, illness, sexual abuse, child labour
+        WATER_FALL, WATER_SWEPT, FIRE, ELECTRIC, POISON, SWALLOW, HEIGHT_FALL, TRAFFIC, ANIMAL, CRUSH,
+        ILLNESS, SEXUAL, LABOUR,
     ],
     "dropout": [
         r"辍学", r"失学", r"退学", r"不(?:去)?上学", r"没(?:有)?(?:来|去)上学", r"不读书", r"不读了", r"旷课",
         r"逃学", r"不(?:来|去)学校", r"没(?:来|去)(?:学校|上课)", r"不上课", r"\d+天没(?:来|去)", r"休学",
         r"不念书", r"不念了", r"不(?:肯|愿意?|想)(?:去)?(?:上学|学校|读书|念书)", r"逃课", r"没进教室",
+        r"(?:不|没)(?:肯|愿|想|再|去)?\S{0,2}(?:读|念|上)(?:书|学)", r"读书没用", r"(?:学期|礼拜|星期|周|月)\S{0,6}没(?:来|去)",
+        r"没来(?:过|报到|上课)", r"不肯去学校", r"(?:读|念)\S{0,3}不(?:读|念)了", r"(?:初|高)[一二三]\S{0,2}就不",
     ],
     "other": [
         r"欺负", r"霸凌", r"欺凌", r"勒索", r"被同学", r"不想活", r"自杀", r"轻生", r"跳楼", r"割腕", r"抑郁",
         r"心理", r"沉迷", r"网(?:络|上|游|友)", r"游戏", r"被骗", r"裸聊", r"发照片", r"吃不上饭", r"穷",
         r"没(?:有)?钱", r"棉衣", r"冻得", r"困难", r"孤僻", r"早恋", r"活着没意思", r"不想上学了活", r"孤立", r"威胁",
+        BULLY, SELF_HARM, r"充(?:了|值)|打游戏|手机", r"发呆|不说话|不吭声|闷闷不乐|老哭|情绪", r"单衣|穿不暖|太穷",
+        r"网上\S{0,6}(?:骗|认识|约)|网友|裸照",
     ],
 }
 
+# Calls for help and violence in progress: urgent even inside a question.
 STRONG_URGENT = [
     r"救命", r"救救", r"快来", r"快点来", r"赶紧来", r"快救", r"快过来", r"马上(?:来|过来|派|报警|出警|救)",
     r"紧急(?!联系)", r"十万火急", r"快报警", r"赶快", r"快点", r"快帮", r"急死", r"(?:^|\s)急(?:$|\s|啊|呀)",
     r"正在(?:打|被|流血|追|砍|往|带|拖|跳|烧|着火|找|发生)", r"现在(?:还在|正在)", r"还在打", r"打得?(?:半死|晕|不行)",
-    r"掉(?:进)?(?:水|河|塘|井|坑|池)", r"落水", r"溺水", r"淹",
-    r"(?:一整夜|一夜|整夜|一晚上|一宿|昨晚|昨天晚上|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回",
+    r"(?:快|赶紧|赶快|马上|立刻|立即)(?:派|叫|喊|去|救|报警|打120|送)", r"来人(?:啊|呀|哪|阿)?", r"救名",
 ]
-# Signs of an emergency that a question about rules or past cases may also contain.
+# Signs of an emergency now; not counted in questions about rules or past cases, nor in
+# hypotheticals (如果/要是/万一 ...).
+NOW = r"(?:正在|现在|刚刚|刚才|刚|马上|还在|此刻|这会儿?|眼下|就在)"
 CONTEXT_URGENT = [
     r"(?:到现在|至今|一直|还|天黑了?)(?:都|也|还)?没(?:有)?(?:回|找到|消息|音讯)",
     r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"失联", r"被拐", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了",
@@ -83,7 +135,44 @@ CONTEXT_URGENT = [
     r"烧伤", r"大出血", r"天黑", r"到处找", r"离家出走", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
     r"(?:孩子|小孩|娃|人)\S{0,3}联系不上", r"(?:河|塘|水库|井|水)边.{0,10}(?:一个人|没大人|没人)", r"水很深",
     r"(?:一夜|一晚上|整晚)没",
+    # water, fire, electricity, poison, swallowing, height, traffic, crush
+    WATER_FALL, WATER_SWEPT, FIRE, r"触电|电到|电着|被电|漏电|电击|高压线|(?:摸|碰|咬)(?:了|到)?\S{0,2}(?:电线|插座|电门)",
+    POISON, SWALLOW, HEIGHT_FALL, TRAFFIC, r"压(?:住|在)|砸(?:中|到)|卡在|夹住|绞(?:了|住|进|到)|埋(?:住|在)|塌",
+    # critical states
+    r"昏|晕(?:倒|过去|了)|(?:叫|喊|拍)\S{0,2}不(?:醒|应|答应)|不省人事|没(?:了)?(?:呼吸|气|反应|知觉|意识)|不会动|动不了|(?<!床上)起不来(?!床)|不醒",
+    r"(?:全|满|一)(?:是|身|脸|头|地)\S{0,1}血|是血|求救|高压电|当\S{0,3}(?:饮料|水|糖)\S{0,2}(?:喝|吃)|没见(?:到|着)?人",
+    r"按在地上|(?:扒|脱)\S{0,2}(?:她|他)?的?(?:裤|衣)|(?:绳子|刀|药)\S{0,4}(?:准备|买)好|骗上\S{0,2}车",
+    r"抽风|抽抽|口吐白沫|吐血|(?:流|出|冒|淌)(?:了)?\S{0,3}血|血\S{0,3}(?:流|止不住|不停|直冒|一直)|止不住",
+    r"喘不|憋(?:紫|青|得)|(?:发|脸|嘴唇?|全身)\S{0,2}(?:紫|青紫)|上不来气|透不过气|呼吸",
+    r"(?:高烧|发烧|烧到|烧了|体温)\S{0,4}(?:39|4\d)|烧迷糊|烧糊涂|高烧不退|烧得?滚烫", r"冻(?:僵|死|晕|伤|坏)|冻得\S{0,4}(?:紫|青|僵|不行|晕)|零下",
+    r"头破|(?:大|好大|深)\S{0,2}(?:口子|伤口)|骨头露|肿得\S{0,6}(?:睁不开|喘|呼吸)",
+    # missing, abducted
+    r"(?:昨天晚上|昨晚|一晚上|一夜|整夜|一宿|一天一夜|\d+天|几天|好几天|到现在|到今天|至今|天亮|半夜)\S{0,6}(?:没|不见|未|找不)(?:有)?\S{0,2}(?:回|见|找|消息|音讯|人影|着家|联系|影)",
+    r"(?:没|不)(?:回|着家|见人)\S{0,3}(?:一晚|一夜|一宿|\d+天|几天)|(?:\d+|两|几)天没(?:回|见)",
+    r"(?:陌生|不认识|人贩子|坏人|男的|女的|外地人|开车的)\S{0,12}(?:带走|抱走|拐|拽|拉走|拖|抢|抱上|开走|领走|骗走|弄走)",
+    r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|拖|弄)走",
+    # violence, weapons, sexual assault in progress
+    r"(?<![现正还又好住坐实])在(?:砸|打|抽|踢|揍|掐|砍|捅|烫|追|拽|拖|摸|脱|勒|闷)(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼)",
+    NOW + r"\S{0,6}(?:打|抽|踢|揍|掐|砍|捅|烫|追|拽|拖|摸|脱|性侵|强奸|猥亵|喊|哭|叫|锁|关)(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼)",
+    r"(?:拿|举|提)(?:着)?\S{0,2}(?:刀|斧|棍|剪刀|砖|锄头|镰刀)|掐\S{0,3}脖子|勒\S{0,3}脖子|(?:拖|拽|拉)(?:进|到)\S{0,4}(?:地|林|房|屋|车|树|厕所)",
+    r"吊起来|往死里|打得\S{0,4}(?:晕|昏|不动|起不来|流血|出血|半死|不行)",
+    # self-harm with a concrete act or plan
+    r"割(?:手|脉)|跳(?:河|桥|下去|水库)|(?:桥|楼|栏杆|窗台|天台|房顶|楼顶|悬崖)\S{0,3}(?:外|边|上)\S{0,6}(?:站|坐|不想活|要跳)",
+    r"站在\S{0,6}(?:楼|桥|栏杆|窗|天台|崖|边)|(?:药|农药|安眠药)\S{0,6}(?:吃|喝|吞)(?:下去|了)|吃了\S{0,4}(?:药|片)",
+    # locked in, starving, cold, danger places
+    r"(?:锁|关|困)(?:在)?\S{0,8}(?:\d+天|几天|好几天|一整天|一天一夜)|(?:\d+|几|好几)天没(?:给)?\S{0,2}(?:吃|喝|饭)|没(?:吃的|饭吃|水喝|东西吃)了",
+    r"饿(?:了|得)\S{0,3}(?:\d+天|晕|不行|昏)",
+    r"(?:一个人|自己|独自|没大人|没人看)\S{0,8}(?:河|塘|水库|井|马路|公路|高速|铁路|房顶|楼顶|工地)",
+    r"(?:跑|走|爬)(?:到|上)\S{0,4}(?:高速|铁路|铁轨|马路中间|房顶|楼顶|屋顶)",
 ]
+# Hypotheticals and questions about rules: hazard words alone do not make them urgent.
+HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判刑|法律|规定|政策|报销|医保|保险|责任|保护令|"
+                          r"怎么预防|如何预防|怎么教|注意什么|新闻|听说|电视上|去年|以前|之前|上次|上回|后来|"
+                          r"有没有人管|管不管|举报的")
+# Past events with no sign of danger now ("上个月被狗咬了", "前天被车刮了一下") are not urgent.
+PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就")
+_REAL_NOW = re.compile(NOW + "|救命|快来|快点来|赶紧来")
+SEVERE_NOW = re.compile(NOW + r"|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
 
 SELF = r"(?:我是|我们是|本人是|本人|作为|我在|我系|俺是|我就是|我是一[名个位])"
 ROLE_RULES: dict[str, list[str]] = {
@@ -162,6 +251,10 @@ _CITY = re.compile("|".join(sorted(CITIES, key=len, reverse=True)))
 
 # When several categories match, the cause wins over its consequence: a child left alone
 # because the guardian is ill is guardian_unfit; child_alone yields to any other category.
+# self-harm and bullying by other children are `other` even when someone is hurt
+STRONG_OTHER = re.compile(SELF_HARM + "|" + BULLY)
+_BY_FAMILY = re.compile(r"(?:被|让|叫)" + FAMILY_ANY)
+_SEXUAL = re.compile(SEXUAL)
 OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
              ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
              ("child_missing", "child_alone"), ("injury_or_harm", "child_alone"),
@@ -186,21 +279,44 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
             offer(Match("category", value, m.start(), m.end()))
     if not per:
         return None
+    if "other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text):
+        per = {k: v for k, v in per.items() if k not in ("injury_or_harm", "child_alone")}
     cands = [m for m in per.values()
              if not any((other, m.value) in OVERRIDES for other in per if other != m.value)]
     cands = cands or list(per.values())
     return max(cands, key=lambda m: (m.end - m.start, -m.start))
 
 
+def urgency_blocked(text: str, question: bool = False) -> bool:
+    """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
+    if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
+        return True
+    return question or (PAST.search(text) is not None and SEVERE_NOW.search(text) is None)
+
+
 def urgency(text: str, extra: list[str] | None = None, question: bool = False) -> Match | None:
-    """`question`: the message asks about rules or a past case, so only strong signs count."""
+    """`question`: the message asks about rules or a past case, so only strong signs count.
+
+    Hypotheticals (如果/要是/万一 ...) count as questions unless a now-marker (正在, 刚刚 ...)
+    says the danger is real; a past event (上个月, 前天 ...) counts only with a sign of
+    danger now.
+    """
     text = text.replace("紧急联系人", "     ")
-    for pat in _STRONG if question else _STRONG + _CONTEXT:
+    if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
+        question = True
+    for pat in _STRONG:
         m = pat.search(text)
         if m:
             return Match("urgency", "urgent", m.start(), m.end())
     if question:
         return None
+    past = PAST.search(text) is not None and SEVERE_NOW.search(text) is None
+    if past:
+        return None
+    for pat in _CONTEXT:
+        m = pat.search(text)
+        if m:
+            return Match("urgency", "urgent", m.start(), m.end())
     for phrase in extra or ():
         i = text.find(phrase)
         if i >= 0:

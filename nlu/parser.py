@@ -7,7 +7,14 @@ from pathlib import Path
 
 from . import lexicon
 from .normalize import Normalized, normalize
-from .pipeline import CATEGORIES, Featurizer, LinearModel, load_model_dir, softmax_ranking
+from .pipeline import (
+    CATEGORIES,
+    Featurizer,
+    LinearModel,
+    load_model_dir,
+    load_urgency_model,
+    softmax_ranking,
+)
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +25,8 @@ DEMO_GAZETTEER = {
 FALLBACK_INTENT = "out_of_scope"
 # A category guessed by the model (no keyword in the text) is kept only above this.
 CATEGORY_MODEL_MIN = 0.35
+# The binary urgency model (OR-ed with the rules, recall first) fires at or above this.
+URGENCY_MODEL_MIN = 0.35
 # Questions about rules or past cases: only strong emergency words count as urgent.
 QUESTION_INTENTS = {"ask_policy", "check_status"}
 
@@ -36,6 +45,7 @@ class Parser:
         self.meta, self.intent, self.category = meta, intent, category
         self.min_confidence, self.ambiguity_margin = float(min_confidence), float(ambiguity_margin)
         self.model_path = model_path
+        self.urgency_model: LinearModel | None = None
         self.featurize = Featurizer(meta.get("pipeline", {}))
         syn = meta.get("synonyms", {})
         # Data synonyms of three characters or more extend the rules (short ones are too vague).
@@ -47,7 +57,9 @@ class Parser:
     @classmethod
     def from_dir(cls, path: str | Path, **kwargs) -> Parser:
         meta, intent, cat = load_model_dir(Path(path))
-        return cls(meta, intent, cat, model_path=Path(path), **kwargs)
+        parser = cls(meta, intent, cat, model_path=Path(path), **kwargs)
+        parser.urgency_model = load_urgency_model(meta, Path(path))
+        return parser
 
     # -- public API -------------------------------------------------------------------------
     def set_gazetteer(self, gazetteer: dict | None) -> None:
@@ -116,7 +128,14 @@ class Parser:
                 found.append(m)
         elif cat is not None:
             found.append(cat)
-        for m in (lexicon.urgency(t, self._urg_syn, question), lexicon.reporter_role(t)):
+        urg = lexicon.urgency(t, self._urg_syn, question)
+        if urg is None and self.urgency_model is not None and not lexicon.urgency_blocked(t, question):
+            p = self.urgency_model.predict(feats)
+            pu = float(p[self.urgency_model.classes.index("urgent")])
+            if pu >= URGENCY_MODEL_MIN:
+                urg = lexicon.Match("urgency", "urgent", 0, len(t), "ShouhuUrgencyModel")
+                urg.confidence = round(pu, 4)
+        for m in (urg, lexicon.reporter_role(t)):
             if m is not None:
                 found.append(m)
         found.extend(lexicon.simple_entities(t))

@@ -26,9 +26,10 @@ import numpy as np
 from .normalize import Normalized, normalize_text
 from .training_data import TrainingData, load_training_data
 
-FORMAT = 3  # bump when features or the artefact layout change
+FORMAT = 4  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
-DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "category_model": True}
+DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "category_model": True,
+                    "urgency_model": True}
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
               "injury_or_harm", "dropout", "other")
 DOMAIN_WORDS = ["留守", "留守儿童", "委托", "委托照护", "照护人", "被委托人", "监护人", "监护", "家暴", "家庭暴力", "辍学", "旷课", "失踪", "走丢", "转人工", "人工客服", "儿童主任", "强制报告", "网格员", "村干部", "班主任", "打工", "务工", "外出务工", "登记", "报备", "进度", "举报", "报案", "报告", "受理", "案件", "屋头", "伢子", "娃娃", "不见了", "没人管", "一个人住", "救命", "快来", "掉水里", "往死里打", "打孩子", "困境儿童", "政策", "规定", "法律", "犯法", "取消", "不报了", "真人", "变更", "更改", "修改", "换成", "改成", "续签", "注销"]
@@ -133,6 +134,13 @@ def _category_labels(data: TrainingData) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def _urgency_labels(data: TrainingData) -> tuple[list[str], list[str]]:
+    """Every example: `urgent` if it carries an urgency annotation, else `no` (the binary model)."""
+    texts = [normalize_text(ex.text) for ex in data.examples]
+    labels = ["urgent" if any(e["entity"] == "urgency" for e in ex.entities) else "no" for ex in data.examples]
+    return texts, labels
+
+
 def data_hash(data_path: Path, pipeline_cfg: dict) -> str:
     h = hashlib.sha256()
     h.update(Path(data_path).read_bytes())
@@ -166,6 +174,12 @@ def train(data_path: str | Path = DEFAULT_DATA, model_dir: str | Path = "nlu-mod
         arrays.update(cat_idf=cat.idf, cat_coef_t=cat.coef_t, cat_intercept=cat.intercept)
         meta["cat_classes"] = cat.classes
         meta["cat_vocab"] = sorted(cat.vocab, key=cat.vocab.get)
+    utexts, ulabels = _urgency_labels(data)
+    if cfg.get("urgency_model") and len(set(ulabels)) > 1:
+        urg = _fit(utexts, ulabels, featurize, float(cfg["C"]))
+        arrays.update(urg_idf=urg.idf, urg_coef_t=urg.coef_t, urg_intercept=urg.intercept)
+        meta["urg_classes"] = urg.classes
+        meta["urg_vocab"] = sorted(urg.vocab, key=urg.vocab.get)
     meta["synonyms"] = data.synonyms
     meta["lookups"] = data.lookups
     meta["regexes"] = data.regexes
@@ -186,6 +200,13 @@ def _model(meta: dict, arrays, prefix: str) -> LinearModel:
     vocab = {f: i for i, f in enumerate(meta[f"{prefix}_vocab"])}
     return LinearModel(meta[f"{prefix}_classes"], vocab, arrays[f"{prefix}_idf"],
                        np.ascontiguousarray(arrays[f"{prefix}_coef_t"]), arrays[f"{prefix}_intercept"])
+
+
+def load_urgency_model(meta: dict, path: Path) -> LinearModel | None:
+    if "urg_classes" not in meta:
+        return None
+    with np.load(path / "model.npz") as arrays:
+        return _model(meta, dict(arrays), "urg")
 
 
 def load_model_dir(path: Path) -> tuple[dict, LinearModel, LinearModel | None]:

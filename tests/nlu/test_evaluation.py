@@ -36,3 +36,19 @@ def test_report_files(report, tmp_path):
     files = write_report(report, tmp_path)
     assert all(f.exists() and f.stat().st_size > 0 for f in files)
     assert "URGENT RECALL" in (tmp_path / "summary.txt").read_text(encoding="utf-8")
+
+
+BLIND2 = TEST_DATA.parent / "test_blind2.yml"
+
+
+def test_blind2_urgency_and_category(parser):
+    """test_blind2.yml was written and scored before the urgency/category revision (before:
+    urgent recall 45.5 %, false alarms 7.1 %, category 56.2 %). Its writer also wrote the
+    revision, so these floors overstate generalisation; test_blind3.yml (first run: recall
+    76.9 %, category 71.4 %) is the more honest figure, see docs/nlu.md."""
+    report = evaluate(parser, BLIND2, parser.meta["synonyms"])
+    text = summary(report)
+    assert report["examples"] >= 120 and report["urgent_counts"]["tp"] + report["urgent_counts"]["fn"] >= 40
+    assert report["urgent_recall"] >= 0.98, text
+    assert report["urgent_false_alarm_rate"] <= 0.05, text
+    assert report["category_accuracy"] >= 0.90, text
