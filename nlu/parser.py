@@ -1,0 +1,127 @@
+"""`Parser`: text in, a Rasa-format parse result out. Never raises on any string."""
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from . import lexicon
+from .normalize import Normalized, normalize
+from .pipeline import CATEGORIES, Featurizer, LinearModel, load_model_dir, softmax_ranking
+
+log = logging.getLogger(__name__)
+
+DEMO_GAZETTEER = {
+    "township": {"红星镇": ["红星乡"], "青山镇": [], "柳河乡": []},
+    "village": {"东风村": [], "向阳村": [], "石桥村": [], "白沙村": [], "李家村": [], "王庄村": []},
+}
+FALLBACK_INTENT = "out_of_scope"
+# A category guessed by the model (no keyword in the text) is kept only above this.
+CATEGORY_MODEL_MIN = 0.35
+
+
+def empty_result(text: str, name: str = FALLBACK_INTENT) -> dict:
+    return {"text": text, "intent": {"name": name, "confidence": 0.0},
+            "intent_ranking": [{"name": name, "confidence": 0.0}], "entities": []}
+
+
+class Parser:
+    """The embedded model plus rules. Thread-safe for parsing once constructed."""
+
+    def __init__(self, meta: dict, intent: LinearModel, category: LinearModel | None,
+                 min_confidence: float = 0.45, ambiguity_margin: float = 0.12,
+                 gazetteer: dict | None = None, model_path: Path | None = None):
+        self.meta, self.intent, self.category = meta, intent, category
+        self.min_confidence, self.ambiguity_margin = float(min_confidence), float(ambiguity_margin)
+        self.model_path = model_path
+        self.featurize = Featurizer(meta.get("pipeline", {}))
+        syn = meta.get("synonyms", {})
+        # Data synonyms of three characters or more extend the rules (short ones are too vague).
+        self._cat_syn = {normalize(k).text: v for k, v in syn.items() if v in CATEGORIES and len(k) >= 3}
+        self._urg_syn = [normalize(k).text for k, v in syn.items() if v == "urgent" and len(k) >= 3]
+        self._gaz: list[tuple[str, re.Pattern, dict[str, str]]] = []
+        self.set_gazetteer(DEMO_GAZETTEER if gazetteer is None else gazetteer)
+
+    @classmethod
+    def from_dir(cls, path: str | Path, **kwargs) -> "Parser":
+        meta, intent, cat = load_model_dir(Path(path))
+        return cls(meta, intent, cat, model_path=Path(path), **kwargs)
+
+    # -- public API -------------------------------------------------------------------------
+    def set_gazetteer(self, gazetteer: dict | None) -> None:
+        """{"township": {canonical: [aliases]}, "village": {...}}; values are canonical names."""
+        compiled = []
+        words = []
+        for entity in ("township", "village"):
+            names: dict[str, str] = {}
+            for canonical, aliases in ((gazetteer or {}).get(entity) or {}).items():
+                if not isinstance(canonical, str) or not canonical.strip():
+                    continue
+                for name in [canonical, *(aliases or [])]:
+                    if isinstance(name, str) and normalize(name).text:
+                        names[normalize(name).text] = canonical
+            if names:
+                pat = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+                compiled.append((entity, pat, names))
+                words.extend(names)
+        self._gaz = compiled
+        try:
+            self.featurize.add_words(words)
+        except Exception:  # jieba trouble must not break the gazetteer
+            log.warning("could not add gazetteer words to jieba", exc_info=True)
+
+    def is_uncertain(self, result: dict) -> bool:
+        ranking = result.get("intent_ranking") or []
+        conf = float((result.get("intent") or {}).get("confidence") or 0.0)
+        if conf < self.min_confidence:
+            return True
+        if len(ranking) >= 2:
+            return float(ranking[0]["confidence"]) - float(ranking[1]["confidence"]) < self.ambiguity_margin
+        return False
+
+    def parse(self, text: str) -> dict:
+        original = text if isinstance(text, str) else ("" if text is None else str(text))
+        try:
+            return self._parse(original)
+        except Exception:  # the contract: never raise, answer with a low-confidence result
+            log.exception("NLU parse failed; returning a low-confidence result")
+            return empty_result(original)
+
+    # -- internals --------------------------------------------------------------------------
+    def _parse(self, original: str) -> dict:
+        norm = normalize(original)
+        if not re.search(r"[\w\u4e00-\u9fff]", norm.text):
+            return empty_result(original)
+        feats = self.featurize(norm.text)
+        probs = self.intent.predict(feats)
+        ranking = softmax_ranking(self.intent.classes, probs)
+        entities = self._entities(norm, feats, ranking[0]["name"])
+        return {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
+                "entities": entities}
+
+    def _entities(self, norm: Normalized, feats: list[str], intent: str) -> list[dict]:
+        t = norm.text
+        found: list[lexicon.Match] = []
+        cat = lexicon.best_category(t, self._cat_syn)
+        if cat is None and intent == "report_case" and self.category is not None:
+            p = self.category.predict(feats)
+            i = int(p.argmax())
+            if p[i] >= CATEGORY_MODEL_MIN:
+                m = lexicon.Match("category", self.category.classes[i], 0, len(t), "ShouhuCategoryModel")
+                m.confidence = round(float(p[i]), 4)
+                found.append(m)
+        elif cat is not None:
+            found.append(cat)
+        for m in (lexicon.urgency(t, self._urg_syn), lexicon.reporter_role(t)):
+            if m is not None:
+                found.append(m)
+        found.extend(lexicon.simple_entities(t))
+        for entity, pat, names in self._gaz:
+            for m in pat.finditer(t):
+                found.append(lexicon.Match(entity, names[m.group()], m.start(), m.end(), "ShouhuGazetteer"))
+        out = []
+        for m in sorted(found, key=lambda m: (m.start, m.end)):
+            start, end = norm.span(m.start, m.end)
+            out.append({"entity": m.entity, "value": m.value, "start": start, "end": end,
+                        "confidence": getattr(m, "confidence", 1.0), "extractor": m.extractor})
+        return out
