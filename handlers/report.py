@@ -195,7 +195,7 @@ class ReportFlow:
                 return self._advance(ctx, turn, data)
             slots["category"] = category
         elif field == "reporter_role":
-            slots["reporter_role"] = v.guess_role(text) or slots.get("reporter_role")
+            slots["reporter_role"] = v.guess_role(text, loose=True) or slots.get("reporter_role")
         elif field == "child_gender":
             slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
         elif field == "child_name":

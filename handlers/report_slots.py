@@ -133,7 +133,7 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
     # The reporter.
     role = turn.entity("reporter_role") if turn.entity("reporter_role") in REPORTER_ROLES else None
     if focus == "reporter_role":
-        role = data_choice(text, "role:") or v.guess_role(text) or role
+        role = data_choice(text, "role:") or v.guess_role(text, loose=True) or role
         if role is None:
             problem = "no_role"
     else:

@@ -184,8 +184,8 @@ def correction_value(text: str) -> str:
 
 _CATEGORY_WORDS = (
     ("child_missing", r"失踪|走丢|找不到|不见了|没回家|离家出走|失联"),
-    ("domestic_violence", r"家暴|家庭暴力|(?:爸|妈|父|母|爷|奶|继父|继母|家长|监护人).{0,6}(?:打|揍|虐待|体罚)|"
-                          r"打得|被打|虐待|遍体鳞伤"),
+    ("domestic_violence", r"家暴|家庭暴力|(?:爸|妈|父|母|爷|奶|家长|监护人)[^，,。；]{0,4}"
+                          r"(?:打(?!工|电话|游戏|扫|算|针|架|零工)|揍|虐待|体罚)|打得|被打|挨打|虐待|遍体鳞伤"),
     ("injury_or_harm", r"受伤|伤痕|淤青|骨折|烫伤|性侵|猥亵|欺负|伤害|侵害|溺水|摔伤|流血"),
     ("dropout", r"辍学|不上学|没上学|不来上课|没来上课|旷课|逃学|退学|没去学校"),
     ("child_alone", r"一个人住|独自居住|单独居住|自己住|独自在家|一个人在家|没人照顾|无人照顾|没大人|独居"),
@@ -206,21 +206,35 @@ def sounds_urgent(text: str) -> bool:
     return bool(_URGENT_WORDS.search(_norm(text)))
 
 
+# First-person cues only: "孩子爷爷瘫痪了" names the child's relative, not the reporter.
 _ROLE_WORDS = (
-    ("child_self", r"我自己|我是孩子|我是学生|我今年\d+岁"),
-    ("teacher", r"老师|班主任|校长|教师|幼儿园|我们班|我们学校|学生"),
-    ("medical", r"医生|护士|大夫|医务|卫生院|医院|诊所|村医"),
-    ("village_cadre", r"村干部|村支书|书记|村长|村主任|儿童主任|村委|网格员|居委会"),
-    ("social_worker", r"社工|救助站|救助管理|福利院|福利机构"),
-    ("parent", r"我是(?:孩子的)?(?:爸爸|妈妈|父亲|母亲)|我(?:儿子|女儿)"),
-    ("relative", r"亲戚|亲属|奶奶|爷爷|外婆|外公|姥姥|姥爷|舅舅|姑姑|叔叔|阿姨|姨妈|侄子|侄女|外甥|孙子|孙女"),
-    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|旁边|普通人|市民"),
+    ("child_self", r"我是孩子(?:本人|自己)?(?=[，,。！!\s]|$)|我就是那个孩子|我是学生|我今年\d+岁"),
+    ("teacher", r"我是.{0,10}(?:老师|班主任|校长|教师)|我们班|我们学校|我们幼儿园|我班|我的学生|班上"),
+    ("medical", r"我是.{0,10}(?:医生|护士|大夫|村医|医务)|我们医院|我们卫生院|来就诊|来看病|门诊"),
+    ("village_cadre", r"我是.{0,8}(?:村干部|支书|书记|村长|村主任|儿童主任|网格员|村委)|我们村委"),
+    ("social_worker", r"我是.{0,8}(?:社工|救助站|救助管理|福利院|福利机构)"),
+    ("parent", r"我是(?:孩子的|他的|她的)?(?:爸爸|妈妈|父亲|母亲)|我(?:儿子|女儿)"),
+    ("relative", r"我是.{0,4}(?:亲戚|亲属|奶奶|爷爷|外婆|外公|姥姥|姥爷|舅舅|姑姑|叔叔|阿姨|姨妈|伯伯)|"
+                 r"我(?:的)?(?:孙子|孙女|外孙|侄子|侄女|外甥)"),
+    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|普通人|市民"),
+)
+# Bare words, for answers to "您是孩子的什么人？".
+_ROLE_LOOSE = (
+    ("child_self", r"孩子本人|本人|我自己"),
+    ("teacher", r"老师|班主任|校长|教师"),
+    ("medical", r"医生|护士|大夫|村医|医务"),
+    ("village_cadre", r"村干部|支书|书记|村长|村主任|儿童主任|网格员|村委"),
+    ("social_worker", r"社工|救助|福利院"),
+    ("parent", r"父母|爸爸|妈妈|父亲|母亲"),
+    ("relative", r"亲戚|亲属|奶奶|爷爷|外婆|外公|姥姥|姥爷|舅舅|姑姑|叔叔|阿姨|姨妈|伯伯"),
+    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|普通人|市民"),
+    ("other", r"^其他|^别的"),
 )
 
 
-def guess_role(text: str) -> str | None:
+def guess_role(text: str, loose: bool = False) -> str | None:
     text = _norm(text)
-    for code, pattern in _ROLE_WORDS:
+    for code, pattern in _ROLE_WORDS + (_ROLE_LOOSE if loose else ()):
         if re.search(pattern, text):
             return code
     return None
