@@ -31,10 +31,12 @@ def cn_number(word: str) -> int | None:
         t = _CN_DIGITS.get(tens, None) if tens else 1
         o = _CN_DIGITS.get(ones, None) if ones else 0
         return None if t is None or o is None else t * 10 + o
+    if len(word) == 2 and word[0] in _CN_DIGITS and word[1] in _CN_DIGITS:
+        return _CN_DIGITS[word[0]]  # "七八岁": about seven
     return _CN_DIGITS.get(word) if len(word) == 1 else None
 
 
-_AGE = re.compile(r"(-?\d{1,3}|[零〇一二两三四五六七八九十百]{1,4})\s*(?:周岁|岁半?|歲)")
+_AGE = re.compile(r"(-?\d{1,3}|[零〇一二两三四五六七八九十百]{1,4})(?:来|几|多)?\s*(?:周岁|岁半?|歲)")
 _AGE_BARE = re.compile(r"^\s*(-?\d{1,3})\s*$")
 
 
@@ -104,7 +106,8 @@ def parse_child_name(text: str) -> str | None:
     return None if name in {"不知道", "不清楚", "什么"} else name
 
 
-_REPORTER_NAME = re.compile(r"(?:我是|我叫|我姓|本人)([\u4e00-\u9fa5]{1,3}(?:老师|医生|护士|书记|主任|社工|村长))"
+_REPORTER_NAME = re.compile(r"(?:我是|我叫|我姓|本人)(?:[\u4e00-\u9fa5]{0,15}的)?"
+                            r"([\u4e00-\u9fa5]{1,3}?(?:老师|医生|护士|书记|主任|社工|村长))"
                             r"|(?:我叫|姓名[:：]?)([\u4e00-\u9fa5]{2,4})(?=[，,。.、\s]|\d|$)"
                             r"|(?:^|[，,\s])([\u4e00-\u9fa5]{1,2}(?:老师|医生|护士|书记|主任|社工))")
 _UNIT = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:小学|中学|学校|幼儿园|医院|卫生院|卫生室|诊所|村委会|居委会|"
@@ -161,14 +164,11 @@ _CORRECTION_FIELDS = (
     ("place", r"地点|地址|位置|地方|村|镇|乡"),
     ("category", r"类别|情况|类型|不是.*是"),
 )
-_CORRECTION_VERB = re.compile(r"改|错|不对|应该|更正|其实|而是|不是|是")
 
 
 def correction_field(text: str) -> str | None:
     """The slot a correction names, or None when the text does not read as a correction."""
     text = _norm(text)
-    if not _CORRECTION_VERB.search(text) and not (parse_age(text) or parse_phone(text)):
-        return None
     for field, pattern in _CORRECTION_FIELDS:
         if re.search(pattern, text):
             return field
@@ -178,7 +178,7 @@ def correction_field(text: str) -> str | None:
 def correction_value(text: str) -> str:
     """The part after the correction verb: '地点改成向阳村' -> '向阳村'."""
     text = _norm(text)
-    m = re.search(r"(?:改成|改为|改一下|应该是|其实是|而是|是|为)[:：]?\s*(.+)$", text)
+    m = re.search(r"^.*(?:改成|改为|应该是|其实是|而是|是|为)[:：]?\s*(.+)$", text)
     return (m.group(1) if m else text).strip(" ，,。.")
 
 
