@@ -191,6 +191,8 @@ class Engine:
             return replies + self._start(self.intent_flows[intent], conv, turn)
         if danger:
             return replies
+        if intent in talk.INTENT_MENU:  # a service whose flow is not installed here
+            return replies + talk.unavailable(settings)
         return replies + talk.respond(intent, settings)
 
     # --- pieces ------------------------------------------------------------------------
