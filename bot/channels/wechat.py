@@ -88,6 +88,8 @@ class WeChatChannel:
             raise BadRequest("message too large")
         fields = _xml_fields(body)
         if encrypted:
+            if not fields.get("Encrypt"):
+                raise BadRequest("no Encrypt element")
             try:
                 plain = self.crypto.decrypt_message({"Encrypt": fields.get("Encrypt", "")},
                                                     args.get("msg_signature", ""),
