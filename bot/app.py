@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
@@ -13,15 +13,29 @@ from sqlalchemy import text
 from admin import api as admin_api
 from admin import auth as admin_auth
 from admin import views as admin_views
+from bot.channels import telegram as telegram_channel
 from bot.channels import web
+from bot.channels import wechat as wechat_channel
 from bot.engine import Engine
+from bot.flows import build_registry
 from core import crypto
 from core.db import make_engine, make_session_factory
+from core.services import jobs
+from core.services.notifications import Notifier, email_sender
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # webhooks and JSON APIs never need more
+
+
+def placeholder_parse(text: str) -> dict:
+    """Stands in for the NLU until it is wired in (Runtime.parse): greetings are
+    recognised, everything else is out of scope; buttons and commands still work."""
+    greet = any(w in text.lower() for w in ("你好", "您好", "在吗", "hello", "hi"))
+    intent = "greet" if greet else "out_of_scope"
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}], "entities": []}
 
 
 @dataclass
@@ -31,8 +45,11 @@ class Runtime:
     settings: Settings
     db: Any
     sessions: Any
+    # The NLU: text -> Rasa-format dict. Set before the engine is first used
+    # (e.g. runtime.parse = nlu.load_parser(...)); placeholder_parse until then.
+    parse: Callable[[str], dict] | None = None
     _lazy: dict = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def lazy(self, name: str, build):
         with self._lock:
@@ -40,12 +57,60 @@ class Runtime:
                 self._lazy[name] = build()
             return self._lazy[name]
 
+    @property
+    def notifier(self) -> Notifier:
+        return self.lazy("notifier", lambda: Notifier(self.sessions, self.settings,
+                                                      on_enqueue=self.wake_worker))
+
     def flow_context(self) -> FlowContext:
-        return FlowContext(sessions=self.sessions, settings=self.settings)
+        return FlowContext(sessions=self.sessions, settings=self.settings,
+                           services={"notifier": self.notifier},
+                           parse=self.parse or placeholder_parse)
 
     @property
     def engine(self) -> Engine:
-        return self.lazy("engine", lambda: Engine(self.flow_context()))
+        return self.lazy("engine", lambda: Engine(self.flow_context(), build_registry(),
+                                                  self.parse or placeholder_parse))
+
+    @property
+    def wechat(self) -> wechat_channel.WeChatChannel:
+        return self.lazy("wechat", lambda: wechat_channel.WeChatChannel(
+            self.settings, lambda: self.engine, self.sessions, on_enqueue=self.wake_worker))
+
+    @property
+    def telegram(self) -> telegram_channel.TelegramChannel:
+        return self.lazy("telegram", lambda: telegram_channel.TelegramChannel(
+            self.settings, lambda: self.engine))
+
+    def senders(self) -> dict[str, jobs.Sender]:
+        """Job kind -> delivery function, for the outbound-job worker."""
+        return {
+            "wechat_cs": self.wechat.send_job,
+            "notify:wechat": self.wechat.send_alert,
+            "notify:telegram": self.telegram.send_alert,
+            "notify:email": email_sender(self.settings),
+        }
+
+    def start_worker(self, interval: float = 1.0) -> jobs.JobWorker:
+        def build():
+            worker = jobs.JobWorker(self.sessions, self.senders(), interval)
+            worker.start()
+            return worker
+        return self.lazy("worker", build)
+
+    def wake_worker(self) -> None:
+        worker = self._lazy.get("worker")
+        if worker is not None:
+            worker.wake()
+
+    def close(self) -> None:
+        worker = self._lazy.pop("worker", None)
+        if worker is not None:
+            worker.stop()
+        for name in ("wechat", "telegram"):
+            channel = self._lazy.pop(name, None)
+            if channel is not None:
+                channel.close()
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -75,6 +140,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     csrf = CSRFProtect(app)
 
     app.register_blueprint(web.make_blueprint(lambda: runtime.engine))
+    app.register_blueprint(wechat_channel.make_blueprint(lambda: runtime.wechat))
+    app.register_blueprint(telegram_channel.make_blueprint(lambda: runtime.telegram))
     api_bp = admin_api.make_blueprint(runtime.sessions)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_auth.make_blueprint(runtime.sessions))
@@ -82,7 +149,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     admin_auth.init_login(app, runtime.sessions)
     # Machine endpoints authenticate by token or signature, not by browser session.
     csrf.exempt(api_bp)
-    for bp_name in ("web",):
+    for bp_name in ("web", "wechat", "telegram"):
         csrf.exempt(app.blueprints[bp_name])
 
     @app.get("/healthz")
