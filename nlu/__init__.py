@@ -14,7 +14,7 @@ from .parser import DEMO_GAZETTEER, Parser
 from .pipeline import DEFAULT_DATA, ensure_model, train
 from .training_data import NluDataError
 
-__all__ = ["load_parser", "Parser", "DEMO_GAZETTEER", "NluDataError", "train", "DEFAULT_DATA"]
+__all__ = ["DEFAULT_DATA", "DEMO_GAZETTEER", "NluDataError", "Parser", "load_parser", "train"]
 
 
 def load_parser(config: dict, model_dir: str | Path, gazetteer: dict | None = None) -> Parser:

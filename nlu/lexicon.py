@@ -21,10 +21,12 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"无人监护", r"脱离监护", r"(?:锁|关)在(?:家|屋)", r"没人做饭", r"扔在家",
     ],
     "child_missing": [
-        r"失踪", r"不见了", r"找不(?:到|着)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
+        r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
         r"(?:一直|还|到现在|至今|一晚上|一夜|整夜|一整夜|一宿|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回(?:来|家)?",
         r"被拐", r"拐卖", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了", r"不知道(?:去|跑)(?:哪|哪里|哪儿)",
         r"没(?:有)?回家", r"跑了没回",
+        r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
+        r"(?:家长|大人|到处|全村)(?:都在)?(?:到处)?找", r"没(?:有)?(?:消息|音讯)",
     ],
     "guardian_unfit": [
         r"不管(?:孩子|娃|他|她|伢子|小孩)", r"(?:根本|也|都|从来)不管", r"瘫痪", r"痴呆", r"糊涂了",
@@ -32,47 +34,56 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"坐牢", r"服刑", r"被抓", r"照顾不了", r"顾不过来", r"管不了", r"看不住", r"遗弃", r"抛弃",
         r"不给(?:孩子|娃|他|她)?(?:饭|吃)", r"饭都不给", r"(?:扔|丢)(?:下|给)", r"不履行", r"丧失监护",
         r"不要(?:这个)?(?:孩子|娃)", r"自己都(?:顾|管)不", r"卧床", r"重病", r"病得很重",
+        r"瘫", r"关进去", r"赌", r"打牌", r"(?:爷爷|奶奶|外公|外婆|姥姥|姥爷|妈|爸|监护人)\S{0,2}住院", r"傻",
+        r"营养不良", r"不尽责", r"管不住",
     ],
     "domestic_violence": [
         r"家暴", r"家庭暴力", r"虐待", r"往死里打", r"拳打脚踢",
         FAMILY + r"(?:又|经常|天天|总是|老是|一直|喝了酒就|喝酒就|正在)?(?:打|抽|踢|揍|掐|扇)",
         r"打(?:孩子|娃|小孩|伢子|他|她|我|儿子|女儿|孙子|孙女|老婆)", r"挨打", r"挨揍", r"(?:被|又被)(?:他|她)?" + FAMILY + r"?打",
         r"(?:用|拿)" + HAN + r"{1,4}(?:抽|打|烫)", r"皮带", r"棍子", r"烧火棍", r"扇(?:耳光|巴掌)", r"耳光",
-        r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂",
+        r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂", r"烟头", r"衣架", r"吊起来打", r"打断",
     ],
     "injury_or_harm": [
         r"被(?:人|陌生人|坏人|男的|别人|村里人|老师|流氓)" + HAN + r"{0,3}(?:打|砍|捅|伤|撞)", r"受伤", r"摔(?:伤|断|破|坏)",
         r"烫伤", r"烧伤", r"砸伤", r"咬(?:了|伤)", r"撞(?:了|伤|倒)", r"车祸", r"溺水", r"猥亵", r"性侵", r"强奸",
         r"骚扰", r"乱摸", r"摸(?:她|他)", r"怀孕", r"童工", r"体罚", r"中毒", r"触电", r"骨折", r"打伤", r"砍伤",
         r"让人打", r"被人打", r"侵害", r"掉(?:进)?(?:水|河|塘|井|坑)", r"落水", r"伤了", r"流血",
+        r"吃错", r"误食", r"口吐白沫", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
     ],
     "dropout": [
         r"辍学", r"失学", r"退学", r"不(?:去)?上学", r"没(?:有)?(?:来|去)上学", r"不读书", r"不读了", r"旷课",
         r"逃学", r"不(?:来|去)学校", r"没(?:来|去)(?:学校|上课)", r"不上课", r"\d+天没(?:来|去)", r"休学",
-        r"不念书", r"不念了",
+        r"不念书", r"不念了", r"不(?:肯|愿意?|想)(?:去)?(?:上学|学校|读书|念书)", r"逃课", r"没进教室",
     ],
     "other": [
         r"欺负", r"霸凌", r"欺凌", r"勒索", r"被同学", r"不想活", r"自杀", r"轻生", r"跳楼", r"割腕", r"抑郁",
         r"心理", r"沉迷", r"网(?:络|上|游|友)", r"游戏", r"被骗", r"裸聊", r"发照片", r"吃不上饭", r"穷",
-        r"没(?:有)?钱", r"棉衣", r"冻得", r"困难", r"孤僻", r"早恋",
+        r"没(?:有)?钱", r"棉衣", r"冻得", r"困难", r"孤僻", r"早恋", r"活着没意思", r"不想上学了活", r"孤立", r"威胁",
     ],
 }
 
-URGENT_RULES = [
+STRONG_URGENT = [
     r"救命", r"救救", r"快来", r"快点来", r"赶紧来", r"快救", r"快过来", r"马上(?:来|过来|派|报警|出警|救)",
-    r"紧急(?!联系)", r"十万火急", r"快报警", r"赶快", r"快点",
+    r"紧急(?!联系)", r"十万火急", r"快报警", r"赶快", r"快点", r"快帮", r"急死", r"(?:^|\s)急(?:$|\s|啊|呀)",
     r"正在(?:打|被|流血|追|砍|往|带|拖|跳|烧|着火|找|发生)", r"现在(?:还在|正在)", r"还在打", r"打得?(?:半死|晕|不行)",
     r"掉(?:进)?(?:水|河|塘|井|坑|池)", r"落水", r"溺水", r"淹",
     r"(?:一整夜|一夜|整夜|一晚上|一宿|昨晚|昨天晚上|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回",
+]
+# Signs of an emergency that a question about rules or past cases may also contain.
+CONTEXT_URGENT = [
     r"(?:到现在|至今|一直|还|天黑了?)(?:都|也|还)?没(?:有)?(?:回|找到|消息|音讯)",
-    r"失踪", r"不见了", r"找不(?:到|着)", r"走丢", r"走失", r"失联", r"被拐", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了",
+    r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"失联", r"被拐", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了",
     r"流血", r"血流", r"昏(?:倒|迷|过去)", r"晕(?:倒|过去)", r"叫不醒", r"没(?:了)?呼吸", r"抽搐", r"休克", r"不省人事",
     r"农药", r"吃了(?:很多)?药", r"中毒", r"割腕", r"跳楼", r"楼顶", r"要跳", r"上吊", r"自杀", r"遗书",
     r"着火", r"火灾", r"拿(?:着)?刀", r"持刀", r"砍", r"捅", r"饿了\d+天", r"被困", r"困在", r"关起来", r"锁在",
     r"快不行", r"要死了", r"出人命", r"危险",
+    r"正在(?:抽|踢|揍|掐|砍|烧|闹|拿)", r"还在(?:抽|踢|揍|砍)", r"口吐白沫", r"没(?:有)?反应", r"不动了?", r"抽筋",
+    r"呼吸困难", r"喘不上气", r"(?:蛇|毒虫)\S{0,2}咬", r"被车撞", r"撞倒", r"车祸", r"触电", r"电到", r"误食", r"吃错",
+    r"烧伤", r"大出血", r"天黑", r"到处找", r"离家出走", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
+    r"(?:孩子|小孩|娃|人)\S{0,3}联系不上", r"(?:河|塘|水库|井|水)边.{0,10}(?:一个人|没大人|没人)", r"水很深",
+    r"(?:一夜|一晚上|整晚)没",
 ]
-# The same words in a question about rules or a past event are not an emergency.
-URGENT_BLOCK = [r"紧急联系人", r"^(?:什么|怎么|如何|哪些).{0,12}(?:流程|规定|处理)"]
 
 SELF = r"(?:我是|我们是|本人是|本人|作为|我在|我系|俺是|我就是|我是一[名个位])"
 ROLE_RULES: dict[str, list[str]] = {
@@ -105,14 +116,11 @@ _REL_WORDS = sorted((w for w, v in RELATIONS.items() if v), key=len, reverse=Tru
 RELATION_RE = re.compile(r"(?<![爸妈阿姑新爹])(" + "|".join(_REL_WORDS) + r")(?![妈们娘子家])")
 
 GENDER_RULES = {
-    "female": r"女孩|女娃|女生|闺女|姑娘|丫头|女儿|孙女|外孙女|小女孩|女伢|妹子|妹妹|女童",
-    "male": r"男孩|男娃|男生|小子|儿子|孙子|外孙(?!女)|小伙|男伢|弟弟|男童|伢子",
+    "female": r"女孩|女娃|女生|女学生|女同学|闺女|姑娘|丫头|女儿|孙女|外孙女|小女孩|女伢|妹子|妹妹|女童",
+    "male": r"男孩|男娃|男生|男学生|男同学|小子|儿子|孙子|外孙(?!女)|小伙|男伢|弟弟|男童|伢子",
 }
 
-CITIES = ("深圳 东莞 广州 上海 北京 杭州 苏州 宁波 温州 佛山 厦门 福州 泉州 晋江 成都 重庆 武汉 长沙 南京 "
-          "天津 郑州 西安 昆明 中山 惠州 珠海 江门 义乌 无锡 常州 昆山 青岛 济南 合肥 南昌 贵阳 南宁 乌鲁木齐 "
-          "呼和浩特 包头 鄂尔多斯 太原 石家庄 沈阳 大连 哈尔滨 长春 海口 三亚 兰州 银川 西宁 拉萨 "
-          "新疆 广东 浙江 江苏 福建 外省 澳门 香港").split()
+CITIES = ["深圳", "东莞", "广州", "上海", "北京", "杭州", "苏州", "宁波", "温州", "佛山", "厦门", "福州", "泉州", "晋江", "成都", "重庆", "武汉", "长沙", "南京", "天津", "郑州", "西安", "昆明", "中山", "惠州", "珠海", "江门", "义乌", "无锡", "常州", "昆山", "青岛", "济南", "合肥", "南昌", "贵阳", "南宁", "乌鲁木齐", "呼和浩特", "包头", "鄂尔多斯", "太原", "石家庄", "沈阳", "大连", "哈尔滨", "长春", "海口", "三亚", "兰州", "银川", "西宁", "拉萨", "新疆", "广东", "浙江", "江苏", "福建", "外省", "澳门", "香港"]
 
 DATE_RE = re.compile(
     r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}[日号]?|\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:份|底|初|中)?|"
@@ -145,38 +153,54 @@ def _compile(rules: dict[str, list[str]]) -> list[tuple[str, re.Pattern]]:
 
 
 _CAT = _compile(CATEGORY_RULES)
-_URG = [re.compile(p) for p in URGENT_RULES]
-_URG_BLOCK = [re.compile(p) for p in URGENT_BLOCK]
+_STRONG = [re.compile(p) for p in STRONG_URGENT]
+_CONTEXT = [re.compile(p) for p in CONTEXT_URGENT]
 _ROLE = _compile(ROLE_RULES)
 _GENDER = [(v, re.compile(p)) for v, p in GENDER_RULES.items()]
 _CITY = re.compile("|".join(sorted(CITIES, key=len, reverse=True)))
 
 
+# When several categories match, the cause wins over its consequence: a child left alone
+# because the guardian is ill is guardian_unfit; child_alone yields to any other category.
+OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
+             ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
+             ("child_missing", "child_alone"), ("injury_or_harm", "child_alone"),
+             ("dropout", "child_alone"), ("other", "child_alone")}
+
+
 def best_category(text: str, extra: dict[str, str] | None = None) -> Match | None:
-    """The longest category match (earliest on ties): one category per message."""
-    best: Match | None = None
-    cands = [(v, p) for v, p in _CAT]
+    """One category per message: the longest match per category, then OVERRIDES, then length."""
+    per: dict[str, Match] = {}
+
+    def offer(m: Match) -> None:
+        cur = per.get(m.value)
+        if cur is None or (m.end - m.start) > (cur.end - cur.start):
+            per[m.value] = m
+
     for phrase, value in (extra or {}).items():
         start = text.find(phrase)
         if start >= 0:
-            m = Match("category", value, start, start + len(phrase), "ShouhuSynonym")
-            if best is None or (m.end - m.start) > (best.end - best.start):
-                best = m
-    for value, pat in cands:
+            offer(Match("category", value, start, start + len(phrase), "ShouhuSynonym"))
+    for value, pat in _CAT:
         for m in pat.finditer(text):
-            if best is None or (m.end() - m.start()) > (best.end - best.start) or (
-                    (m.end() - m.start()) == (best.end - best.start) and m.start() < best.start):
-                best = Match("category", value, m.start(), m.end())
-    return best
+            offer(Match("category", value, m.start(), m.end()))
+    if not per:
+        return None
+    cands = [m for m in per.values()
+             if not any((other, m.value) in OVERRIDES for other in per if other != m.value)]
+    cands = cands or list(per.values())
+    return max(cands, key=lambda m: (m.end - m.start, -m.start))
 
 
-def urgency(text: str, extra: list[str] | None = None) -> Match | None:
-    if any(p.search(text) for p in _URG_BLOCK):
-        text = re.sub("紧急联系人", "     ", text)
-    for pat in _URG:
+def urgency(text: str, extra: list[str] | None = None, question: bool = False) -> Match | None:
+    """`question`: the message asks about rules or a past case, so only strong signs count."""
+    text = text.replace("紧急联系人", "     ")
+    for pat in _STRONG if question else _STRONG + _CONTEXT:
         m = pat.search(text)
         if m:
             return Match("urgency", "urgent", m.start(), m.end())
+    if question:
+        return None
     for phrase in extra or ():
         i = text.find(phrase)
         if i >= 0:

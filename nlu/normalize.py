@@ -24,7 +24,7 @@ _UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000
 _NUM_CHARS = "".join(_DIGITS) + "".join(_UNITS) + "万"
 _NUM_RUN = re.compile(f"[{_NUM_CHARS}]+")
 # A single numeral is converted only before these counters (两岁, 三天, 一个月 ...).
-_COUNTER_AFTER = re.compile(r"(岁|周岁|个月|个星期|个礼拜|星期|天|年级|号|月|日|年|晚|夜|小时|次|公里)")
+_COUNTER_AFTER = re.compile(r"(岁|周岁|个月|个星期|个礼拜|星期|天|年级|号|月|日|年|小时|次|公里)")
 _MIXED_PHONE = re.compile(r"[0-9一二三四五六七八九零〇幺]{7,}")
 
 
@@ -49,7 +49,7 @@ def _converter():
         import opencc
 
         return opencc.OpenCC("t2s")
-    except Exception:  # a missing OpenCC config must not take the bot down
+    except Exception:  # noqa: BLE001 - a missing OpenCC config must not take the bot down
         return None
 
 
@@ -120,9 +120,8 @@ def _numeral_replacements(text: str) -> list[tuple[int, int, str]]:
         if len(run) >= 3 and all(c in _DIGITS for c in run):
             out.append((s, e, "".join(str(_DIGITS[c]) for c in run)))
             continue
-        if len(run) == 1:
-            if not _COUNTER_AFTER.match(text, e) or (s > 0 and text[s - 1] in "第星礼周初"):
-                continue
+        if len(run) == 1 and (not _COUNTER_AFTER.match(text, e) or (s > 0 and text[s - 1] in "第星礼周初")):
+            continue
         value = cn_to_int(run)
         if value is None or (len(run) == 2 and all(c in _DIGITS for c in run)):
             continue  # 七八 (about seven or eight), 万一 (in case): leave as words

@@ -18,6 +18,8 @@ DEMO_GAZETTEER = {
 FALLBACK_INTENT = "out_of_scope"
 # A category guessed by the model (no keyword in the text) is kept only above this.
 CATEGORY_MODEL_MIN = 0.35
+# Questions about rules or past cases: only strong emergency words count as urgent.
+QUESTION_INTENTS = {"ask_policy", "check_status"}
 
 
 def empty_result(text: str, name: str = FALLBACK_INTENT) -> dict:
@@ -43,7 +45,7 @@ class Parser:
         self.set_gazetteer(DEMO_GAZETTEER if gazetteer is None else gazetteer)
 
     @classmethod
-    def from_dir(cls, path: str | Path, **kwargs) -> "Parser":
+    def from_dir(cls, path: str | Path, **kwargs) -> Parser:
         meta, intent, cat = load_model_dir(Path(path))
         return cls(meta, intent, cat, model_path=Path(path), **kwargs)
 
@@ -95,11 +97,13 @@ class Parser:
         feats = self.featurize(norm.text)
         probs = self.intent.predict(feats)
         ranking = softmax_ranking(self.intent.classes, probs)
-        entities = self._entities(norm, feats, ranking[0]["name"])
+        entities = self._entities(norm, feats, ranking[0])
         return {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
                 "entities": entities}
 
-    def _entities(self, norm: Normalized, feats: list[str], intent: str) -> list[dict]:
+    def _entities(self, norm: Normalized, feats: list[str], top: dict) -> list[dict]:
+        intent = top["name"]
+        question = intent in QUESTION_INTENTS and top["confidence"] >= 0.5
         t = norm.text
         found: list[lexicon.Match] = []
         cat = lexicon.best_category(t, self._cat_syn)
@@ -112,7 +116,7 @@ class Parser:
                 found.append(m)
         elif cat is not None:
             found.append(cat)
-        for m in (lexicon.urgency(t, self._urg_syn), lexicon.reporter_role(t)):
+        for m in (lexicon.urgency(t, self._urg_syn, question), lexicon.reporter_role(t)):
             if m is not None:
                 found.append(m)
         found.extend(lexicon.simple_entities(t))

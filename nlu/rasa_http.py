@@ -42,7 +42,7 @@ class RasaParser:
                 result = self._ask(text)
                 self._down_until = 0.0
                 return self._merge_gazetteer(result, text)
-            except Exception as exc:  # unreachable, timeout, HTTP error, malformed answer
+            except Exception as exc:  # noqa: BLE001 - unreachable, timeout, HTTP error, malformed answer
                 log.warning("Rasa server unavailable (%s); using the embedded model", type(exc).__name__)
                 self._down_until = time.monotonic() + self.retry_after
         return self.fallback.parse(text)

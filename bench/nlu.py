@@ -1,0 +1,71 @@
+"""NLU speed and size: training time, artefact load time, parse p50/p99, resident memory.
+
+    PYTHONPATH=. python bench/nlu.py [--data nlu/data/test.yml]
+
+Prints figures; not a test. Serving is measured in a fresh subprocess so that scikit-learn
+(needed only for training) is not counted in load time or memory.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SERVE = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from nlu import load_parser
+from nlu.training_data import load_training_data
+t1 = time.perf_counter()
+parser = load_parser({}, sys.argv[1])
+t2 = time.perf_counter()
+first = time.perf_counter(); parser.parse("我孙子一整夜没回来"); first = time.perf_counter() - first
+texts = [e.text for e in load_training_data(sys.argv[2]).examples]
+times = []
+for _ in range(5):
+    for t in texts:
+        s = time.perf_counter(); parser.parse(t); times.append(time.perf_counter() - s)
+times.sort()
+q = lambda p: times[min(len(times) - 1, int(p * len(times)))] * 1000
+long_text = "孩子" * 5000
+s = time.perf_counter(); parser.parse(long_text); long_ms = (time.perf_counter() - s) * 1000
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_parse_ms": first * 1000,
+    "parses": len(times), "p50_ms": q(0.50), "p90_ms": q(0.90), "p99_ms": q(0.99), "max_ms": times[-1] * 1000,
+    "parse_10000_chars_ms": long_ms,
+    # VmHWM, not ru_maxrss: ru_maxrss survives exec and would count the training parent
+    "rss_mb": int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) / 1024}))
+"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT / "nlu" / "data" / "test.yml"))
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from nlu import DEFAULT_DATA, train
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        path = train(DEFAULT_DATA, tmp)
+        train_s = time.perf_counter() - started
+        size_kb = sum(f.stat().st_size for f in path.iterdir()) / 1024
+        out = subprocess.run([sys.executable, "-c", SERVE, tmp, args.data], cwd=ROOT, check=True,
+                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"training (incl. sklearn import, 1 intent + 1 category model): {train_s:.2f} s")
+    print(f"artefact size: {size_kb:.0f} kB")
+    print(f"import nlu: {r['import_s']*1000:.0f} ms; load artefact: {r['load_s']*1000:.0f} ms; "
+          f"first parse: {r['first_parse_ms']:.0f} ms")
+    print(f"parse over {r['parses']} held-out messages: p50 {r['p50_ms']:.3f} ms, p90 {r['p90_ms']:.3f} ms, "
+          f"p99 {r['p99_ms']:.3f} ms, max {r['max_ms']:.2f} ms; 10,000-char message {r['parse_10000_chars_ms']:.1f} ms")
+    print(f"resident memory (max RSS of the serving process): {r['rss_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
