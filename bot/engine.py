@@ -199,6 +199,12 @@ class Engine:
     def _command(self, cmd: str, conv: _Conv, turn: Turn, in_danger: bool) -> list[Reply]:
         settings = self.ctx.settings
         if cmd in ("/cancel", "/restart"):
+            # A flow may keep more than its state (the report draft): let it forget that too.
+            hook = getattr(self.flows.get(conv.flow or ""), "cancel", None)
+            if hook is not None:
+                outcome = hook(self.ctx, FlowState(conv.flow, conv.step or "", conv.data), turn)
+                conv.reset()
+                return list(outcome.replies) if cmd == "/cancel" else talk.menu()
             conv.reset()
             return talk.cancelled() if cmd == "/cancel" else talk.menu()
         if cmd == "/help":

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Case
 from core.services.cases import add_event
-from core.services.reporting import alert_on_duty
+from core.services.reporting import alert_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,8 @@ def overdue_cases(session: Session, now: datetime) -> list[Case]:
 
 
 def escalate_overdue(session: Session, now: datetime, notifier=None, config: dict | None = None) -> list[Case]:
-    """Escalate every unaccepted case past its deadline, once. Returns the escalated cases."""
+    """Escalate every unaccepted case past its deadline, once. Returns the escalated cases;
+    the township and civil affairs are alerted when the caller commits the session."""
     escalated = []
     for case in overdue_cases(session, now):
         units = escalation_units(case, config)
@@ -45,10 +46,17 @@ def escalate_overdue(session: Session, now: datetime, notifier=None, config: dic
         late = int((now - case.accept_deadline).total_seconds() // 60)
         add_event(session, case, "escalated", "system",
                   note=f"超过受理时限{late}分钟仍未受理，已上报{'、'.join(units)}", now=now)
-        for unit in units:
-            alert_on_duty(case, notifier, unit=unit, reason="超时未受理")
+        alert_after_commit(session, notifier, case, units, reason="超时未受理")
         escalated.append(case)
     if escalated:
         log.info("escalated %d overdue case(s)", len(escalated))
     session.flush()
     return escalated
+
+
+def run_escalation(sessions, notifier=None, config: dict | None = None, now: datetime | None = None) -> int:
+    """The scheduler job: one transaction, alerts after it commits. Returns how many escalated."""
+    from core.db import transaction, utcnow
+
+    with transaction(sessions) as session:
+        return len(escalate_overdue(session, now or utcnow(), notifier, config))

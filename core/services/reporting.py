@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core import labels
@@ -47,24 +48,41 @@ def case_place(case: Case) -> str:
     return "".join(parts) or "地点待核实"
 
 
-def alert_on_duty(case: Case, notifier, unit: str | None = None, reason: str = "新报告") -> bool:
-    """Tell the unit's on-duty staff. The body holds no names or phones: staff open the case."""
-    if notifier is None:
-        log.warning("no notifier configured; case %s not alerted", case.number)
-        return False
-    unit = unit or case.assigned_unit
+def alert_text(case: Case, reason: str = "新报告") -> tuple[str, str]:
+    """Subject and body of an alert. No names or phones: staff open the case to see them."""
     mark = "【紧急】" if case.urgency == "urgent" else ""
     subject = f"{mark}{reason} {case.number}：{labels.CATEGORY.get(case.category, case.category)}"
     body = (f"编号：{case.number}\n类别：{labels.CATEGORY.get(case.category, case.category)}\n"
             f"紧急程度：{labels.URGENCY.get(case.urgency, case.urgency)}\n地点：{case_place(case)}\n"
             f"分派单位：{case.assigned_unit}\n请尽快登录守护系统查看并受理。")
-    notifier.notify(unit, subject, body, case.urgency)
+    return subject, body
+
+
+def alert_after_commit(session: Session, notifier, case: Case, units: list[str], reason: str = "新报告") -> bool:
+    """Alert the units' on-duty staff once the session commits (never for a rolled-back case).
+
+    After the commit because the notifier writes its queue in its own transaction, which
+    SQLite would block while ours holds the write lock."""
+    if notifier is None:
+        log.warning("no notifier configured; case %s not alerted", case.number)
+        return False
+    subject, body = alert_text(case, reason)
+    urgency = case.urgency
+
+    def send(_session) -> None:
+        for unit in units:
+            try:
+                notifier.notify(unit, subject, body, urgency)
+            except Exception:  # noqa: BLE001 - one failed unit must not stop the others
+                log.exception("alert for a case could not be queued")
+    event.listen(session, "after_commit", send, once=True)
     return True
 
 
 def file_report(session: Session, draft: CaseDraft, config: dict | None = None, notifier=None,
                 now: datetime | None = None, attachments: list[dict] | None = None) -> Filed:
-    """Submit, attach media, link a likely duplicate, alert on-duty staff: one transaction."""
+    """Submit, attach media, link a likely duplicate: one transaction; on-duty staff of the
+    assigned unit are alerted (urgent and high) when the caller commits it."""
     from core.models import Attachment
 
     config = config or {}
@@ -82,7 +100,7 @@ def file_report(session: Session, draft: CaseDraft, config: dict | None = None, 
         add_event(session, original, "duplicate_linked", "system", note=f"新报告{case.number}疑似同一事件", now=now)
     alerted = False
     if case.urgency in ALERT_URGENCIES:
-        alerted = alert_on_duty(case, notifier)
+        alerted = alert_after_commit(session, notifier, case, [case.assigned_unit])
         if alerted:
             add_event(session, case, "alerted", "system", note=f"已通知{case.assigned_unit}值班人员", now=now)
     session.flush()
