@@ -22,6 +22,7 @@ from core import crypto
 from core.db import make_engine, make_session_factory
 from core.services import jobs
 from core.services.notifications import Notifier, email_sender
+from core.services.scheduler import Scheduler, default_tasks
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
 
@@ -96,7 +97,16 @@ class Runtime:
             worker = jobs.JobWorker(self.sessions, self.senders(), interval)
             worker.start()
             return worker
+        self.start_scheduler()
         return self.lazy("worker", build)
+
+    def start_scheduler(self) -> Scheduler:
+        """Periodic tasks: escalate unaccepted cases, forget old report drafts."""
+        def build():
+            scheduler = Scheduler(default_tasks(self.sessions, self.settings, self.notifier))
+            scheduler.start()
+            return scheduler
+        return self.lazy("scheduler", build)
 
     def wake_worker(self) -> None:
         worker = self._lazy.get("worker")
@@ -104,9 +114,10 @@ class Runtime:
             worker.wake()
 
     def close(self) -> None:
-        worker = self._lazy.pop("worker", None)
-        if worker is not None:
-            worker.stop()
+        for name in ("worker", "scheduler"):
+            thread = self._lazy.pop(name, None)
+            if thread is not None:
+                thread.stop()
         for name in ("wechat", "telegram"):
             channel = self._lazy.pop(name, None)
             if channel is not None:

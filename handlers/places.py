@@ -109,7 +109,8 @@ def resolve_text(gaz: Gazetteer, text: str, strict: bool = False) -> PlaceMatch:
 
 
 def _suggest(gaz: Gazetteer, text: str) -> PlaceMatch:
-    words = [w for w in _PLACE_WORD.findall(text) if w not in _NOT_PLACES]
+    words = [re.sub(r"^(?:住在|来自|在|住|到|是|去)", "", w) for w in _PLACE_WORD.findall(text)]
+    words = [w for w in words if len(w) >= 2 and w not in _NOT_PLACES]
     said = words[0] if words else (text if len(text) <= 8 else "")
     if not said:
         return PlaceMatch("unknown", options=[_option(t, None) for t in gaz.townships])
