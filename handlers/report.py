@@ -43,7 +43,9 @@ from core.models.cases import MANDATORY_ROLES
 from core.services import drafts
 from core.services.cases import CaseDraft
 from core.services.reporting import file_report, urgency_for
-from handlers import places, report_text as say, validators as v
+from handlers import places
+from handlers import report_text as say
+from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 from handlers.report_slots import absorb, contact_missing, data_choice, place_done
 

@@ -7,7 +7,8 @@ a problem when the answer is not valid, so the flow can re-ask with an example.
 from __future__ import annotations
 
 from core.models.cases import CATEGORIES, MANDATORY_ROLES, REPORTER_ROLES
-from handlers import places, validators as v
+from handlers import places
+from handlers import validators as v
 from handlers.base import Turn
 
 CONTACT_SLOTS = ("reporter_name", "reporter_unit", "reporter_phone")
@@ -16,7 +17,7 @@ _UNKNOWN = {"不知道", "不清楚", "不晓得", "不确定", "不认识", "�
 
 def is_unknown(text: str) -> bool:
     t = text.strip(" 。.，,！!")
-    return t in _UNKNOWN or t.startswith("不知道") or t.startswith("不清楚")
+    return t in _UNKNOWN or t.startswith(("不知道", "不清楚"))
 
 
 def place_done(slots: dict) -> bool:

@@ -73,7 +73,7 @@ def alert_after_commit(session: Session, notifier, case: Case, units: list[str],
         for unit in units:
             try:
                 notifier.notify(unit, subject, body, urgency)
-            except Exception:  # noqa: BLE001 - one failed unit must not stop the others
+            except Exception:
                 log.exception("alert for a case could not be queued")
     event.listen(session, "after_commit", send, once=True)
     return True

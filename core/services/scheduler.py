@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from core.db import transaction, utcnow
 from core.services import drafts, escalation
@@ -38,7 +38,7 @@ class Scheduler(threading.Thread):
                 task.next_at = monotonic + task.interval
                 try:
                     task.run(self.clock())
-                except Exception:  # noqa: BLE001 - one failing task must not stop the others
+                except Exception:
                     log.exception("scheduled task %s failed", task.name)
 
     def run(self) -> None:

@@ -34,7 +34,7 @@ class FakeNotifier:
 
 def fake_parse(text: str) -> dict:
     """A deterministic parser with intents only and no entities: the flow must cope alone."""
-    if re.search(r"我的报告|进度|BG-?\d", text, re.I):
+    if re.search(r"我的报告|进度|BG-?\d", text, re.IGNORECASE):
         intent = "check_status"
     elif text.strip() in ("取消", "不报了"):
         intent = "cancel"

@@ -8,7 +8,7 @@ from bot.engine import Engine
 from bot.flows import build_registry
 from core.db import transaction
 from core.messages import Inbound, Location
-from core.models import Case, OutboundJob, ReportDraft, StaffUser
+from core.models import OutboundJob, ReportDraft, StaffUser
 from core.services.notifications import Notifier
 from tests.channels.fakes import FakeClock
 
