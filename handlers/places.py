@@ -100,6 +100,13 @@ def resolve_text(gaz: Gazetteer, text: str, strict: bool = False) -> PlaceMatch:
                           said=villages[0][0])
     if len(towns) == 1:
         t = towns.pop()
+        # "青山镇白沙": a village of that township named without 村.
+        rest = text
+        for n in [t, *gaz.townships[t]]:
+            rest = rest.replace(n, " ")
+        stems = [v for v in gaz.village_names(t) if len(v.rstrip("村")) >= 2 and v.rstrip("村") in rest]
+        if len(stems) == 1:
+            return PlaceMatch("ok", t, stems[0])
         return PlaceMatch("need_village", t, options=[_option(t, v) for v in gaz.village_names(t)])
     if len(towns) > 1:
         return PlaceMatch("ambiguous", options=[_option(t, None) for t in sorted(towns)])
@@ -108,10 +115,15 @@ def resolve_text(gaz: Gazetteer, text: str, strict: bool = False) -> PlaceMatch:
     return _suggest(gaz, text)
 
 
+def _looks_like_name(text: str) -> bool:
+    """A bare word that could be a place name: Chinese characters, no age or number."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fa5]{2,8}", text)) and not re.search(r"岁|确认|报告|取消|不知道", text)
+
+
 def _suggest(gaz: Gazetteer, text: str) -> PlaceMatch:
     words = [re.sub(r"^(?:住在|来自|在|住|到|是|去)", "", w) for w in _PLACE_WORD.findall(text)]
     words = [w for w in words if len(w) >= 2 and w not in _NOT_PLACES]
-    said = words[0] if words else (text if len(text) <= 8 else "")
+    said = words[0] if words else (text if len(text) <= 8 and _looks_like_name(text) else "")
     if not said:
         return PlaceMatch("unknown", options=[_option(t, None) for t in gaz.townships])
     stem = re.sub(r"(村|镇|乡)$", "", said)

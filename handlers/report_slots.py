@@ -64,6 +64,7 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
     slots = data["slots"]
     text = turn.text
     problem = None
+    before = dict(slots)
 
     # What happened.
     category = turn.entity("category") if focus in (None, "category", "description") else None
@@ -153,7 +154,23 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
         problem = "bad_phone"
     elif focus == "contact" and not contact:
         problem = "no_contact"
+    if focus == "place" and problem == "unknown" and _other_facts(before, slots):
+        # They answered something else ("十岁左右"): keep it, and ask for the place again.
+        problem = None
+        data.pop("place_said", None)
+        if slots.get("township"):
+            data["place_options"] = [[o.title, o.payload] for o in
+                                     places.resolve_text(gaz, slots["township"]).options]
+        else:
+            data.pop("place_options", None)
     return problem
+
+
+_PLACE_KEYS = {"township", "village", "village_unknown", "lat", "lng", "address_text", "urgent"}
+
+
+def _other_facts(before: dict, after: dict) -> bool:
+    return any(after.get(k) != before.get(k) for k in after if k not in _PLACE_KEYS)
 
 
 def data_choice(text: str, prefix: str) -> str | None:

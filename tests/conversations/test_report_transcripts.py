@@ -181,3 +181,13 @@ def test_an_old_draft_expires(chat):
     c.now += timedelta(hours=73)  # config: conversation.draft_hours = 72
     reply = c.say("/report")
     assert c.step == "describe" and "发生了什么" in reply
+
+
+def test_answering_another_question_keeps_the_fact_and_asks_again(chat, api_cases):
+    c = chat()
+    c.say("邻居家孩子一个人住了一个星期")
+    c.say("青山镇")
+    reply = c.say("十岁左右")  # the age, while the bot asked for the village
+    assert c.step == "place" and "是青山镇的哪个村" in reply
+    c.say("白沙村")
+    assert c.step == "confirm" and "10岁" in c.transcript[-1]
