@@ -45,11 +45,18 @@ def buttons(pairs, prefix: str) -> tuple[Button, ...]:
     return tuple(Button(title, prefix + code) for title, code in pairs)
 
 
+CONTACT_EXAMPLES = {
+    "teacher": "李老师，红星镇中心小学，13800001234", "medical": "张医生，红星镇卫生院，13800001234",
+    "village_cadre": "王书记，东风村村委会，13800001234", "social_worker": "赵社工，县救助管理站，0371-12345678",
+}
+
+
 def contact_question(slots: dict, missing: list[str]) -> str:
     role = labels.REPORTER_ROLE.get(slots.get("reporter_role"), "")
     if len(missing) == 3:
+        example = CONTACT_EXAMPLES.get(slots.get("reporter_role"), CONTACT_EXAMPLES["teacher"])
         return (f"您是{role}，按规定属于强制报告责任人，需要留下姓名、单位和电话，方便警方联系核实。\n"
-                "例如：李老师，红星镇中心小学，13800001234")
+                f"例如：{example}")
     names = {"reporter_name": "您的姓名", "reporter_unit": "您的单位（学校、医院或村委会）",
              "reporter_phone": "您的电话（手机11位，或带区号的座机）"}
     return "还需要" + "、".join(names[m] for m in missing) + "。"
