@@ -146,6 +146,10 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=60 * int(settings.section("admin").get("session_minutes", 60)),
         REGION_NAME=settings.section("region").get("name", ""),
     )
+    proxies = int(settings.section("server").get("trusted_proxies") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.json.ensure_ascii = False
     app.extensions["shouhu"] = runtime
     csrf = CSRFProtect(app)
@@ -169,7 +173,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
             with runtime.db.connect() as conn:
                 conn.execute(text("SELECT 1"))
             db_status = "ok"
-        except Exception:  # noqa: BLE001 - health must answer, whatever broke
+        except Exception:
             log.exception("health check: database unreachable")
             db_status = "error"
         ok = db_status == "ok"

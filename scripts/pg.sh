@@ -15,7 +15,7 @@ find_bin() {
 }
 
 as_pg() {  # initdb and postgres refuse to run as root
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case "$cmd" in
@@ -29,11 +29,18 @@ start)
   fi
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   rm -rf "$dir"; mkdir -p "$dir"
-  [ "$(id -u)" = 0 ] && chown postgres "$dir"
-  as_pg "$bin/initdb" -D "$dir/data" -U shouhu -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-    || as_pg "$bin/initdb" -D "$dir/data" -U shouhu -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$dir"
+    # the server runs as postgres: it must be able to reach its folder
+    p=$(dirname "$dir"); while [ "$p" != / ]; do chmod o+x "$p" 2>/dev/null || true; p=$(dirname "$p"); done
+  fi
+  if ! as_pg "$bin/initdb" -D "$dir/data" -U shouhu -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    && ! as_pg "$bin/initdb" -D "$dir/data" -U shouhu -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1; then
+    cat "$dir/initdb.log" >&2; exit 1
+  fi
   as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >&2
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >&2 \
+    || { cat "$dir/server.log" >&2; exit 1; }
   as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U shouhu shouhu_test
   echo "$port" > "$dir/port"
   echo "postgresql+psycopg://shouhu@127.0.0.1:$port/shouhu_test"

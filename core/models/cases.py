@@ -54,9 +54,9 @@ class Case(Base):
 
     township = relationship("Township")
     village = relationship("Village")
-    events: Mapped[list["CaseEvent"]] = relationship(
+    events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan")
-    attachments: Mapped[list["Attachment"]] = relationship(
+    attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan")
 
 

@@ -32,8 +32,8 @@ class Child(Base):
     township = relationship("Township")
     village = relationship("Village")
     school = relationship("School")
-    parents: Mapped[list["Parent"]] = relationship(back_populates="child", order_by="Parent.id")
-    entrustments: Mapped[list["Entrustment"]] = relationship(
+    parents: Mapped[list[Parent]] = relationship(back_populates="child", order_by="Parent.id")
+    entrustments: Mapped[list[Entrustment]] = relationship(
         back_populates="child", order_by="Entrustment.version")
 
 

@@ -11,7 +11,7 @@ class Region(Base):
     __tablename__ = "region"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    townships: Mapped[list["Township"]] = relationship(back_populates="region", order_by="Township.id")
+    townships: Mapped[list[Township]] = relationship(back_populates="region", order_by="Township.id")
 
 
 class Township(Base):
@@ -23,8 +23,8 @@ class Township(Base):
     aliases: Mapped[list] = mapped_column(JSON, default=list)
     police_station: Mapped[str] = mapped_column(String(100))
     region: Mapped[Region] = relationship(back_populates="townships")
-    villages: Mapped[list["Village"]] = relationship(back_populates="township", order_by="Village.id")
-    schools: Mapped[list["School"]] = relationship(back_populates="township", order_by="School.id")
+    villages: Mapped[list[Village]] = relationship(back_populates="township", order_by="Village.id")
+    schools: Mapped[list[School]] = relationship(back_populates="township", order_by="School.id")
 
 
 class Village(Base):

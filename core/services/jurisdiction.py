@@ -49,7 +49,7 @@ def _scalar_list(node: yaml.Node | None, where: str, src: str) -> list[str]:
     values = [_scalar(item, f"each entry of {where}", src) for item in node.value]
     dupes = {v for v in values if values.count(v) > 1}
     if dupes:
-        raise Invalid(f"{src}:{_line(node)}: {where} lists {sorted(dupes)[0]} twice")
+        raise Invalid(f"{src}:{_line(node)}: {where} lists {min(dupes)} twice")
     return values
 
 
@@ -66,7 +66,7 @@ def parse_jurisdiction(text: str, src: str = "<jurisdiction>") -> dict:
     top = _map_items(root)
     unknown = set(top) - {"region", "townships"}
     if unknown:
-        key = sorted(unknown)[0]
+        key = min(unknown)
         raise Invalid(f"{src}:{_line(top[key][0])}: unknown key '{key}' (expected region, townships)")
     if "region" not in top:
         raise Invalid(f"{src}:1: missing 'region' (the county or district name)")
@@ -83,7 +83,7 @@ def parse_jurisdiction(text: str, src: str = "<jurisdiction>") -> dict:
         fields = _map_items(item)
         extra = set(fields) - {"name", "aliases", "police_station", "schools", "villages"}
         if extra:
-            key = sorted(extra)[0]
+            key = min(extra)
             raise Invalid(f"{src}:{_line(fields[key][0])}: unknown township key '{key}'")
         for required in ("name", "police_station"):
             if required not in fields:

@@ -77,6 +77,7 @@ def test_case_record_shape_and_filters(client, cases, make_staff, make_token):
 
 def test_reads_are_audited(client, runtime, cases, make_staff, make_token):
     from sqlalchemy import select
+
     from core.models import AuditEntry
     make_staff("county", "civil_affairs")
     token = make_token("county")

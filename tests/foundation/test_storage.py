@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import glob
 import uuid
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -26,7 +27,7 @@ def _dump_everything(runtime) -> str:
     if runtime.settings.is_sqlite:
         path = runtime.settings.database_url[len("sqlite:///"):]
         runtime.db.dispose()
-        blob = b"".join(open(p, "rb").read() for p in glob.glob(path + "*"))
+        blob = b"".join(Path(p).read_bytes() for p in glob.glob(path + "*"))
         return blob.decode("utf-8", errors="ignore")
     parts = []
     with runtime.db.connect() as conn:

@@ -1,0 +1,113 @@
+"""How well a text covers a question: the share of the question's weighted words it contains.
+
+BM25 ranks; coverage decides whether the best candidate really answers the question,
+which is what lets us refuse honestly. Colloquial phrases are first replaced by the
+formal terms of the documents (our synonym list), so "打工" counts as "外出务工".
+Generic words (孩子, 父母, 可以 ...) weigh little; words unknown to the collection weigh
+the most, because a question about something the documents never mention must not pass.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from policy.index import STOPWORDS, _jieba, synonyms
+from policy.text import normalize
+
+_GENERIC_TEXT = (
+    "孩子 小孩 小孩子 娃 娃娃 儿童 留守儿童 留守 农村 农区 家长 父母 家里 我家 现在 情况 问题 事情 工作 "
+    "可以 能不能 会不会 是不是 有没有 要不要 必须 一定 应该 管 办 做 让 给 算 帮 找 谁 去 来 说 看 "
+    "我们 他们 咱们 人 时候 一直 已经 然后 所以 因为 就是 还是 或者 具体 相关 有关 方面 这样 那样 "
+    "能 会 得 该 用 得到 里 吗 呢 儿 家 们 些 一些 平时 主要 负责 有人 老公 老婆 丈夫 妻子 媳妇 两口子 "
+    "天天 每天 经常 总是 老是 女儿 儿子 闺女 外地 外面 城里 之前 以后 时候 那么 这么 特别 非常 真的 一下 东西 地方 别人")
+GENERIC = set(_GENERIC_TEXT.split())
+UNKNOWN_WEIGHT = 1.5
+_FILLER_TEXT = "不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事"
+_FILLER = set(_FILLER_TEXT.split())
+_SINGLE_STOP = set("的了吗呢吧啊呀么是在和与及或等要会能就都也还又而但被把给对我你他她它这那有没不怎什哪谁让去来说看想做个"
+                   "岁多少几里上下中到从向跟之其以为于用可该得很太更最再才已")
+GENERIC_WEIGHT = 0.15
+SYNONYM_WEIGHT = 2.5
+
+
+@lru_cache(maxsize=1)
+def _pairs() -> list[tuple[str, str]]:
+    mapping = synonyms().get("map", {})
+    return sorted(((normalize(k), normalize(v)) for k, v in mapping.items()),
+                  key=lambda kv: -len(kv[0]))
+
+
+def formalize(text: str) -> str:
+    """Normalised text with colloquial phrases replaced by the documents' own terms."""
+    text = normalize(text)
+    for colloquial, formal in _pairs():
+        if colloquial in text:
+            text = text.replace(colloquial, f" {formal} ")
+    return text
+
+
+def concepts(text: str) -> list[tuple[str, ...]]:
+    """The question's content as concepts, each a tuple of interchangeable words.
+
+    A colloquial phrase becomes one concept whose alternatives are the phrase itself and
+    the documents' terms for it ("打工" → ("打工", "外出务工")): any one of them present
+    covers it. Every other content word is a concept on its own.
+    """
+    text = normalize(text)
+    out: list[tuple[str, ...]] = []
+    for colloquial, formal in _pairs():
+        if colloquial in text:
+            out.append(tuple(dict.fromkeys([colloquial, *formal.split()])))
+            text = text.replace(colloquial, " ")
+    out.extend((w,) for w in _words(text))
+    return list(dict.fromkeys(out))
+
+
+def word_tokens(text: str) -> list[str]:
+    """Content words of a formalised text (for callers that want plain words)."""
+    return _words(formalize(text))
+
+
+def _words(text: str) -> list[str]:
+    """jieba's precise mode without stopwords or digits.
+
+    A single character jieba could not join ("加分" → 加/分) is kept as a pair with its
+    neighbour, so a question's unusual topic is not silently dropped.
+    """
+    out = []
+    pending = ""
+    for w in _jieba().lcut(text):
+        w = w.strip()
+        if len(w) == 1 and re.match(r"[\u4e00-\u9fff]", w) and w not in _SINGLE_STOP:
+            pending += w
+            continue
+        if len(pending) >= 2:
+            out.append(pending)
+        pending = ""
+        if len(w) >= 2 and re.search(r"[\u4e00-\u9fff]", w) and w not in STOPWORDS \
+                and w not in _FILLER:
+            out.append(w)
+    if len(pending) >= 2:
+        out.append(pending)
+    return out
+
+
+def weight(word: str, idf: dict) -> float:
+    if word in GENERIC:
+        return GENERIC_WEIGHT
+    return idf.get(word, UNKNOWN_WEIGHT)
+
+
+def coverage(items, target: str, idf: dict) -> float:
+    """Weighted share of the question's concepts (or plain words) found in `target`."""
+    groups = [(i,) if isinstance(i, str) else tuple(i) for i in items]
+    groups = list(dict.fromkeys(groups))
+    total = hit = 0.0
+    for group in groups:
+        w = max(weight(alt, idf) for alt in group)
+        if len(group) > 1:  # a phrase our synonym list knows is on topic by definition
+            w = max(w, SYNONYM_WEIGHT)
+        total += w
+        if any(alt in target for alt in group):
+            hit += w
+    return hit / total if total else 0.0
