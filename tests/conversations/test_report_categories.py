@@ -75,3 +75,18 @@ def test_citizen_is_told_reporters_are_protected_and_may_stay_anonymous(chat):
     assert "匿名" in summary and "保密" in summary and "表彰" in summary
     done = c.say("确认")
     assert "保密" in done and "表彰" in done
+
+
+def test_a_citizen_may_leave_a_name_and_phone_at_the_summary(chat, api_cases, runtime):
+    c = chat()
+    c.say("邻居家孩子一个人住，红星镇东风村，10岁")
+    reply = c.say("我叫张大妈，电话13900001111")
+    assert c.step == "confirm" and "张大妈" in reply and "13900001111" in reply
+    c.say("确认")
+    case = api_cases()[0]
+    assert (case["reporter_role"], case["mandatory_reporter"]) == ("citizen", False)
+    assert "13900001111" not in str(case)  # the API list does not expose the reporter's phone
+    from core.models import Case
+    with runtime.sessions() as s:
+        row = s.query(Case).one()
+        assert (row.reporter_name, row.reporter_phone) == ("张大妈", "13900001111")
