@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
@@ -14,11 +14,17 @@ from admin import api as admin_api
 from admin import auth as admin_auth
 from admin import views as admin_views
 from bot import nlu_api, policy_api
+from bot.channels import telegram as telegram_channel
 from bot.channels import web
+from bot.channels import wechat as wechat_channel
 from bot.engine import Engine
+from bot.flows import build_registry
 from core import crypto
 from core.db import make_engine, make_session_factory, transaction
+from core.services import jobs
 from core.services.jurisdiction import gazetteer
+from core.services.notifications import Notifier, email_sender
+from core.services.scheduler import Scheduler, default_tasks
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
 
@@ -33,6 +39,9 @@ class Runtime:
     settings: Settings
     db: Any
     sessions: Any
+    # Overrides the NLU (text -> Rasa-format dict), e.g. a deterministic parser in tests;
+    # None = the real model (`parser`).
+    parse: Callable[[str], dict] | None = None
     _lazy: dict = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -42,9 +51,19 @@ class Runtime:
                 self._lazy[name] = build()
             return self._lazy[name]
 
+    @property
+    def notifier(self) -> Notifier:
+        return self.lazy("notifier", lambda: Notifier(self.sessions, self.settings,
+                                                      on_enqueue=self.wake_worker))
+
     def flow_context(self) -> FlowContext:
         return FlowContext(sessions=self.sessions, settings=self.settings,
-                           services={"policy": self.answerer}, parse=self.parser.parse)
+                           services={"notifier": self.notifier, "policy": self.answerer},
+                           parse=self.parse_text)
+
+    def parse_text(self, text: str) -> dict:
+        """The NLU as the engine calls it: an injected `parse` (tests) or the real model."""
+        return (self.parse or self.parser.parse)(text)
 
     @property
     def parser(self):
@@ -78,7 +97,60 @@ class Runtime:
 
     @property
     def engine(self) -> Engine:
-        return self.lazy("engine", lambda: Engine(self.flow_context()))
+        def build():
+            uncertain = None if self.parse else self.parser.is_uncertain
+            return Engine(self.flow_context(), build_registry(), self.parse_text, is_uncertain=uncertain)
+        return self.lazy("engine", build)
+
+    @property
+    def wechat(self) -> wechat_channel.WeChatChannel:
+        return self.lazy("wechat", lambda: wechat_channel.WeChatChannel(
+            self.settings, lambda: self.engine, self.sessions, on_enqueue=self.wake_worker))
+
+    @property
+    def telegram(self) -> telegram_channel.TelegramChannel:
+        return self.lazy("telegram", lambda: telegram_channel.TelegramChannel(
+            self.settings, lambda: self.engine))
+
+    def senders(self) -> dict[str, jobs.Sender]:
+        """Job kind -> delivery function, for the outbound-job worker."""
+        return {
+            "wechat_cs": self.wechat.send_job,
+            "notify:wechat": self.wechat.send_alert,
+            "notify:telegram": self.telegram.send_alert,
+            "notify:email": email_sender(self.settings),
+        }
+
+    def start_worker(self, interval: float = 1.0) -> jobs.JobWorker:
+        def build():
+            worker = jobs.JobWorker(self.sessions, self.senders(), interval)
+            worker.start()
+            return worker
+        self.start_scheduler()
+        return self.lazy("worker", build)
+
+    def start_scheduler(self) -> Scheduler:
+        """Periodic tasks: escalate unaccepted cases, forget old report drafts."""
+        def build():
+            scheduler = Scheduler(default_tasks(self.sessions, self.settings, self.notifier))
+            scheduler.start()
+            return scheduler
+        return self.lazy("scheduler", build)
+
+    def wake_worker(self) -> None:
+        worker = self._lazy.get("worker")
+        if worker is not None:
+            worker.wake()
+
+    def close(self) -> None:
+        for name in ("worker", "scheduler"):
+            thread = self._lazy.pop(name, None)
+            if thread is not None:
+                thread.stop()
+        for name in ("wechat", "telegram"):
+            channel = self._lazy.pop(name, None)
+            if channel is not None:
+                channel.close()
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -112,6 +184,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     csrf = CSRFProtect(app)
 
     app.register_blueprint(web.make_blueprint(lambda: runtime.engine))
+    app.register_blueprint(wechat_channel.make_blueprint(lambda: runtime.wechat))
+    app.register_blueprint(telegram_channel.make_blueprint(lambda: runtime.telegram))
     api_bp = admin_api.make_blueprint(runtime.sessions)
     app.register_blueprint(api_bp)
     nlu_bp = nlu_api.make_blueprint(lambda: runtime.parser)
@@ -124,7 +198,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     # Machine endpoints authenticate by token or signature, not by browser session.
     for bp in (api_bp, nlu_bp, ask_bp):
         csrf.exempt(bp)
-    for bp_name in ("web",):
+    for bp_name in ("web", "wechat", "telegram"):
         csrf.exempt(app.blueprints[bp_name])
 
     @app.get("/healthz")

@@ -151,6 +151,7 @@ def serve(host, port) -> None:
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     s = runtime.settings
+    runtime.start_worker()
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
 
 
@@ -178,7 +179,14 @@ def demo(host, port) -> None:
     for username, role, password in accounts:
         click.echo(f"  {username:<18} {role:<14} {password}")
     click.echo(f"admin: http://{host or s.host}:{port or s.port}/admin/")
+    runtime.start_worker()
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
+
+
+from bot import cli_channels  # noqa: E402  (after `cli` exists)
+
+for _command in cli_channels.COMMANDS:
+    cli.add_command(_command)
 
 
 def _register_subcommands() -> None:

@@ -1,6 +1,6 @@
 """All models, imported here so Base.metadata knows every table."""
 from core.models.audit import AuditEntry
-from core.models.cases import Attachment, Case, CaseEvent
+from core.models.cases import Attachment, Case, CaseEvent, ReportDraft
 from core.models.channel import ChannelUser, ConversationState, InboundMessage, OutboundJob
 from core.models.children import Child, Entrustment, FollowUpTask, Parent, Visit
 from core.models.jurisdiction import Region, School, Township, Village
@@ -9,5 +9,5 @@ from core.models.staff import ApiToken, StaffUser
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "Case", "CaseEvent", "ChannelUser", "Child",
     "ConversationState", "Entrustment", "FollowUpTask", "InboundMessage", "OutboundJob",
-    "Parent", "Region", "School", "StaffUser", "Township", "Village", "Visit",
+    "Parent", "Region", "ReportDraft", "School", "StaffUser", "Township", "Village", "Visit",
 ]

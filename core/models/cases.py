@@ -86,3 +86,13 @@ class Attachment(Base):
     stored_path: Mapped[str | None] = mapped_column(String(500), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class ReportDraft(Base):
+    """An unfinished report, kept `conversation.draft_hours` so the reporter can come back."""
+
+    __tablename__ = "report_draft"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_user_id: Mapped[int] = mapped_column(ForeignKey("channel_user.id"), unique=True)
+    data: Mapped[str] = mapped_column(Encrypted)  # JSON of the slots: personal data, encrypted
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

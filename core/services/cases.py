@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.crypto import phone_hash
+from core.crypto import cipher, phone_hash
 from core.db import utcnow
 from core.models import Case, CaseEvent, StaffUser, Township, Village
 from core.models.cases import CATEGORIES, MANDATORY_ROLES, REPORTER_ROLES, URGENCIES
@@ -50,6 +50,13 @@ def route(category: str, township: Township | None, routing: dict | None = None)
     school = township.schools[0].name if township.schools else f"{township.name}中心学校"
     return template.format(police_station=township.police_station, township=township.name,
                            school=school)
+
+
+def name_hash(name: str | None) -> str | None:
+    """Keyed hash of a child's name, to find reports about the same child without decrypting."""
+    if not name or not name.strip():
+        return None
+    return cipher().lookup_hash("name:" + "".join(name.split()))
 
 
 def _next_number(session: Session, now: datetime) -> str:
@@ -98,7 +105,8 @@ def submit_case(session: Session, draft: CaseDraft, routing: dict | None = None,
         reporter_name=draft.reporter_name, reporter_unit=draft.reporter_unit,
         reporter_phone=draft.reporter_phone, reporter_phone_hash=phone_hash(draft.reporter_phone),
         reporter_channel_user_id=draft.reporter_channel_user_id,
-        child_name=draft.child_name, child_age=draft.child_age, child_gender=draft.child_gender,
+        child_name=draft.child_name, child_name_hash=name_hash(draft.child_name),
+        child_age=draft.child_age, child_gender=draft.child_gender,
         township_id=township.id if township else None, village_id=village.id if village else None,
         address_text=draft.address_text, lat=draft.lat, lng=draft.lng,
         description=draft.description.strip(), assigned_unit=route(draft.category, township, routing),
@@ -176,3 +184,40 @@ def case_to_dict(case: Case) -> dict:
         "events": [{"action": e.action, "by": e.by, "at": e.at.isoformat() + "Z", "note": e.note}
                    for e in case.events],
     }
+
+
+def find_duplicate(session: Session, case: Case, window_hours: float = 48) -> Case | None:
+    """An earlier case about the same child, or the same place and category, in the window.
+
+    Returns the original (never a case that is itself a duplicate)."""
+    since = case.created_at - timedelta(hours=float(window_hours))
+    recent = select(Case).where(Case.id != case.id, Case.created_at >= since,
+                                Case.created_at <= case.created_at, Case.status != "merged")
+    same_child = None
+    if case.child_name_hash and case.township_id:
+        same_child = Case.child_name_hash == case.child_name_hash
+        same_child = same_child & (Case.township_id == case.township_id)
+    if case.village_id:
+        same_place = (Case.village_id == case.village_id) & (Case.category == case.category)
+    elif case.township_id:
+        same_place = ((Case.township_id == case.township_id) & Case.village_id.is_(None)
+                      & (Case.category == case.category))
+    else:
+        same_place = None
+    conditions = [c for c in (same_child, same_place) if c is not None]
+    if not conditions:
+        return None
+    cond = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
+    earlier = session.scalar(recent.where(cond).order_by(Case.created_at, Case.id))
+    if earlier is not None and earlier.duplicate_of_id:
+        return session.get(Case, earlier.duplicate_of_id) or earlier
+    return earlier
+
+
+def reporter_cases(session: Session, channel_user_id: int, number: str | None = None,
+                   limit: int = 5) -> list[Case]:
+    """A reporter's OWN cases (newest first); a number they did not report finds nothing."""
+    q = select(Case).where(Case.reporter_channel_user_id == channel_user_id)
+    if number:
+        q = q.where(Case.number == number)
+    return list(session.scalars(q.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)))

@@ -1,0 +1,152 @@
+"""Telegram adapter: python-telegram-bot as the transport only (Update parsing, Bot calls).
+
+The webhook is POST /telegram/<secret>, checked against the X-Telegram-Bot-Api-Secret-Token
+header; `shouhu telegram poll` long-polls for development. PTB's Bot is asynchronous, so
+one private event-loop thread runs every Bot call and Flask threads wait on it.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import threading
+
+from flask import Blueprint, jsonify, request
+from telegram import Bot, KeyboardButton, ReplyKeyboardMarkup, Update
+
+from core.messages import Inbound, Location, Media, Reply
+from core.services.notifications import render_text
+
+log = logging.getLogger(__name__)
+MAX_TEXT = 4096  # Telegram's message limit
+
+
+class TelegramChannel:
+    def __init__(self, settings, get_engine):
+        cfg = settings.section("telegram")
+        self.token = str(cfg.get("token") or "")
+        self.secret = str(cfg.get("secret") or "")
+        self.base_url = str(cfg.get("base_url") or "https://api.telegram.org/bot")
+        self.get_engine = get_engine
+        self.bot = Bot(self.token, base_url=self.base_url) if self.token else None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def _call(self, make_coro, timeout: float = 60.0):
+        if self.bot is None:
+            raise RuntimeError("telegram token is not configured")
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                threading.Thread(target=self._loop.run_forever, name="telegram-loop",
+                                 daemon=True).start()
+        return asyncio.run_coroutine_threadsafe(make_coro(), self._loop).result(timeout)
+
+    def close(self) -> None:
+        loop, self._loop = self._loop, None
+        if loop is not None:
+            try:
+                asyncio.run_coroutine_threadsafe(self.bot.shutdown(), loop).result(5)
+            except Exception:  # noqa: BLE001 - closing anyway
+                pass
+            loop.call_soon_threadsafe(loop.stop)
+
+    def secret_ok(self, path_secret: str, header: str | None) -> bool:
+        if not self.secret or not self.bot:
+            return False
+        return (hmac.compare_digest(path_secret.encode(), self.secret.encode())
+                and hmac.compare_digest((header or "").encode(), self.secret.encode()))
+
+    # --- inbound ---------------------------------------------------------------------------
+    def handle_json(self, data: dict) -> None:
+        self.handle_update(Update.de_json(data, self.bot))
+
+    def handle_update(self, update: Update) -> None:
+        inbound = to_inbound(update)
+        if inbound is None:
+            return
+        handled = self.get_engine().process(inbound)
+        if handled.duplicate:
+            return  # Telegram re-delivered an update we already answered
+        self.send_replies(inbound.user_id, handled.replies)
+
+    # --- outbound --------------------------------------------------------------------------
+    def send_replies(self, chat_id: str, replies: list[Reply]) -> None:
+        for reply in replies:
+            text = f"{reply.text}\n{reply.link}" if reply.link else reply.text
+            markup = keyboard(reply)
+            self._call(lambda t=text[:MAX_TEXT], m=markup: self.bot.send_message(
+                chat_id=int(chat_id), text=t or "…", reply_markup=m))
+
+    def send_alert(self, chat_id: str, body: str) -> None:
+        self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=render_text(body)[:MAX_TEXT]))
+
+    def poll(self, stop: threading.Event | None = None, timeout: int = 25) -> None:
+        """Long polling for development: no public URL needed."""
+        offset = None
+        self._call(lambda: self.bot.delete_webhook())
+        while stop is None or not stop.is_set():
+            updates = self._call(lambda: self.bot.get_updates(
+                offset=offset, timeout=timeout, allowed_updates=["message"]), timeout + 30)
+            for update in updates:
+                offset = update.update_id + 1
+                try:
+                    self.handle_update(update)
+                except Exception:  # noqa: BLE001 - one bad update must not stop polling
+                    log.exception("telegram update failed")
+
+
+def keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
+    rows = [[KeyboardButton(b.title) for b in reply.buttons[i:i + 2]]
+            for i in range(0, len(reply.buttons), 2)]
+    if reply.request_location:
+        rows.append([KeyboardButton("📍 发送我的位置", request_location=True)])
+    if not rows:
+        return None
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    msg = update.message or update.edited_message
+    if msg is None or msg.chat is None:
+        return None  # channel posts, inline queries ...: not a conversation
+    base = dict(channel="telegram", user_id=str(msg.chat.id),
+                msg_id=f"{msg.message_id}:{'e' if update.edited_message else 'm'}")
+    text = msg.text or msg.caption or ""
+    if msg.location:
+        return Inbound(text=text, location=Location(msg.location.latitude, msg.location.longitude),
+                       **base)
+    if msg.photo:
+        return Inbound(text=text, media=Media("image", msg.photo[-1].file_id, "image/jpeg"), **base)
+    if msg.voice:
+        return Inbound(media=Media("voice", msg.voice.file_id, msg.voice.mime_type or ""), **base)
+    if msg.document:
+        return Inbound(text=text, media=Media("file", msg.document.file_id,
+                                              msg.document.mime_type or ""), **base)
+    if msg.text is None and not text:
+        return Inbound(event="unsupported:telegram", **base)
+    return Inbound(text=text, **base)
+
+
+def make_blueprint(get_channel) -> Blueprint:
+    bp = Blueprint("telegram", __name__)
+
+    @bp.post("/telegram/<path_secret>")
+    def webhook(path_secret: str):
+        channel = get_channel()
+        if not channel.secret_ok(path_secret, request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
+            return jsonify({"error": "forbidden"}), 403
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return jsonify({"error": "not a Telegram update"}), 400
+        try:
+            update = Update.de_json(data, channel.bot)
+        except Exception:  # noqa: BLE001 - whatever shape PTB rejects is a bad request
+            return jsonify({"error": "not a Telegram update"}), 400
+        try:
+            channel.handle_update(update)
+        except Exception:  # noqa: BLE001 - answer 200 so Telegram does not hammer us
+            log.exception("telegram update failed")
+        return jsonify({})
+
+    return bp

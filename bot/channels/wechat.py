@@ -1,0 +1,228 @@
+"""WeChat official account adapter (wechatpy for signatures, AES and reply XML).
+
+WeChat drops a request after 5 s and retries it three times, sometimes while the first
+is still running. The engine deduplicates by MsgId in the database; this adapter answers
+passively when the reply is ready within `wechat.passive_reply_seconds`, and otherwise
+answers "success" and delivers the reply through the customer-service message API (an
+OutboundJob, retried by the job worker).
+"""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from defusedxml import ElementTree as SafeET
+from flask import Blueprint, Response, request
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bot.channels.wechat_api import WeChatApi
+from core.db import transaction
+from core.messages import Inbound, Location, Media, Reply, numbered_text
+from core.services import conversations as conv_svc
+from core.services import jobs
+from core.services.notifications import render_text
+
+log = logging.getLogger(__name__)
+MAX_XML = 64 * 1024
+MAX_REPLY_CHARS = 680  # passive replies are limited to 2048 bytes
+MENU_KEYS = {"REPORT": "/report", "ENTRUST": "/entrust", "ASK": "/ask", "STATUS": "/status"}
+MENU = [("我要报告", "REPORT"), ("监护登记", "ENTRUST"), ("政策咨询", "ASK"), ("我的进度", "STATUS")]
+
+
+class BadRequest(Exception):
+    """Malformed input: answered with 400, never 500."""
+
+
+def render(replies: list[Reply]) -> str:
+    parts = []
+    for r in replies:
+        text = numbered_text(r)
+        parts.append(f"{text}\n{r.link}" if r.link else text)
+    return "\n\n".join(parts)
+
+
+class WeChatChannel:
+    def __init__(self, settings, get_engine, sessions, on_enqueue=None):
+        cfg = settings.section("wechat")
+        self.token = str(cfg.get("token") or "")
+        self.aes_key = str(cfg.get("aes_key") or "")
+        self.appid = str(cfg.get("appid") or "")
+        self.mode = str(cfg.get("mode") or ("safe" if self.aes_key else "plaintext"))
+        self.passive_seconds = float(cfg.get("passive_reply_seconds", 4.0))
+        self.crypto = WeChatCrypto(self.token, self.aes_key, self.appid) if self.aes_key else None
+        self.api = WeChatApi(cfg.get("api_base") or "https://api.weixin.qq.com", self.appid,
+                             str(cfg.get("secret") or ""))
+        self.get_engine, self.sessions, self.on_enqueue = get_engine, sessions, on_enqueue
+        self.pool = ThreadPoolExecutor(max_workers=int(cfg.get("workers", 32)),
+                                       thread_name_prefix="wechat")
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.api.close()
+
+    # --- HTTP ----------------------------------------------------------------------------
+    def signature_ok(self, args) -> bool:
+        if not self.token:
+            return False
+        try:
+            check_signature(self.token, args.get("signature", ""), args.get("timestamp", ""),
+                            args.get("nonce", ""))
+            return True
+        except InvalidSignatureException:
+            return False
+
+    def handle_post(self, args, body: bytes) -> str:
+        """Returns the response body; raises BadRequest (400) or PermissionError (403)."""
+        if not self.signature_ok(args):
+            raise PermissionError("bad signature")
+        encrypted = args.get("encrypt_type", "raw") == "aes"
+        if encrypted and self.crypto is None:
+            raise BadRequest("safe mode is not configured")
+        if not encrypted and self.mode == "safe":
+            raise BadRequest("encrypted messages expected (safe mode)")
+        if len(body) > MAX_XML:
+            raise BadRequest("message too large")
+        fields = _xml_fields(body)
+        if encrypted:
+            if not fields.get("Encrypt"):
+                raise BadRequest("no Encrypt element")
+            try:
+                plain = self.crypto.decrypt_message({"Encrypt": fields.get("Encrypt", "")},
+                                                    args.get("msg_signature", ""),
+                                                    args.get("timestamp", ""), args.get("nonce", ""))
+            except InvalidSignatureException as exc:
+                raise PermissionError("bad message signature") from exc
+            except Exception as exc:  # noqa: BLE001 - corrupt ciphertext, wrong app id
+                raise BadRequest("cannot decrypt") from exc
+            fields = _xml_fields(plain.encode("utf-8") if isinstance(plain, str) else plain)
+        inbound = to_inbound(fields)
+        if inbound is None:
+            return "success"
+        text = self._reply_text(inbound)
+        if not text:
+            return "success"
+        xml = TextReply(source=fields.get("ToUserName", ""), target=inbound.user_id,
+                        content=text).render()
+        if encrypted:
+            return self.crypto.encrypt_message(xml, args.get("nonce", ""), args.get("timestamp"))
+        return xml
+
+    def _reply_text(self, inbound: Inbound) -> str:
+        future = self.pool.submit(self.get_engine().process, inbound)
+        try:
+            handled = future.result(timeout=self.passive_seconds)
+        except FutureTimeout:
+            # Too slow for a passive reply: say "success" now, deliver through the API later.
+            self._mark_async(inbound)
+            future.add_done_callback(lambda f, user=inbound.user_id: self._deliver_late(user, f))
+            return ""
+        if handled.duplicate and handled.flags.get("async"):
+            return ""  # the first copy is being delivered through the API
+        return render(handled.replies)[:MAX_REPLY_CHARS]
+
+    def _mark_async(self, inbound: Inbound) -> None:
+        if not inbound.msg_id:
+            return
+        try:
+            key = conv_svc.message_key(inbound.channel, inbound.user_id, inbound.msg_id)
+            conv_svc.mark_inbound_by_key(self.sessions, inbound.channel, key, {"async": True})
+        except Exception:  # noqa: BLE001 - only costs a possible duplicate reply
+            log.warning("could not flag a slow message for async delivery")
+
+    def _deliver_late(self, openid: str, future) -> None:
+        try:
+            handled = future.result()
+        except Exception:  # noqa: BLE001
+            log.exception("late wechat turn failed")
+            return
+        if handled.duplicate or not handled.replies:
+            return
+        with transaction(self.sessions) as s:
+            jobs.enqueue(s, "wechat_cs", openid, conv_svc.replies_to_json(handled.replies))
+        if self.on_enqueue:
+            self.on_enqueue()
+
+    # --- job senders -----------------------------------------------------------------------
+    def send_job(self, openid: str, body: str) -> None:
+        for reply in conv_svc.replies_from_json(body):
+            self.api.send_text(openid, render([reply]))
+
+    def send_alert(self, openid: str, body: str) -> None:
+        self.api.send_text(openid, render_text(body))
+
+    def create_menu(self) -> dict:
+        return self.api.create_menu([{"type": "click", "name": n, "key": k} for n, k in MENU])
+
+
+def _xml_fields(body: bytes) -> dict[str, str]:
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True)
+    except Exception as exc:  # noqa: BLE001 - ParseError, entity bombs, DTDs, bad encodings
+        raise BadRequest("malformed XML") from exc
+    if root.tag != "xml":
+        raise BadRequest("not a WeChat message")
+    return {child.tag: (child.text or "").strip() for child in root}
+
+
+def _float(value: str) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise BadRequest("bad number") from exc
+
+
+def to_inbound(f: dict[str, str]) -> Inbound | None:
+    """A WeChat message as an Inbound; None for events that need no answer."""
+    user, kind = f.get("FromUserName", ""), f.get("MsgType", "").lower()
+    if not user or not kind or len(user) > 128:
+        raise BadRequest("missing FromUserName or MsgType")
+    msg_id = f.get("MsgId") or None
+    base = dict(channel="wechat", user_id=user, msg_id=msg_id)
+    if kind == "text":
+        return Inbound(text=f.get("Content", ""), **base)
+    if kind == "voice":
+        return Inbound(text=f.get("Recognition", ""), media=Media("voice", f.get("MediaId", "")), **base)
+    if kind == "image":
+        return Inbound(media=Media("image", f.get("MediaId", ""), "image/jpeg"), **base)
+    if kind == "location":
+        lat, lng = _float(f.get("Location_X")), _float(f.get("Location_Y"))
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise BadRequest("location out of range")
+        return Inbound(location=Location(lat, lng, f.get("Label", "")), **base)
+    if kind == "event":
+        event = f.get("Event", "").lower()
+        base["msg_id"] = f"event:{f.get('CreateTime', '')}:{event}"
+        if event in ("subscribe", "unsubscribe"):
+            return Inbound(event=event, **base)
+        if event == "click":
+            key = f.get("EventKey", "")
+            command = MENU_KEYS.get(key)
+            return Inbound(text=command or "/menu", event=f"menu:{key[:40]}", **base)
+        return None  # VIEW, LOCATION reports, template results: nothing to say
+    return Inbound(event=f"unsupported:{kind[:20]}", **base)
+
+
+def make_blueprint(get_channel) -> Blueprint:
+    bp = Blueprint("wechat", __name__)
+
+    @bp.route("/wechat", methods=["GET", "POST"])
+    def wechat():
+        channel = get_channel()
+        if request.method == "GET":
+            if not channel.signature_ok(request.args):
+                return Response("forbidden", 403)
+            return Response(request.args.get("echostr", ""), mimetype="text/plain")
+        try:
+            body = channel.handle_post(request.args, request.get_data(cache=False))
+        except PermissionError:
+            return Response("forbidden", 403)
+        except BadRequest as exc:
+            return Response(f"bad request: {exc}", 400)
+        ctype = "text/plain" if body == "success" else "application/xml"
+        return Response(body, content_type=f"{ctype}; charset=utf-8")
+
+    return bp

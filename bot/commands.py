@@ -1,0 +1,78 @@
+"""Pure helpers of the engine: global command words, choice answers, NLU uncertainty."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from core.messages import Button
+from handlers.smalltalk import MENU
+
+MAX_TEXT = 10_000
+
+# Words that act as commands in every state, after normalisation (see `command_word`).
+GLOBAL_WORDS: dict[str, str] = {
+    "取消": "/cancel", "重新开始": "/cancel", "重来": "/cancel", "从头开始": "/cancel",
+    "退出": "/cancel", "不办了": "/cancel", "cancel": "/cancel",
+    "帮助": "/help", "help": "/help", "?": "/help", "使用说明": "/help",
+    "菜单": "/menu", "主菜单": "/menu", "menu": "/menu",
+    "转人工": "/human", "人工": "/human", "人工客服": "/human", "人工服务": "/human",
+    "找人工": "/human", "真人": "/human", "找真人": "/human", "找工作人员": "/human",
+}
+# Slash commands the engine answers itself; others go through COMMAND_FLOWS.
+ENGINE_COMMANDS = {"/cancel", "/restart", "/help", "/menu", "/start", "/human", "/continue"}
+# Synthetic intents for commands, so flows always see a parse result.
+COMMAND_INTENTS = {"/report": "report_case", "/entrust": "register_entrustment",
+                   "/ask": "ask_policy", "/status": "check_status", "/human": "human_handoff",
+                   "/cancel": "cancel", "/restart": "cancel", "/help": "help", "/menu": "help",
+                   "/start": "greet", "/continue": "affirm"}
+_PUNCT = re.compile(r"[\s。，、！？!?,.~～…]+")
+
+
+def clean_text(text: str | None) -> str:
+    """NFKC (full-width digits and letters), no control characters, bounded length."""
+    text = unicodedata.normalize("NFKC", text or "")[:MAX_TEXT]
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.strip()
+
+
+def command_word(text: str) -> str | None:
+    if text.startswith("/"):
+        word = text.split()[0].split("@")[0].lower()  # Telegram: "/start@ShouhuBot"
+        return word if len(word) <= 32 else None
+    key = _PUNCT.sub("", text).lower()
+    if key.startswith("请"):
+        key = key[1:]
+    return GLOBAL_WORDS.get(key)
+
+
+def resolve_choice(text: str, choices: list | None) -> tuple[str, str | None]:
+    """Map "1"/"2" or a button's words to that button's value.
+
+    Returns (value, title): the title is the words to give the NLU, or None when the
+    text was not a choice. Menu titles are understood even without a pending question.
+    """
+    buttons = [Button(t, p) for t, p in (choices or [])]
+    key = _PUNCT.sub("", text)
+    if key.isdigit() and buttons and 1 <= int(key) <= len(buttons):
+        b = buttons[int(key) - 1]
+        return b.value, b.title
+    for b in buttons + list(MENU):
+        if key and key == _PUNCT.sub("", b.title):
+            return b.value, b.title
+    return text, None
+
+
+def default_is_uncertain(nlu: dict, min_confidence: float = 0.45, margin: float = 0.12) -> bool:
+    conf = float((nlu.get("intent") or {}).get("confidence") or 0.0)
+    if conf < min_confidence:
+        return True
+    ranking = nlu.get("intent_ranking") or []
+    if len(ranking) >= 2:
+        gap = float(ranking[0].get("confidence") or 0) - float(ranking[1].get("confidence") or 0)
+        return gap < margin
+    return False
+
+
+def synthetic_parse(text: str, intent: str) -> dict:
+    return {"text": text, "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}], "entities": []}

@@ -1,0 +1,197 @@
+"""Channel users, the inbound message log (deduplication) and conversation state.
+
+Deduplication relies on the database's unique (channel, msg_key) constraint, so it holds
+across threads and worker processes: whoever inserts first processes the message, every
+other copy waits for the stored replies. External ids and message keys are stored as
+keyed hashes; what users said is stored encrypted.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.crypto import cipher
+from core.db import transaction, utcnow
+from core.messages import Button, Reply
+from core.models.channel import ChannelUser, ConversationState, InboundMessage
+
+STALE_AFTER = timedelta(minutes=2)  # a "processing" row older than this was orphaned by a crash
+
+
+def user_key(channel: str, external_id: str) -> str:
+    return cipher().lookup_hash(f"user:{channel}:{external_id}")
+
+
+def message_key(channel: str, external_id: str, msg_id: str) -> str:
+    # Scoped by user: Telegram message ids are only unique within a chat.
+    return cipher().lookup_hash(f"msg:{channel}:{external_id}:{msg_id}")
+
+
+# --- replies <-> JSON ---------------------------------------------------------------
+
+def replies_to_json(replies: list[Reply]) -> str:
+    return json.dumps([{"text": r.text, "buttons": [[b.title, b.payload] for b in r.buttons],
+                        "link": r.link, "request_location": r.request_location}
+                       for r in replies], ensure_ascii=False)
+
+
+def replies_from_json(raw: str | None) -> list[Reply]:
+    out = []
+    for item in json.loads(raw or "[]"):
+        out.append(Reply(text=item["text"], buttons=tuple(Button(t, p) for t, p in item["buttons"]),
+                         link=item.get("link"), request_location=bool(item.get("request_location"))))
+    return out
+
+
+# --- channel users ------------------------------------------------------------------
+
+def get_or_create_user(sessions: sessionmaker[Session], channel: str, external_id: str) -> int:
+    key = user_key(channel, external_id)
+    with transaction(sessions) as s:
+        found = s.scalar(select(ChannelUser.id).where(ChannelUser.channel == channel,
+                                                      ChannelUser.external_id == key))
+        if found is not None:
+            return found
+    try:
+        with transaction(sessions) as s:
+            user = ChannelUser(channel=channel, external_id=key, external_ref=external_id)
+            s.add(user)
+            s.flush()
+            s.add(ConversationState(channel_user_id=user.id, version=0))
+            return user.id
+    except IntegrityError:  # created concurrently by another request
+        with transaction(sessions) as s:
+            return s.scalar(select(ChannelUser.id).where(ChannelUser.channel == channel,
+                                                         ChannelUser.external_id == key))
+
+
+def external_ref(sessions: sessionmaker[Session], channel_user_id: int) -> str | None:
+    with transaction(sessions) as s:
+        user = s.get(ChannelUser, channel_user_id)
+        return user.external_ref if user else None
+
+
+def set_subscribed(sessions: sessionmaker[Session], channel_user_id: int, subscribed: bool) -> None:
+    with transaction(sessions) as s:
+        s.execute(update(ChannelUser).where(ChannelUser.id == channel_user_id)
+                  .values(subscribed=subscribed))
+
+
+# --- inbound log and deduplication ----------------------------------------------------
+
+@dataclass
+class Claim:
+    inbound_id: int
+    fresh: bool  # True: this caller must process the message
+    replies: list[Reply] | None = None  # set when another copy already finished
+    payload: dict = field(default_factory=dict)
+
+
+def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: str,
+                  channel_user_id: int, msg_id: str | None, kind: str, text: str | None,
+                  payload: dict | None = None, now: datetime | None = None) -> Claim:
+    """Log the message; the first copy of a msg_id gets fresh=True. Without msg_id every
+    message is fresh (web, console) but still logged."""
+    now = now or utcnow()
+    key = message_key(channel, external_id, msg_id) if msg_id else "local:" + uuid.uuid4().hex
+    row = InboundMessage(channel=channel, msg_key=key, channel_user_id=channel_user_id, kind=kind,
+                         text=text or None, payload=payload or {}, status="processing",
+                         received_at=now)
+    try:
+        with transaction(sessions) as s:
+            s.add(row)
+            s.flush()
+            return Claim(row.id, True, payload=payload or {})
+    except IntegrityError:
+        pass
+    with transaction(sessions) as s:
+        existing = s.scalar(select(InboundMessage).where(InboundMessage.channel == channel,
+                                                          InboundMessage.msg_key == key))
+        if existing.status == "processing" and existing.received_at < now - STALE_AFTER:
+            # The process that claimed it died: take it over (conditional, so only one wins).
+            taken = s.execute(update(InboundMessage).where(
+                InboundMessage.id == existing.id, InboundMessage.status == "processing",
+                InboundMessage.received_at == existing.received_at).values(received_at=now))
+            if taken.rowcount == 1:
+                return Claim(existing.id, True, payload=existing.payload or {})
+        replies = replies_from_json(existing.replies) if existing.status != "processing" else None
+        return Claim(existing.id, False, replies, payload=existing.payload or {})
+
+
+def wait_for_replies(sessions: sessionmaker[Session], inbound_id: int, timeout: float,
+                     poll: float = 0.05) -> tuple[list[Reply] | None, dict]:
+    """Wait for another worker to finish the same message; (None, payload) on timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with transaction(sessions) as s:
+            row = s.get(InboundMessage, inbound_id)
+            if row.status != "processing":
+                return replies_from_json(row.replies), row.payload or {}
+            payload = dict(row.payload or {})
+        if time.monotonic() >= deadline:
+            return None, payload
+        time.sleep(poll)
+        poll = min(poll * 1.5, 0.3)
+
+
+def finish_inbound(session: Session, inbound_id: int, replies: list[Reply], status: str = "done",
+                   now: datetime | None = None) -> None:
+    session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(
+        status=status, replies=replies_to_json(replies), done_at=now or utcnow()))
+
+
+def mark_inbound(sessions: sessionmaker[Session], inbound_id: int, flags: dict) -> None:
+    """Merge non-personal flags into the message's payload (e.g. delivered asynchronously)."""
+    with transaction(sessions) as s:
+        row = s.get(InboundMessage, inbound_id)
+        row.payload = {**(row.payload or {}), **flags}
+
+
+def mark_inbound_by_key(sessions: sessionmaker[Session], channel: str, key: str, flags: dict) -> None:
+    with transaction(sessions) as s:
+        row = s.scalar(select(InboundMessage).where(InboundMessage.channel == channel,
+                                                     InboundMessage.msg_key == key))
+        if row is not None:
+            row.payload = {**(row.payload or {}), **flags}
+
+
+# --- conversation state ---------------------------------------------------------------
+
+@dataclass
+class StoredState:
+    flow: str | None
+    step: str | None
+    data: dict  # the flow's own data
+    meta: dict  # the engine's: pending choices, resume question, last prompt
+    updated_at: datetime | None
+    row: ConversationState
+
+
+def load_state(session: Session, channel_user_id: int, lock: bool = True) -> StoredState:
+    query = select(ConversationState).where(ConversationState.channel_user_id == channel_user_id)
+    if lock and session.bind.dialect.name != "sqlite":
+        query = query.with_for_update()  # serialises one user's turns across processes
+    row = session.scalar(query)
+    if row is None:
+        row = ConversationState(channel_user_id=channel_user_id, version=0)
+        session.add(row)
+        session.flush()
+    blob = json.loads(row.data) if row.data else {}
+    return StoredState(row.flow, row.step, blob.get("data") or {}, blob.get("meta") or {},
+                       row.updated_at if row.data or row.flow else None, row)
+
+
+def save_state(session: Session, stored: StoredState, flow: str | None, step: str | None,
+               data: dict, meta: dict, now: datetime) -> None:
+    row = stored.row
+    row.flow, row.step = flow, step
+    row.data = json.dumps({"data": data or {}, "meta": meta or {}}, ensure_ascii=False)
+    row.updated_at = now
+    row.version = (row.version or 0) + 1

@@ -1,0 +1,96 @@
+"""Alerts to on-duty staff: `Notifier.notify(unit, subject, body, urgency)`.
+
+Targets come from StaffUser.notify_to ("email:a@b.cn", "telegram:12345",
+"wechat:<openid>", comma-separated); which kinds are used is set by config
+notifications.channels (plus "log"). Each alert becomes an OutboundJob delivered by
+core.services.jobs with retries, so a mail server hiccup never loses an urgent case.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from core.db import transaction
+from core.models.jurisdiction import School, Township
+from core.models.staff import StaffUser
+from core.services import jobs
+
+log = logging.getLogger(__name__)
+KINDS = ("email", "telegram", "wechat")
+
+
+def on_duty_staff(session: Session, unit: str | None) -> list[StaffUser]:
+    """The on-duty people responsible for `unit` (a police station, school or township
+    unit name); region-wide staff when nobody matches or no unit is given."""
+    base = select(StaffUser).where(StaffUser.on_duty.is_(True), StaffUser.active.is_(True))
+    found: list[StaffUser] = []
+    if unit:
+        station = session.scalars(select(Township.id).where(Township.police_station == unit)).all()
+        if station:
+            found = session.scalars(base.where(StaffUser.township_id.in_(station),
+                                               StaffUser.role == "police")).all()
+        school = session.scalars(select(School.id).where(School.name == unit)).all()
+        if not found and school:
+            found = session.scalars(base.where(StaffUser.school_id.in_(school))).all()
+        if not found:
+            towns = [t for t in session.scalars(select(Township)).all() if unit.startswith(t.name)]
+            if towns:
+                found = session.scalars(base.where(StaffUser.township_id.in_([t.id for t in towns]),
+                                                   StaffUser.role.in_(("township", "village")))).all()
+    if not found:
+        found = session.scalars(base.where(StaffUser.role.in_(("civil_affairs", "admin")))).all()
+    return list(found)
+
+
+class Notifier:
+    def __init__(self, sessions: sessionmaker[Session], settings, on_enqueue=None):
+        self.sessions = sessions
+        cfg = settings.section("notifications") if settings is not None else {}
+        self.channels = set(cfg.get("channels") or ["log"])
+        self.on_enqueue = on_enqueue  # e.g. wake the job worker
+
+    def notify(self, unit: str | None, subject: str, body: str, urgency: str = "normal") -> int:
+        """Queue the alert for every on-duty target; returns how many jobs were queued."""
+        if "log" in self.channels:
+            log.warning("alert [%s] for %s: %s", urgency, unit or "on-duty staff", subject)
+            log.debug("alert body: %s", body)
+        payload = {"subject": subject, "body": body, "urgency": urgency, "unit": unit}
+        queued = 0
+        with transaction(self.sessions) as s:
+            for person in on_duty_staff(s, unit):
+                for target in (person.notify_to or "").split(","):
+                    kind, _, address = target.strip().partition(":")
+                    if kind in KINDS and kind in self.channels and address:
+                        jobs.enqueue(s, f"notify:{kind}", address, payload)
+                        queued += 1
+        if queued and self.on_enqueue:
+            self.on_enqueue()
+        return queued
+
+
+def render_text(body: str) -> str:
+    """An alert job's body as plain text for chat channels."""
+    p = json.loads(body)
+    mark = {"urgent": "【紧急】", "high": "【重要】"}.get(p.get("urgency"), "")
+    return f"{mark}{p['subject']}\n{p['body']}"
+
+
+def email_sender(settings):
+    cfg = (settings.section("notifications").get("email") or {}) if settings is not None else {}
+
+    def send(address: str, body: str) -> None:
+        p = json.loads(body)
+        msg = EmailMessage()
+        mark = {"urgent": "[紧急] ", "high": "[重要] "}.get(p.get("urgency"), "")
+        msg["Subject"] = f"{mark}守护：{p['subject']}"
+        msg["From"] = cfg.get("sender", "shouhu@localhost")
+        msg["To"] = address
+        msg.set_content(p["body"])
+        with smtplib.SMTP(cfg.get("host", "127.0.0.1"), int(cfg.get("port", 25)), timeout=10) as smtp:
+            smtp.send_message(msg)
+    return send

@@ -1,0 +1,147 @@
+"""Filing a report and what follows: routing, urgency, duplicates, alerts, reporter updates.
+
+The notifier is whatever bot/app.py provides as ctx.services["notifier"]: an object with
+`notify(unit, subject, body, urgency)` that reaches the unit's on-duty staff. It may be
+None (then nobody is alerted, which is only acceptable in tests and the console).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from core import labels
+from core.db import utcnow
+from core.models import Case, ChannelUser, OutboundJob
+from core.services.cases import CaseDraft, add_event, find_duplicate, submit_case
+from core.services.errors import Invalid
+
+log = logging.getLogger(__name__)
+
+# Urgency by category when the reporter did not say it is happening now.
+DEFAULT_URGENCY = {"child_missing": "urgent", "domestic_violence": "high", "injury_or_harm": "high",
+                   "child_alone": "high", "guardian_unfit": "normal", "dropout": "normal",
+                   "other": "normal"}
+ALERT_URGENCIES = ("urgent", "high")
+REPORTER_MESSAGE = "reporter_message"  # OutboundJob kind: a text to one channel user
+
+
+@dataclass
+class Filed:
+    case: Case
+    duplicate_of: Case | None
+    alerted: bool
+
+
+def urgency_for(category: str, said_urgent: bool, config: dict | None = None) -> str:
+    if said_urgent:
+        return "urgent"
+    table = {**DEFAULT_URGENCY, **((config or {}).get("default_urgency") or {})}
+    return table.get(category, "normal")
+
+
+def case_place(case: Case) -> str:
+    parts = [case.township.name if case.township else "", case.village.name if case.village else ""]
+    return "".join(parts) or "地点待核实"
+
+
+def alert_text(case: Case, reason: str = "新报告") -> tuple[str, str]:
+    """Subject and body of an alert. No names or phones: staff open the case to see them."""
+    mark = "【紧急】" if case.urgency == "urgent" else ""
+    subject = f"{mark}{reason} {case.number}：{labels.CATEGORY.get(case.category, case.category)}"
+    body = (f"编号：{case.number}\n类别：{labels.CATEGORY.get(case.category, case.category)}\n"
+            f"紧急程度：{labels.URGENCY.get(case.urgency, case.urgency)}\n地点：{case_place(case)}\n"
+            f"分派单位：{case.assigned_unit}\n请尽快登录守护系统查看并受理。")
+    return subject, body
+
+
+def alert_after_commit(session: Session, notifier, case: Case, units: list[str], reason: str = "新报告") -> bool:
+    """Alert the units' on-duty staff once the session commits (never for a rolled-back case).
+
+    After the commit because the notifier writes its queue in its own transaction, which
+    SQLite would block while ours holds the write lock."""
+    if notifier is None:
+        log.warning("no notifier configured; case %s not alerted", case.number)
+        return False
+    subject, body = alert_text(case, reason)
+    urgency = case.urgency
+
+    def send(_session) -> None:
+        for unit in units:
+            try:
+                notifier.notify(unit, subject, body, urgency)
+            except Exception:
+                log.exception("alert for a case could not be queued")
+    event.listen(session, "after_commit", send, once=True)
+    return True
+
+
+def file_report(session: Session, draft: CaseDraft, config: dict | None = None, notifier=None,
+                now: datetime | None = None, attachments: list[dict] | None = None) -> Filed:
+    """Submit, attach media, link a likely duplicate: one transaction; on-duty staff of the
+    assigned unit are alerted (urgent and high) when the caller commits it."""
+    from core.models import Attachment
+
+    config = config or {}
+    now = now or utcnow()
+    case = submit_case(session, draft, routing=config.get("routing"),
+                       deadlines=config.get("accept_deadline_minutes"), now=now)
+    for item in attachments or []:
+        session.add(Attachment(case_id=case.id, kind=item.get("kind", "file"),
+                               channel=item.get("channel", ""), media_ref=item.get("ref", ""),
+                               content_type=item.get("content_type") or None, created_at=now))
+    original = find_duplicate(session, case, config.get("duplicate_window_hours", 48))
+    if original is not None:
+        case.duplicate_of_id = original.id
+        add_event(session, case, "duplicate_linked", "system", note=f"疑似与{original.number}为同一事件", now=now)
+        add_event(session, original, "duplicate_linked", "system", note=f"新报告{case.number}疑似同一事件", now=now)
+    alerted = False
+    if case.urgency in ALERT_URGENCIES:
+        alerted = alert_after_commit(session, notifier, case, [case.assigned_unit])
+        if alerted:
+            add_event(session, case, "alerted", "system", note=f"已通知{case.assigned_unit}值班人员", now=now)
+    session.flush()
+    return Filed(case=case, duplicate_of=original, alerted=alerted)
+
+
+def notify_reporter(session: Session, case: Case, text: str, now: datetime | None = None) -> bool:
+    """Queue a plain message to the reporter's chat (delivered by the outbound worker)."""
+    if not case.reporter_channel_user_id:
+        return False
+    user = session.get(ChannelUser, case.reporter_channel_user_id)
+    if user is None or not user.subscribed:
+        return False
+    session.add(OutboundJob(kind=REPORTER_MESSAGE, target=f"{user.channel}:{user.external_ref}",
+                            body=text, due_at=now or utcnow()))
+    session.flush()
+    return True
+
+
+def _transition(session: Session, case: Case, status: str, by: str, note: str | None,
+                allowed_from: tuple[str, ...], now: datetime | None) -> None:
+    if case.status not in allowed_from:
+        raise Invalid(f"case {case.number} is {case.status}; cannot move it to {status}")
+    add_event(session, case, status if status != "closed" else "closed", by, note=note,
+              status_to=status, now=now)
+
+
+def accept_case(session: Session, case: Case, by: str, note: str | None = None,
+                now: datetime | None = None) -> Case:
+    """Staff accept (受理) a case; the reporter is told in plain words."""
+    _transition(session, case, "accepted", by, note, ("submitted",), now)
+    notify_reporter(session, case, f"您提交的报告 {case.number} 已被{case.assigned_unit}受理，"
+                                   f"他们会尽快处置。感谢您对孩子的关心！", now)
+    return case
+
+
+def close_case(session: Session, case: Case, by: str, note: str | None = None,
+               now: datetime | None = None) -> Case:
+    """Staff close (结案) a case; the reporter is told, without any confidential detail."""
+    _transition(session, case, "closed", by, note,
+                tuple(s for s in labels.STATUS if s not in ("closed", "merged")), now)
+    notify_reporter(session, case, f"您提交的报告 {case.number} 已处理完毕并结案。"
+                                   f"谢谢您及时报告，守护孩子平安。", now)
+    return case

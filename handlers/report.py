@@ -1,0 +1,299 @@
+"""The report flow (报告): free text or the menu in, a routed case out, in as few turns as
+the user's first message allows. Only what is missing is asked, one question at a time.
+
+```mermaid
+stateDiagram-v2
+    [*] --> resume: draft kept and nothing new said
+    [*] --> describe: menu / "我要报告"
+    [*] --> ask_next: free text (facts extracted)
+    resume --> ask_next: 继续填写
+    resume --> describe: 重新开始
+    describe --> ask_next
+    state ask_next <<choice>>
+    ask_next --> category: no category
+    ask_next --> place: no township/village
+    ask_next --> child: no age
+    ask_next --> role: no reporter role
+    ask_next --> contact: mandatory reporter without name/unit/phone
+    ask_next --> confirm: everything known
+    category --> ask_next
+    place --> place: ambiguous / unknown (choose from list)
+    place --> ask_next
+    child --> ask_next
+    role --> ask_next
+    contact --> ask_next
+    confirm --> ask_next: correction ("地点改成向阳村")
+    confirm --> [*]: 确认提交 (case filed)
+    describe --> [*]: 取消 (nothing created)
+    confirm --> [*]: 取消
+```
+Every step re-asks a bad answer with an example; the second time it also says how to
+report by phone. The draft is saved after every turn, so a user can come back later.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from core.db import transaction
+from core.messages import Reply
+from core.models.cases import MANDATORY_ROLES
+from core.services import drafts
+from core.services.cases import CaseDraft
+from core.services.reporting import file_report, urgency_for
+from handlers import places
+from handlers import report_text as say
+from handlers import validators as v
+from handlers.base import FlowContext, FlowState, Outcome, Turn
+from handlers.report_slots import absorb, contact_missing, data_choice, place_done
+
+log = logging.getLogger(__name__)
+
+
+class Step(StrEnum):
+    RESUME = "resume"
+    DESCRIBE = "describe"
+    CATEGORY = "category"
+    PLACE = "place"
+    CHILD = "child"
+    ROLE = "role"
+    CONTACT = "contact"
+    CONFIRM = "confirm"
+
+
+FOCUS = {Step.DESCRIBE: "description", Step.CATEGORY: "category", Step.PLACE: "place",
+         Step.CHILD: "child_age", Step.ROLE: "reporter_role", Step.CONTACT: "contact"}
+CANCEL_WORDS = {"取消", "不报了", "算了", "退出", "cancel", "/cancel"}
+YES_WORDS = {"确认", "确认提交", "提交", "对", "对的", "是", "是的", "没问题", "好", "好的", "可以", "ok", "OK"}
+EDIT_WORDS = {"修改", "改", "不对", "有错", "要改"}
+
+
+def _new_data(now: datetime) -> dict:
+    return {"slots": {}, "attachments": [], "tries": {}, "updated": now.isoformat()}
+
+
+class ReportFlow:
+    name = "report"
+
+    # -- entry points ---------------------------------------------------------------------
+    def start(self, ctx: FlowContext, turn: Turn) -> Outcome:
+        data = _new_data(turn.now)
+        saved = self._load_draft(ctx, turn)
+        says_something = self._has_facts(turn)
+        if saved and saved.get("slots") and not says_something:
+            saved["updated"] = turn.now.isoformat()
+            return self._save(ctx, turn, FlowState(self.name, Step.RESUME, saved), [Reply(
+                "您上次有一份还没提交的报告，要接着填吗？", say.RESUME_BUTTONS)])
+        self._collect_media(data, turn)
+        gaz = self._gazetteer(ctx)
+        absorb(data, turn, gaz)
+        if says_something:
+            desc = v.valid_description(turn.text)
+            if desc:
+                data["slots"]["description"] = desc
+        return self._advance(ctx, turn, data)
+
+    def step(self, ctx: FlowContext, state: FlowState, turn: Turn) -> Outcome:
+        data = state.data or _new_data(turn.now)
+        turn = self._as_choice(turn, data)
+        text = turn.text
+        if text in CANCEL_WORDS or (turn.intent == "cancel" and turn.confidence >= 0.8 and len(text) <= 6):
+            return self.cancel(ctx, state, turn)
+        if self._expired(ctx, data, turn.now):
+            data = _new_data(turn.now)
+            return self._advance(ctx, turn, data, [Reply("之前的报告草稿已过期，我们重新开始。")])
+        data["updated"] = turn.now.isoformat()
+        got_media = self._collect_media(data, turn)
+        if state.step == Step.RESUME:
+            if text == "restart" or "重新" in text:
+                data = _new_data(turn.now)
+            return self._advance(ctx, turn, data)
+        if got_media and not text and turn.inbound.location is None:
+            return self._advance(ctx, turn, data, [Reply("收到，会附在报告里。")])
+        if state.step == Step.CONFIRM:
+            return self._confirm(ctx, turn, data)
+        gaz = self._gazetteer(ctx)
+        focus = FOCUS.get(Step(state.step))
+        if text == "village:unknown":
+            data["slots"]["village_unknown"] = True
+            problem = None
+        else:
+            problem = absorb(data, turn, gaz, focus)
+        if problem:
+            return self._reask(ctx, turn, data, Step(state.step), problem)
+        return self._advance(ctx, turn, data)
+
+    def cancel(self, ctx: FlowContext, state: FlowState | None, turn: Turn) -> Outcome:
+        """Abandon the report: nothing is created and the draft is forgotten."""
+        self._drop_draft(ctx, turn.channel_user_id)
+        region = ctx.settings.section("region")
+        return Outcome(None, [Reply("好的，已取消，没有提交任何报告。" + say.by_phone(region)
+                                    + "\n如果孩子正处在危险中，请马上拨打110。")])
+
+    # -- the conversation -----------------------------------------------------------------
+    def _advance(self, ctx: FlowContext, turn: Turn, data: dict, before: list[Reply] | None = None) -> Outcome:
+        slots = data["slots"]
+        before = list(before or [])
+        if not slots.get("description"):
+            step, reply = Step.DESCRIBE, Reply(say.QUESTIONS["description"])
+        elif not slots.get("category"):
+            step, reply = Step.CATEGORY, Reply(say.QUESTIONS["category"], say.buttons(say.CATEGORY_BUTTONS, "cat:"))
+        elif not place_done(slots):
+            step, reply = Step.PLACE, say.place_question(data, None)
+        elif slots.get("child_age") is None:
+            step, reply = Step.CHILD, Reply(say.QUESTIONS["child_age"])
+        elif not slots.get("reporter_role"):
+            step, reply = Step.ROLE, Reply(say.QUESTIONS["reporter_role"], say.buttons(say.ROLE_BUTTONS, "role:"))
+        elif contact_missing(slots):
+            step, reply = Step.CONTACT, Reply(say.contact_question(slots, contact_missing(slots)))
+        else:
+            step, reply = Step.CONFIRM, say.summary(slots, len(data["attachments"]), changed=data.pop("changed", False))
+        if data.get("step") != step:
+            data["tries"] = {}
+        data["step"] = str(step)
+        data["offered"] = [[b.title, b.value] for b in reply.buttons]
+        return self._save(ctx, turn, FlowState(self.name, step, data), before + [reply])
+
+    def _reask(self, ctx: FlowContext, turn: Turn, data: dict, step: Step, problem: str) -> Outcome:
+        tries = data.setdefault("tries", {})
+        tries[str(step)] = tries.get(str(step), 0) + 1
+        if step == Step.PLACE:
+            reply = say.place_question(data, problem)
+        else:
+            buttons = {Step.CATEGORY: say.buttons(say.CATEGORY_BUTTONS, "cat:"),
+                       Step.ROLE: say.buttons(say.ROLE_BUTTONS, "role:"),
+                       Step.CONFIRM: say.CONFIRM_BUTTONS}.get(step, ())
+            reply = Reply(say.REASK.get(problem, say.REASK["no_choice"]), buttons)
+        if tries[str(step)] >= 2:
+            extra = "\n" + say.by_phone(ctx.settings.section("region")) + "不想报了可以回复“取消”。"
+            reply = dataclasses.replace(reply, text=reply.text + extra)
+        data["offered"] = [[b.title, b.value] for b in reply.buttons]
+        return self._save(ctx, turn, FlowState(self.name, step, data), [reply])
+
+    def _confirm(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        text = turn.text.strip(" 。.！!")
+        if text == "confirm" or text in YES_WORDS or (turn.intent == "affirm" and len(text) <= 6):
+            return self._submit(ctx, turn, data)
+        if text == "edit" or text in EDIT_WORDS:
+            return self._save(ctx, turn, FlowState(self.name, Step.CONFIRM, data), [Reply(
+                "请直接说要改什么，例如：年龄是8岁、地点改成向阳村、电话13800001234。")])
+        field = v.correction_field(text) or ("reporter_phone" if v.phone_mentioned(text) else None)
+        slots, gaz = data["slots"], self._gazetteer(ctx)
+        value_turn = dataclasses.replace(turn, text=v.correction_value(text), nlu={})
+        if field == "place":
+            problem = absorb(data, value_turn, gaz, "place")
+            if problem:
+                return self._reask(ctx, turn, data, Step.PLACE, problem)
+        elif field == "child_age":
+            problem = absorb(data, turn, gaz, "child_age")
+            if problem:
+                return self._reask(ctx, turn, data, Step.CHILD, problem)
+        elif field == "category":
+            category = v.guess_category(value_turn.text) or (turn.entity("category") if "不是" not in text else None)
+            if not category:
+                slots.pop("category", None)
+                return self._advance(ctx, turn, data)
+            slots["category"] = category
+        elif field == "reporter_role":
+            slots["reporter_role"] = v.guess_role(text, loose=True) or slots.get("reporter_role")
+        elif field == "child_gender":
+            slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
+        elif field == "child_name":
+            slots["child_name"] = v.parse_child_name(text) or value_turn.text[:10]
+        elif field in ("reporter_phone", "reporter_name", "reporter_unit"):
+            problem = absorb(data, turn if field == "reporter_phone" else value_turn, gaz, field)
+            if field == "reporter_name" and not v.parse_reporter_name(text):
+                slots["reporter_name"] = value_turn.text[:20]
+            if problem:
+                return self._reask(ctx, turn, data, Step.CONFIRM, problem)
+        else:
+            return self._reask(ctx, turn, data, Step.CONFIRM, "no_choice")
+        data["changed"] = True
+        return self._advance(ctx, turn, data)
+
+    def _submit(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        s = data["slots"]
+        cfg = ctx.settings.section("cases")
+        urgency = urgency_for(s["category"], bool(s.get("urgent")), cfg)
+        mandatory = s["reporter_role"] in MANDATORY_ROLES
+        draft = CaseDraft(
+            category=s["category"], urgency=urgency, reporter_role=s["reporter_role"],
+            description=s["description"], township=s.get("township"), village=s.get("village"),
+            address_text=s.get("address_text"), child_name=s.get("child_name"),
+            child_age=s.get("child_age"), child_gender=s.get("child_gender"),
+            reporter_name=s.get("reporter_name"), reporter_phone=s.get("reporter_phone"),
+            reporter_unit=s.get("reporter_unit") if mandatory else None,
+            reporter_channel_user_id=turn.channel_user_id or None, lat=s.get("lat"), lng=s.get("lng"))
+        with transaction(ctx.sessions) as session:
+            filed = file_report(session, draft, cfg, ctx.services.get("notifier"), now=turn.now,
+                                attachments=data.get("attachments"))
+            if turn.channel_user_id:
+                drafts.delete_draft(session, turn.channel_user_id)
+            minutes = int((filed.case.accept_deadline - filed.case.created_at).total_seconds() // 60)
+            replies = say.submitted(filed.case, minutes, filed.duplicate_of is not None,
+                                    ctx.settings.section("region").get("hotlines") or {})
+        log.info("report filed: case %s (%s, %s)", filed.case.number, filed.case.category, urgency)
+        return Outcome(None, replies)
+
+    # -- helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _has_facts(turn: Turn) -> bool:
+        text = turn.text
+        if not text or text.startswith("/"):
+            return False
+        return bool(turn.entity("category") or v.guess_category(text) or len(text) >= 12)
+
+    @staticmethod
+    def _as_choice(turn: Turn, data: dict) -> Turn:
+        """A button title typed back (web, console) becomes the button's payload."""
+        for title, payload in data.get("offered") or []:
+            if turn.text == title:
+                return dataclasses.replace(turn, text=payload)
+        return turn
+
+    @staticmethod
+    def _collect_media(data: dict, turn: Turn) -> bool:
+        inbound, items = turn.inbound, data.setdefault("attachments", [])
+        if inbound.media is not None:
+            items.append({"kind": inbound.media.kind, "ref": inbound.media.ref, "channel": inbound.channel,
+                          "content_type": inbound.media.content_type})
+        if inbound.location is not None:
+            loc = inbound.location
+            items.append({"kind": "location", "ref": f"{loc.lat},{loc.lng} {loc.label}".strip(),
+                          "channel": inbound.channel})
+        return inbound.media is not None or inbound.location is not None
+
+    @staticmethod
+    def _gazetteer(ctx: FlowContext) -> places.Gazetteer:
+        with ctx.sessions() as session:
+            return places.load_gazetteer(session)
+
+    @staticmethod
+    def _draft_hours(ctx: FlowContext) -> float:
+        return float(ctx.settings.section("conversation").get("draft_hours", 72))
+
+    def _expired(self, ctx: FlowContext, data: dict, now: datetime) -> bool:
+        updated = data.get("updated")
+        return bool(updated) and datetime.fromisoformat(updated) < now - timedelta(hours=self._draft_hours(ctx))
+
+    def _load_draft(self, ctx: FlowContext, turn: Turn) -> dict | None:
+        if not turn.channel_user_id:
+            return None
+        with transaction(ctx.sessions) as session:
+            return drafts.load_draft(session, turn.channel_user_id, turn.now, self._draft_hours(ctx))
+
+    def _drop_draft(self, ctx: FlowContext, channel_user_id: int) -> None:
+        if channel_user_id:
+            with transaction(ctx.sessions) as session:
+                drafts.delete_draft(session, channel_user_id)
+
+    def _save(self, ctx: FlowContext, turn: Turn, state: FlowState, replies: list[Reply]) -> Outcome:
+        if turn.channel_user_id:
+            with transaction(ctx.sessions) as session:
+                drafts.save_draft(session, turn.channel_user_id, state.data, turn.now)
+        return Outcome(state, replies)
+
+
+__all__ = ["ReportFlow", "Step", "data_choice"]

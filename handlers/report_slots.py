@@ -1,0 +1,178 @@
+"""What the report flow learns from one message: NLU entities first, then our own validators.
+
+`absorb` fills empty slots from anything the user said (so nothing is asked twice); with
+`focus` set to the slot the bot just asked about it also overwrites that slot and reports
+a problem when the answer is not valid, so the flow can re-ask with an example.
+"""
+from __future__ import annotations
+
+from core.models.cases import CATEGORIES, MANDATORY_ROLES, REPORTER_ROLES
+from handlers import places
+from handlers import validators as v
+from handlers.base import Turn
+
+CONTACT_SLOTS = ("reporter_name", "reporter_unit", "reporter_phone")
+_UNKNOWN = {"不知道", "不清楚", "不晓得", "不确定", "不认识", "没有", "无", "不知"}
+
+
+def is_unknown(text: str) -> bool:
+    t = text.strip(" 。.，,！!")
+    return t in _UNKNOWN or t.startswith(("不知道", "不清楚"))
+
+
+def place_done(slots: dict) -> bool:
+    return bool(slots.get("township") and (slots.get("village") or slots.get("village_unknown")))
+
+
+def contact_missing(slots: dict) -> list[str]:
+    if slots.get("reporter_role") not in MANDATORY_ROLES:
+        return []
+    return [s for s in CONTACT_SLOTS if not slots.get(s)]
+
+
+def _set(slots: dict, key: str, value, force: bool) -> bool:
+    if value in (None, ""):
+        return False
+    if force or slots.get(key) in (None, ""):
+        slots[key] = value
+        return True
+    return False
+
+
+def apply_place(data: dict, match: places.PlaceMatch, force: bool) -> str | None:
+    """Store a resolved place, or keep the options to ask about. Returns a problem or None."""
+    slots = data["slots"]
+    if match.status == "ok":
+        if force or not slots.get("township"):
+            slots.update(township=match.township, village=match.village, village_unknown=False)
+            data.pop("place_options", None)
+        return None
+    if match.status == "need_village":
+        if force or not slots.get("township"):
+            slots.update(township=match.township, village=None, village_unknown=False)
+            data["place_options"] = [[o.title, o.payload] for o in match.options]
+        return None
+    if force:
+        data["place_options"] = [[o.title, o.payload] for o in match.options]
+        data["place_said"] = match.said
+        return match.status  # ambiguous or unknown
+    return None
+
+
+def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = None) -> str | None:
+    """Merge what this message says into data["slots"]; return a problem code for `focus`."""
+    slots = data["slots"]
+    text = turn.text
+    problem = None
+    before = dict(slots)
+
+    # What happened.
+    category = turn.entity("category") if focus in (None, "category", "description") else None
+    if category not in CATEGORIES:
+        category = None
+    category = data_choice(text, "cat:") or category or v.guess_category(text)
+    if category not in CATEGORIES:
+        category = None
+    _set(slots, "category", category, force=focus == "category")
+    if focus == "category" and category is None:
+        problem = "no_category"
+    if turn.entity("urgency") == "urgent" or v.sounds_urgent(text):
+        slots["urgent"] = True
+    if focus == "description":
+        desc = v.valid_description(text)
+        if desc is None:
+            problem = "empty"
+        else:
+            slots["description"] = desc
+
+    # Where.
+    loc = turn.inbound.location
+    if loc is not None:
+        slots.update(lat=loc.lat, lng=loc.lng)
+        if loc.label:
+            slots.setdefault("address_text", loc.label)
+        match = places.resolve_location(gaz, loc.label)
+        if match.status in ("ok", "need_village") or focus == "place":
+            apply_place(data, match, force=focus == "place" or not slots.get("township"))
+            if match.status not in ("ok", "need_village"):
+                data["place_options"] = [[o.title, o.payload] for o in match.options] or \
+                    [[t, f"{places.PLACE_PREFIX}{t}/"] for t in gaz.townships]
+    elif focus == "place":
+        if slots.get("township") and not slots.get("village") and is_unknown(text):
+            slots["village_unknown"] = True
+        else:
+            match = places.resolve_text(gaz, text)
+            if match.status in ("ambiguous", "unknown") and slots.get("township") and match.options:
+                # "东风" while asking for a village of 红星镇: prefer that township's villages.
+                inside = [o for o in match.options if o.payload.startswith(f"{places.PLACE_PREFIX}{slots['township']}/")
+                          and not o.payload.endswith("/")]
+                if len(inside) == 1:
+                    match = places.resolve_text(gaz, inside[0].payload)
+            problem = apply_place(data, match, force=True) or problem
+    else:
+        t_ent, v_ent = turn.entity("township"), turn.entity("village")
+        match = places.resolve_names(gaz, t_ent, v_ent) if (t_ent or v_ent) else places.resolve_text(gaz, text, strict=True)
+        apply_place(data, match, force=False)
+
+    # The child.
+    age = v.parse_age(text)
+    ent_age = turn.entity("age")
+    if age is None and ent_age is not None and str(ent_age).isdigit() and 0 <= int(ent_age) <= v.MAX_AGE:
+        age = int(ent_age) if v.age_mentioned(text) or focus == "child_age" else None
+    if focus == "child_age":
+        if age is None:
+            problem = "unknown_age" if is_unknown(text) else ("bad_age" if v.age_mentioned(text) else "no_age")
+        slots["child_age"] = age if age is not None else slots.get("child_age")
+    else:
+        _set(slots, "child_age", age, force=False)
+    gender = turn.entity("gender") if turn.entity("gender") in ("male", "female") else v.parse_gender(text)
+    _set(slots, "child_gender", gender, force=focus == "child_age")
+    name = v.parse_child_name(text)
+    if name is None and focus == "child_age" and turn.entity("person_name"):
+        name = turn.entity("person_name")
+    _set(slots, "child_name", name, force=focus in ("child_age", "child_name"))
+
+    # The reporter.
+    role = turn.entity("reporter_role") if turn.entity("reporter_role") in REPORTER_ROLES else None
+    if focus == "reporter_role":
+        role = data_choice(text, "role:") or v.guess_role(text, loose=True) or role
+        if role is None:
+            problem = "no_role"
+    else:
+        role = role or v.guess_role(text)
+    _set(slots, "reporter_role", role, force=focus == "reporter_role")
+    contact = v.split_contact(text) if focus in ("contact",) + CONTACT_SLOTS else {
+        k: val for k, val in (("reporter_phone", v.parse_phone(text)),
+                              ("reporter_name", v.parse_reporter_name(text)),
+                              ("reporter_unit", v.parse_unit(text) if role in MANDATORY_ROLES else None))
+        if val}
+    if not contact.get("reporter_phone") and turn.entity("phone"):
+        contact["reporter_phone"] = v.parse_phone(str(turn.entity("phone")))
+    for key, val in contact.items():
+        _set(slots, key, val, force=focus in ("contact", key))
+    if focus in ("contact", "reporter_phone") and not contact.get("reporter_phone") and v.phone_mentioned(text):
+        problem = "bad_phone"
+    elif focus == "contact" and not contact:
+        problem = "no_contact"
+    if focus == "place" and problem == "unknown" and _other_facts(before, slots):
+        # They answered something else ("十岁左右"): keep it, and ask for the place again.
+        problem = None
+        data.pop("place_said", None)
+        if slots.get("township"):
+            data["place_options"] = [[o.title, o.payload] for o in
+                                     places.resolve_text(gaz, slots["township"]).options]
+        else:
+            data.pop("place_options", None)
+    return problem
+
+
+_PLACE_KEYS = {"township", "village", "village_unknown", "lat", "lng", "address_text", "urgent"}
+
+
+def _other_facts(before: dict, after: dict) -> bool:
+    return any(after.get(k) != before.get(k) for k in after if k not in _PLACE_KEYS)
+
+
+def data_choice(text: str, prefix: str) -> str | None:
+    """A button payload like 'role:teacher' -> 'teacher'."""
+    return text[len(prefix):] if text.startswith(prefix) else None
