@@ -1,7 +1,7 @@
 """Staff web UI: dashboard, cases and the child ledger, scoped to the staff's jurisdiction."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -10,7 +10,8 @@ from core.db import transaction, utcnow
 from core.models import Case, StaffUser
 from core.services import cases as case_service
 from core.services import children as child_service
-from core.services.errors import NotFound
+from core.services import workflow
+from core.services.errors import Forbidden, Invalid, NotFound
 from core.services.scope import case_scope
 
 OPEN = ("submitted", "accepted", "responding", "referred", "assessing", "assisting", "monitoring")
@@ -58,7 +59,26 @@ def make_blueprint(sessions) -> Blueprint:
                 row = case_service.get_case(session, user, number, source=request.remote_addr)
             except NotFound:
                 abort(404)
-            return render_template("admin/case.html", user=user, case=row)
+            return render_template("admin/case.html", user=user, case=row,
+                                   steps=workflow.next_steps(row, user))
+
+    @bp.post("/cases/<number>/advance")
+    @login_required
+    def advance(number: str):
+        with transaction(sessions) as session:
+            user = staff(session)
+            try:
+                row = case_service.get_case(session, user, number, source=request.remote_addr)
+                workflow.advance(session, row, user, request.form.get("to", ""),
+                                 request.form.get("note"), source=request.remote_addr)
+            except NotFound:
+                abort(404)
+            except (Invalid, Forbidden) as exc:
+                session.rollback()
+                flash(f"未能更新：{exc}")
+                return redirect(url_for("admin.case", number=number))
+            flash(f"已更新为：{labels.STATUS[row.status]}")
+        return redirect(url_for("admin.case", number=number))
 
     @bp.get("/children")
     @login_required
