@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from handlers.ask import AskFlow
 from handlers.base import Flow
+from handlers.entrustment import EntrustmentFlow
 from handlers.report import ReportFlow
 from handlers.status import StatusFlow
 
@@ -15,16 +16,19 @@ INTENT_FLOWS: dict[str, str] = {
     "report_case": "report",
     "check_status": "status",
     "ask_policy": "ask",
+    "register_entrustment": "entrust",
+    "update_entrustment": "entrust",
 }
 # command payload (buttons, menu keys) -> flow name
 COMMAND_FLOWS: dict[str, str] = {
     "/report": "report",
     "/status": "status",
     "/ask": "ask",
+    "/entrust": "entrust",
 }
 
 
 def build_registry() -> dict[str, Flow]:
     """Flow name -> flow instance. Flows are stateless; their state lives in FlowState."""
-    flows: list[Flow] = [ReportFlow(), StatusFlow(), AskFlow()]
+    flows: list[Flow] = [ReportFlow(), StatusFlow(), AskFlow(), EntrustmentFlow()]
     return {f.name: f for f in flows}
