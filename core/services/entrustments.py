@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from core.crypto import cipher, phone_hash
 from core.db import utcnow
 from core.models import Child, FollowUpTask, Parent, Township, Village
-from core.services.children import (EntrustmentInput, add_parent, create_child,
-                                    register_entrustment)
+from core.services.children import EntrustmentInput, add_parent, create_child, register_entrustment
 from core.services.errors import Invalid
 
 VERIFY_WITHIN_DAYS = 7
