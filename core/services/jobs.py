@@ -98,19 +98,19 @@ class JobWorker(threading.Thread):
                  interval: float = 1.0, clock: Callable[[], datetime] = utcnow):
         super().__init__(name="shouhu-jobs", daemon=True)
         self.sessions, self.senders, self.interval, self.clock = sessions, senders, interval, clock
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._wake = threading.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
+        self._halt.set()
         self._wake.set()
         self.join(timeout)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 run_due(self.sessions, self.senders, self.clock())
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
