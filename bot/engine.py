@@ -79,6 +79,7 @@ class Engine:
         self.idle = timedelta(minutes=float(conv_cfg.get("idle_minutes", 30)))
         self.dedupe_wait = dedupe_wait
         self._locks = [threading.Lock() for _ in range(64)]  # one user's turns run in order
+        self._user_ids: dict[tuple[str, str], int] = {}  # channel users are never deleted
 
     # --- the public surface ------------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Reply]:
@@ -87,7 +88,7 @@ class Engine:
     def process(self, inbound: Inbound) -> Handled:
         now = self.clock()
         sessions = self.ctx.sessions
-        cu_id = conv_svc.get_or_create_user(sessions, inbound.channel, inbound.user_id)
+        cu_id = self._user_id(inbound.channel, inbound.user_id)
         claim = conv_svc.claim_inbound(
             sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, _kind(inbound),
             _loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
@@ -99,6 +100,16 @@ class Engine:
         with self._locks[cu_id % len(self._locks)]:
             replies = self._run(inbound, cu_id, claim.inbound_id, now)
         return Handled(replies, False, claim.inbound_id)
+
+    def _user_id(self, channel: str, external_id: str) -> int:
+        key = (channel, external_id)
+        cu_id = self._user_ids.get(key)
+        if cu_id is None:
+            cu_id = conv_svc.get_or_create_user(self.ctx.sessions, channel, external_id)
+            if len(self._user_ids) > 50_000:
+                self._user_ids.clear()
+            self._user_ids[key] = cu_id
+        return cu_id
 
     # --- one turn, one transaction for state + replies -----------------------------------
     def _run(self, inbound: Inbound, cu_id: int, inbound_id: int, now: datetime) -> list[Reply]:
@@ -117,9 +128,10 @@ class Engine:
                 replies, status = talk.apology(self.ctx.settings), "failed"
             buttons = next((r.buttons for r in reversed(replies) if r.buttons), None)
             conv.meta["choices"] = [[b.title, b.payload] for b in buttons] if buttons else None
-            conv_svc.save_state(session, stored, conv.flow, conv.step, conv.data, conv.meta, now)
-            conv_svc.finish_inbound(session, inbound_id, replies, status, now)
-            session.commit()
+            with conv_svc.write_guard(session.get_bind()):
+                conv_svc.save_state(session, stored, conv.flow, conv.step, conv.data, conv.meta, now)
+                conv_svc.finish_inbound(session, inbound_id, replies, status, now)
+                session.commit()
             return replies
         except Exception:
             session.rollback()

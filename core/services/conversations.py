@@ -8,8 +8,10 @@ keyed hashes; what users said is stored encrypted.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,6 +25,14 @@ from core.messages import Button, Reply
 from core.models.channel import ChannelUser, ConversationState, InboundMessage
 
 STALE_AFTER = timedelta(minutes=2)  # a "processing" row older than this was orphaned by a crash
+# SQLite has one writer at a time. Queueing this process's short write transactions on a
+# lock is far fairer than SQLite's busy handler, which sleeps up to 100 ms per retry.
+_SQLITE_WRITES = threading.Lock()
+
+
+def write_guard(bind):
+    """Hold around a short write transaction: a lock on SQLite, nothing elsewhere."""
+    return _SQLITE_WRITES if bind.dialect.name == "sqlite" else nullcontext()
 
 
 def user_key(channel: str, external_id: str) -> str:
@@ -105,7 +115,7 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
                          text=text or None, payload=payload or {}, status="processing",
                          received_at=now)
     try:
-        with transaction(sessions) as s:
+        with write_guard(sessions.kw["bind"]), transaction(sessions) as s:
             s.add(row)
             s.flush()
             return Claim(row.id, True, payload=payload or {})

@@ -1,0 +1,157 @@
+"""Benchmark: the safe-mode (AES) WeChat endpoint under gunicorn on loopback.
+
+    python bench/webhook.py [--clients 50] [--messages 5000] [--workers 2] [--threads 8]
+                            [--database-url postgresql+psycopg://...]
+
+Starts gunicorn on a fresh database (SQLite in a temporary folder unless
+--database-url is given), encrypts every message as WeChat would before timing, then
+drives the endpoint with N concurrent keep-alive clients (asyncio, raw HTTP/1.1 so the
+client stays cheap on a small machine) and prints messages/s and p50/p95/p99 latency.
+Every reply is checked (HTTP 200, an encrypted XML reply).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN, AES_KEY, APPID = "benchtoken", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wxbench0000000001"
+
+
+def wsgi():
+    """gunicorn entry point: `gunicorn 'bench.webhook:wsgi()'` (settings from the env)."""
+    from bot.app import create_app
+    from core.settings import load_settings
+    settings = load_settings()
+    return create_app(settings)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_requests(n: int, users: int, port: int, first_id: int = 10**12) -> list[bytes]:
+    from wechatpy.crypto import WeChatCrypto
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
+    texts = ["你好", "帮助", "谢谢", "我想问问政策", "1"]
+    out = []
+    for i in range(n):
+        ts, nonce = str(int(time.time())), f"n{i}"
+        xml = (f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBench{i % users}]]>"
+               f"</FromUserName><CreateTime>{ts}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+               f"<Content><![CDATA[{texts[i % len(texts)]}]]></Content><MsgId>{first_id + i}</MsgId></xml>")
+        enc = ET.fromstring(crypto.encrypt_message(xml, nonce, ts))
+        body = (f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[{enc.findtext('Encrypt')}]]>"
+                f"</Encrypt></xml>").encode()
+        sig = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
+        path = (f"/wechat?signature={sig}&timestamp={ts}&nonce={nonce}&openid=oBench"
+                f"&encrypt_type=aes&msg_signature={enc.findtext('MsgSignature')}")
+        out.append(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/xml\r\n"
+                   f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    return out
+
+
+async def client(port: int, queue: list[bytes], latencies: list[float], errors: list[str]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while queue:
+            request = queue.pop()
+            start = time.perf_counter()
+            writer.write(request)
+            status = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            body = await reader.readexactly(length)
+            latencies.append(time.perf_counter() - start)
+            if b" 200 " not in status or b"<Encrypt>" not in body:
+                errors.append(status.decode(errors="replace").strip())
+    finally:
+        writer.close()
+
+
+async def drive(port: int, requests: list[bytes], clients: int) -> tuple[float, list[float], list[str]]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    queue = list(reversed(requests))
+    start = time.perf_counter()
+    await asyncio.gather(*(client(port, queue, latencies, errors) for _ in range(clients)))
+    return time.perf_counter() - start, latencies, errors
+
+
+def wait_up(port: int, proc: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited early")
+        try:
+            with socket.create_connection(("127.0.0.1", port), 0.2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("gunicorn did not start")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--messages", type=int, default=5000)
+    ap.add_argument("--users", type=int, default=500)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=16)
+    ap.add_argument("--database-url", default="")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from core import crypto, migrate
+
+    tmp = Path(tempfile.mkdtemp(prefix="shouhu-bench-"))
+    db_url = args.database_url or f"sqlite:///{tmp}/bench.db"
+    migrate.upgrade(db_url)
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SHOUHU_INSTANCE_DIR": str(tmp),
+           "SHOUHU_DATABASE_URL": db_url, "SHOUHU_FIELD_KEY": crypto.generate_key(),
+           "SHOUHU_SECRET_KEY": "bench", "SHOUHU_WECHAT_TOKEN": TOKEN,
+           "SHOUHU_WECHAT_AES_KEY": AES_KEY, "SHOUHU_WECHAT_APPID": APPID}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen([str(gunicorn), "-w", str(args.workers), "-k", "gthread",
+                             "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
+                             "--log-level", "warning", "--keep-alive", "30", "bench.webhook:wsgi()"],
+                            cwd=ROOT, env=env)
+    try:
+        wait_up(port, proc)
+        warm = build_requests(300, args.users, port, first_id=10**11)
+        asyncio.run(drive(port, warm, args.clients))  # connections, caches, first users
+        requests = build_requests(args.messages, args.users, port)
+        elapsed, lat, errors = asyncio.run(drive(port, requests, args.clients))
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    lat.sort()
+    pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000  # noqa: E731
+    backend = db_url.split(":", 1)[0]
+    print(f"safe-mode WeChat webhook, gunicorn -w {args.workers} gthread x{args.threads}, "
+          f"{args.clients} clients, {backend}, {os.cpu_count()} CPUs")
+    print(f"messages: {len(lat)}  errors: {len(errors)}  time: {elapsed:.2f} s")
+    print(f"throughput: {len(lat) / elapsed:.0f} msg/s")
+    print(f"latency ms: p50 {pct(50):.1f}  p95 {pct(95):.1f}  p99 {pct(99):.1f}  "
+          f"max {lat[-1] * 1000:.1f}  mean {statistics.mean(lat) * 1000:.1f}")
+    if errors:
+        print("first errors:", errors[:3])
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
