@@ -154,7 +154,8 @@ def wait_for_replies(sessions: sessionmaker[Session], inbound_id: int, timeout: 
 def finish_inbound(session: Session, inbound_id: int, replies: list[Reply], status: str = "done",
                    now: datetime | None = None) -> None:
     session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(
-        status=status, replies=replies_to_json(replies), done_at=now or utcnow()))
+        status=status, replies=replies_to_json(replies), done_at=now or utcnow())
+        .execution_options(synchronize_session=False))  # hot path: skip ORM bookkeeping
 
 
 def mark_inbound(sessions: sessionmaker[Session], inbound_id: int, flags: dict) -> None:
