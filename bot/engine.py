@@ -113,32 +113,32 @@ class Engine:
 
     # --- one turn, one transaction for state + replies -----------------------------------
     def _run(self, inbound: Inbound, cu_id: int, inbound_id: int, now: datetime) -> list[Reply]:
-        session = self.ctx.sessions()
+        bind = self.ctx.sessions.kw["bind"]
         try:
-            stored = conv_svc.load_state(session, cu_id)
-            conv = _Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta))
-            status = "done"
-            try:
-                replies = self._turn(inbound, cu_id, conv, stored.updated_at, now)
-            except Exception as exc:  # noqa: BLE001 - a broken flow must not lose the message
-                log.error("turn failed in flow %s step %s: %s", stored.flow, stored.step,
-                          type(exc).__name__)
-                log.debug("turn failure detail", exc_info=True)
+            with bind.connect() as conn:
+                trans = conn.begin()
+                stored = conv_svc.load_state(conn, cu_id)
                 conv = _Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta))
-                replies, status = talk.apology(self.ctx.settings), "failed"
-            buttons = next((r.buttons for r in reversed(replies) if r.buttons), None)
-            conv.meta["choices"] = [[b.title, b.payload] for b in buttons] if buttons else None
-            with conv_svc.write_guard(session.get_bind()):
-                conv_svc.save_state(session, stored, conv.flow, conv.step, conv.data, conv.meta, now)
-                conv_svc.finish_inbound(session, inbound_id, replies, status, now)
-                session.commit()
-            return replies
+                status = "done"
+                try:
+                    replies = self._turn(inbound, cu_id, conv, stored.updated_at, now)
+                except Exception as exc:  # noqa: BLE001 - a broken flow must not lose the message
+                    log.error("turn failed in flow %s step %s: %s", stored.flow, stored.step,
+                              type(exc).__name__)
+                    log.debug("turn failure detail", exc_info=True)
+                    conv = _Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta))
+                    replies, status = talk.apology(self.ctx.settings), "failed"
+                buttons = next((r.buttons for r in reversed(replies) if r.buttons), None)
+                conv.meta["choices"] = [[b.title, b.payload] for b in buttons] if buttons else None
+                with conv_svc.write_guard(bind):
+                    conv_svc.save_state(conn, cu_id, stored, conv.flow, conv.step, conv.data,
+                                        conv.meta, now)
+                    conv_svc.finish_inbound(conn, inbound_id, replies, status, now)
+                    trans.commit()
+                return replies
         except Exception:
-            session.rollback()
             log.exception("could not save a conversation turn")
             return talk.apology(self.ctx.settings)
-        finally:
-            session.close()
 
     def _turn(self, inbound: Inbound, cu_id: int, conv: _Conv, updated_at, now) -> list[Reply]:
         text = C.clean_text(inbound.text)
