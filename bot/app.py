@@ -64,7 +64,7 @@ class Runtime:
 
     def flow_context(self) -> FlowContext:
         return FlowContext(sessions=self.sessions, settings=self.settings,
-                           services={"notifier": self.notifier},
+                           services={"notifier": self.notifier, "media": self.fetch_media},
                            parse=self.parse or placeholder_parse)
 
     @property
@@ -81,6 +81,15 @@ class Runtime:
     def telegram(self) -> telegram_channel.TelegramChannel:
         return self.lazy("telegram", lambda: telegram_channel.TelegramChannel(
             self.settings, lambda: self.engine))
+
+    def fetch_media(self, channel: str, media) -> tuple[bytes, str] | None:
+        """Download a user's photo or voice (Inbound.media) for a flow to attach to a case.
+        None when that channel has no API credentials configured."""
+        if channel == "wechat" and self.wechat.api.configured:
+            return self.wechat.api.download_media(media.ref)
+        if channel == "telegram" and self.telegram.bot is not None:
+            return self.telegram.download(media.ref), media.content_type or "image/jpeg"
+        return None
 
     def senders(self) -> dict[str, jobs.Sender]:
         """Job kind -> delivery function, for the outbound-job worker."""

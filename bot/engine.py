@@ -136,8 +136,9 @@ class Engine:
                     conv_svc.finish_inbound(conn, inbound_id, replies, status, now)
                     trans.commit()
                 return replies
-        except Exception:
-            log.exception("could not save a conversation turn")
+        except Exception as exc:  # noqa: BLE001 - the database failed: still answer
+            log.error("could not save a conversation turn: %s", type(exc).__name__)
+            log.debug("turn save failure detail", exc_info=True)
             return talk.apology(self.ctx.settings)
 
     def _turn(self, inbound: Inbound, cu_id: int, conv: _Conv, updated_at, now) -> list[Reply]:
@@ -258,8 +259,9 @@ class Engine:
                                 "请到管理后台查看会话并尽快联系。",
                                 urgency="urgent" if in_danger else "high")
                 notified = True
-            except Exception:  # noqa: BLE001 - the user still gets the phone numbers
-                log.exception("handoff notification failed")
+            except Exception as exc:  # noqa: BLE001 - the user still gets the phone numbers
+                log.error("handoff notification failed: %s", type(exc).__name__)
+                log.debug("handoff failure detail", exc_info=True)
         return talk.handoff(self.ctx.settings, notified)
 
     def _clarify_options(self, nlu: dict):
@@ -274,8 +276,9 @@ class Engine:
     def _parse(self, text: str) -> dict:
         try:
             return self.parse(text)
-        except Exception:  # noqa: BLE001 - NLU down: keep talking, rules still work
-            log.exception("NLU parse failed")
+        except Exception as exc:  # noqa: BLE001 - NLU down: keep talking, rules still work
+            log.error("NLU parse failed: %s", type(exc).__name__)
+            log.debug("NLU failure detail", exc_info=True)
             return C.synthetic_parse(text, "out_of_scope") | {"intent": {"name": "out_of_scope",
                                                                           "confidence": 0.0}}
 

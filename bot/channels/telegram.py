@@ -78,6 +78,12 @@ class TelegramChannel:
             self._call(lambda t=text[:MAX_TEXT], m=markup: self.bot.send_message(
                 chat_id=int(chat_id), text=t or "…", reply_markup=m))
 
+    def download(self, file_id: str) -> bytes:
+        async def fetch() -> bytes:
+            tg_file = await self.bot.get_file(file_id)
+            return bytes(await tg_file.download_as_bytearray())
+        return self._call(fetch)
+
     def send_alert(self, chat_id: str, body: str) -> None:
         self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=render_text(body)[:MAX_TEXT]))
 
@@ -92,8 +98,9 @@ class TelegramChannel:
                 offset = update.update_id + 1
                 try:
                     self.handle_update(update)
-                except Exception:  # noqa: BLE001 - one bad update must not stop polling
-                    log.exception("telegram update failed")
+                except Exception as exc:  # noqa: BLE001 - one bad update must not stop polling
+                    log.error("telegram update failed: %s", type(exc).__name__)
+                    log.debug("telegram failure detail", exc_info=True)
 
 
 def keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
@@ -145,8 +152,9 @@ def make_blueprint(get_channel) -> Blueprint:
             return jsonify({"error": "not a Telegram update"}), 400
         try:
             channel.handle_update(update)
-        except Exception:  # noqa: BLE001 - answer 200 so Telegram does not hammer us
-            log.exception("telegram update failed")
+        except Exception as exc:  # noqa: BLE001 - answer 200 so Telegram does not hammer us
+            log.error("telegram update failed: %s", type(exc).__name__)
+            log.debug("telegram failure detail", exc_info=True)
         return jsonify({})
 
     return bp

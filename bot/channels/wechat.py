@@ -136,8 +136,9 @@ class WeChatChannel:
     def _deliver_late(self, openid: str, future) -> None:
         try:
             handled = future.result()
-        except Exception:  # noqa: BLE001
-            log.exception("late wechat turn failed")
+        except Exception as exc:  # noqa: BLE001
+            log.error("late wechat turn failed: %s", type(exc).__name__)
+            log.debug("late turn failure detail", exc_info=True)
             return
         if handled.duplicate or not handled.replies:
             return

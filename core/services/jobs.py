@@ -28,6 +28,13 @@ LEASE = timedelta(minutes=5)
 Sender = Callable[[str, str], None]
 
 
+def describe(exc: BaseException) -> str:
+    """An error for the job record: no message text, which may hold URLs with tokens."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    code = getattr(exc, "errcode", None) or getattr(exc, "smtp_code", None)
+    return " ".join(str(x) for x in (type(exc).__name__, status, code) if x is not None)
+
+
 def enqueue(session: Session, kind: str, target: str, body: str | dict,
             due_at: datetime | None = None) -> OutboundJob:
     if not isinstance(body, str):
@@ -73,7 +80,7 @@ def run_due(sessions: sessionmaker[Session], senders: dict[str, Sender],
             try:
                 sender(target, body)
             except Exception as exc:  # noqa: BLE001 - any failure is retried later
-                error = f"{type(exc).__name__}: {str(exc)[:200]}"
+                error = describe(exc)
                 log.warning("outbound job %s (%s) failed, attempt %s: %s", job_id, kind,
                             attempts, type(exc).__name__)
                 log.debug("outbound job failure detail", exc_info=True)
@@ -113,7 +120,8 @@ class JobWorker(threading.Thread):
         while not self._halt.is_set():
             try:
                 run_due(self.sessions, self.senders, self.clock())
-            except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
-                log.exception("job worker iteration failed")
+            except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
+                log.error("job worker iteration failed: %s", type(exc).__name__)
+                log.debug("job worker failure detail", exc_info=True)
             self._wake.wait(self.interval)
             self._wake.clear()

@@ -200,3 +200,39 @@ def test_menu_command(make_wechat, httpserver, settings, monkeypatch):
     sent = [r for r, _ in httpserver.log if r.path == "/cgi-bin/menu/create"][0].get_json()
     assert [b["name"] for b in sent["button"]] == ["我要报告", "监护登记", "政策咨询", "我的进度"]
     assert [b["key"] for b in sent["button"]] == ["REPORT", "ENTRUST", "ASK", "STATUS"]
+
+
+def test_image_is_downloaded_through_the_api_for_flows(make_wechat, runtime, httpserver):
+    httpserver.expect_request("/cgi-bin/token").respond_with_json({"access_token": "T", "expires_in": 7200})
+    httpserver.expect_request("/cgi-bin/media/get", query_string={"access_token": "T", "media_id": "MEDIA1"}
+                              ).respond_with_data(b"\xff\xd8jpeg", content_type="image/jpeg")
+    make_wechat(safe=True)
+    from core.messages import Media
+    media = runtime.flow_context().services["media"]
+    assert media("wechat", Media("image", "MEDIA1")) == (b"\xff\xd8jpeg", "image/jpeg")
+    assert media("web", Media("image", "x")) is None
+
+
+def test_media_is_not_fetched_without_credentials(make_wechat, runtime, settings):
+    make_wechat(safe=True)
+    runtime.wechat.api.secret = ""
+    from core.messages import Media
+    assert runtime.flow_context().services["media"]("wechat", Media("image", "M")) is None
+
+
+def test_orphaned_message_is_taken_over_after_a_crash(make_wechat, runtime):
+    """A worker died mid-turn: after STALE_AFTER, WeChat's retry is processed afresh."""
+    from datetime import timedelta
+    from sqlalchemy import update
+    from core.db import transaction, utcnow
+    from core.services import conversations as cs
+    wx, engine, _ = make_wechat(safe=True, clock=utcnow)
+    uid = cs.get_or_create_user(runtime.sessions, "wechat", "oCrash")
+    claim = cs.claim_inbound(runtime.sessions, "wechat", "oCrash", uid, "999", "text", "你好")
+    with transaction(runtime.sessions) as s:
+        s.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(minutes=5)))
+    assert claim.fresh
+    resp, reply = wx.post(text_xml("oCrash", "你好", 999))
+    assert "110" in reply["Content"]
+    with runtime.sessions() as s:
+        assert s.scalar(select(InboundMessage.status)) == "done"
