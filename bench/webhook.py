@@ -183,7 +183,9 @@ def main() -> None:
     for name, (elapsed, lat, errors) in (("capacity (closed loop)", capacity),
                                          (f"latency at {args.rate:.0f} msg/s offered (open loop)", paced)):
         lat.sort()
-        pct = lambda p: lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000  # noqa: E731
+
+        def pct(p: float, lat=lat) -> float:
+            return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000
         print(f"{name}: {len(lat)} messages, {len(errors)} errors, {len(lat) / elapsed:.0f} msg/s, "
               f"p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, "
               f"max {lat[-1] * 1000:.1f} ms")

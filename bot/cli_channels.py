@@ -51,7 +51,7 @@ def wechat_menu() -> None:
             raise click.ClickException("set SHOUHU_WECHAT_APPID and SHOUHU_WECHAT_SECRET first")
         try:
             runtime.wechat.create_menu()
-        except Exception as exc:  # noqa: BLE001 - show WeChat's error, not a traceback
+        except Exception as exc:
             raise click.ClickException(f"menu not created: {exc}") from exc
         click.echo("menu created: 我要报告 / 监护登记 / 政策咨询 / 我的进度")
     finally:

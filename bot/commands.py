@@ -40,8 +40,7 @@ def command_word(text: str) -> str | None:
         word = text.split()[0].split("@")[0].lower()  # Telegram: "/start@ShouhuBot"
         return word if len(word) <= 32 else None
     key = _PUNCT.sub("", text).lower()
-    if key.startswith("请"):
-        key = key[1:]
+    key = key.removeprefix("请")
     return GLOBAL_WORDS.get(key)
 
 

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
 
 from bot import commands as C
 from core.db import utcnow
@@ -122,7 +122,7 @@ class Engine:
                 status = "done"
                 try:
                     replies = self._turn(inbound, cu_id, conv, stored.updated_at, now)
-                except Exception as exc:  # noqa: BLE001 - a broken flow must not lose the message
+                except Exception as exc:
                     log.error("turn failed in flow %s step %s: %s", stored.flow, stored.step,
                               type(exc).__name__)
                     log.debug("turn failure detail", exc_info=True)
@@ -136,7 +136,7 @@ class Engine:
                     conv_svc.finish_inbound(conn, inbound_id, replies, status, now)
                     trans.commit()
                 return replies
-        except Exception as exc:  # noqa: BLE001 - the database failed: still answer
+        except Exception as exc:
             log.error("could not save a conversation turn: %s", type(exc).__name__)
             log.debug("turn save failure detail", exc_info=True)
             return talk.apology(self.ctx.settings)
@@ -259,7 +259,7 @@ class Engine:
                                 "请到管理后台查看会话并尽快联系。",
                                 urgency="urgent" if in_danger else "high")
                 notified = True
-            except Exception as exc:  # noqa: BLE001 - the user still gets the phone numbers
+            except Exception as exc:
                 log.error("handoff notification failed: %s", type(exc).__name__)
                 log.debug("handoff failure detail", exc_info=True)
         return talk.handoff(self.ctx.settings, notified)
@@ -276,7 +276,7 @@ class Engine:
     def _parse(self, text: str) -> dict:
         try:
             return self.parse(text)
-        except Exception as exc:  # noqa: BLE001 - NLU down: keep talking, rules still work
+        except Exception as exc:
             log.error("NLU parse failed: %s", type(exc).__name__)
             log.debug("NLU failure detail", exc_info=True)
             return C.synthetic_parse(text, "out_of_scope") | {"intent": {"name": "out_of_scope",

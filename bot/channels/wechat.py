@@ -96,7 +96,7 @@ class WeChatChannel:
                                                     args.get("timestamp", ""), args.get("nonce", ""))
             except InvalidSignatureException as exc:
                 raise PermissionError("bad message signature") from exc
-            except Exception as exc:  # noqa: BLE001 - corrupt ciphertext, wrong app id
+            except Exception as exc:
                 raise BadRequest("cannot decrypt") from exc
             fields = _xml_fields(plain.encode("utf-8") if isinstance(plain, str) else plain)
         inbound = to_inbound(fields)
@@ -136,7 +136,7 @@ class WeChatChannel:
     def _deliver_late(self, openid: str, future) -> None:
         try:
             handled = future.result()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             log.error("late wechat turn failed: %s", type(exc).__name__)
             log.debug("late turn failure detail", exc_info=True)
             return
@@ -162,7 +162,7 @@ class WeChatChannel:
 def _xml_fields(body: bytes) -> dict[str, str]:
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
-    except Exception as exc:  # noqa: BLE001 - ParseError, entity bombs, DTDs, bad encodings
+    except Exception as exc:
         raise BadRequest("malformed XML") from exc
     if root.tag != "xml":
         raise BadRequest("not a WeChat message")
@@ -182,7 +182,7 @@ def to_inbound(f: dict[str, str]) -> Inbound | None:
     if not user or not kind or len(user) > 128:
         raise BadRequest("missing FromUserName or MsgType")
     msg_id = f.get("MsgId") or None
-    base = dict(channel="wechat", user_id=user, msg_id=msg_id)
+    base = {"channel": "wechat", "user_id": user, "msg_id": msg_id}
     if kind == "text":
         return Inbound(text=f.get("Content", ""), **base)
     if kind == "voice":

@@ -112,9 +112,9 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
     message is fresh (web, console) but still logged."""
     now = now or utcnow()
     key = message_key(channel, external_id, msg_id) if msg_id else "local:" + uuid.uuid4().hex
-    values = dict(channel=channel, msg_key=key, channel_user_id=channel_user_id, kind=kind,
-                  text=text or None, payload=payload or {}, status="processing", received_at=now,
-                  replies=None, done_at=None)
+    values = {"channel": channel, "msg_key": key, "channel_user_id": channel_user_id,
+              "kind": kind, "text": text or None, "payload": payload or {},
+              "status": "processing", "received_at": now, "replies": None, "done_at": None}
     bind = sessions.kw["bind"]
     try:
         with write_guard(bind), bind.begin() as conn:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -79,7 +79,7 @@ def run_due(sessions: sessionmaker[Session], senders: dict[str, Sender],
         else:
             try:
                 sender(target, body)
-            except Exception as exc:  # noqa: BLE001 - any failure is retried later
+            except Exception as exc:
                 error = describe(exc)
                 log.warning("outbound job %s (%s) failed, attempt %s: %s", job_id, kind,
                             attempts, type(exc).__name__)
@@ -120,7 +120,7 @@ class JobWorker(threading.Thread):
         while not self._halt.is_set():
             try:
                 run_due(self.sessions, self.senders, self.clock())
-            except Exception as exc:  # noqa: BLE001 - the loop must survive a database hiccup
+            except Exception as exc:
                 log.error("job worker iteration failed: %s", type(exc).__name__)
                 log.debug("job worker failure detail", exc_info=True)
             self._wake.wait(self.interval)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from tests.channels.conftest import TG_SECRET, WeChatClient, build_app, configure, text_xml
 from tests.channels.fakes import make_engine

@@ -1,6 +1,7 @@
 """On-duty alerts: queued as jobs, delivered by email (aiosmtpd) and Telegram (fake Bot API)."""
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import timedelta
 
@@ -103,7 +104,7 @@ def test_email_retries_with_backoff_then_gives_up(settings, runtime, jurisdictio
             dues.append(job.due_at)
             now = job.due_at + timedelta(seconds=1)
     assert job.status == "failed" and job.attempts == jobs.MAX_ATTEMPTS
-    gaps = [(b - a).total_seconds() for a, b in zip(dues, dues[1:-1])]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(dues)]
     assert gaps == sorted(gaps)  # backoff grows
 
 
@@ -113,8 +114,8 @@ def test_report_flow_can_notify_through_ctx(runtime, jurisdiction, settings, mak
     make_staff("hx_police", "police", township="红星镇")
     on_duty(runtime, "hx_police", "wechat:oPolice")
     assert "notifier" in runtime.flow_context().services
-    from tests.channels.fakes import make_engine
     from core.messages import Inbound
+    from tests.channels.fakes import make_engine
     engine = make_engine(runtime, notifier=runtime.notifier)
     for text in ("/report", "东风村", "1"):
         engine.handle(Inbound("web", "w", text))

@@ -82,7 +82,7 @@ def test_webhook_replies_with_a_keyboard(tg):
 
 
 def test_keyboard_words_and_location_sharing(tg):
-    post, api, engine = tg
+    post, api, _engine = tg
     post(update(1, text="我要报告"))
     ask = api.sent()[-1]
     assert "哪个村" in ask["text"] and "📍 发送我的位置" in keyboard(ask)
@@ -99,6 +99,7 @@ def test_photo_becomes_media(tg):
     post(update(1, photo=photo, caption=""))
     assert "图片" in api.sent()[-1]["text"]
     from sqlalchemy import select
+
     from core.models.channel import InboundMessage
     with engine.ctx.sessions() as s:
         row = s.scalar(select(InboundMessage))
@@ -123,7 +124,7 @@ def test_redelivered_update_is_answered_once(tg):
 @pytest.mark.parametrize("body", [{"update_id": "x"}, {"nothing": 1}, {"update_id": 1, "message": "x"},
                                   {"update_id": 1, "message": {"chat": 5}}, [1, 2]])
 def test_bad_updates_are_400_or_ignored(tg, body):
-    post, api, _ = tg
+    post, _api, _ = tg
     assert post(body).status_code in (200, 400)
 
 
@@ -134,7 +135,7 @@ def test_start_command_greets(tg):
 
 
 def test_polling(tg, runtime):
-    post, api, engine = tg
+    _post, api, _engine = tg
     import threading
     stop = threading.Event()
     api.updates = [update(10, text="你好"), update(11, text="我要报告")]

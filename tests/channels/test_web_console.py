@@ -12,7 +12,7 @@ from tests.channels.fakes import make_engine
 
 def test_web_chat_transcript(runtime, jurisdiction):
     client = build_app(runtime, make_engine(runtime)).test_client()
-    say = lambda text: client.post("/api/chat", json={"user_id": "w1", "text": text}).get_json()  # noqa: E731
+    say = lambda text: client.post("/api/chat", json={"user_id": "w1", "text": text}).get_json()
     assert say("你好")["replies"][0]["buttons"] == ["我要报告", "监护登记", "政策咨询", "我的进度"]
     assert "哪个村" in say("1")["replies"][0]["text"]
     loc = client.post("/api/chat", json={"user_id": "w1", "text": "",
