@@ -5,21 +5,27 @@ import click
 
 from bot.app import build_runtime
 from bot.secrets import apply_instance_secrets
+from core import migrate
 from core.settings import SettingsError, load_settings
 
 
-def _load_settings():
+def _load_settings(embedded: bool = False):
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    apply_instance_secrets(settings)
+    # On the embedded SQLite database, `shouhu chat` works out of the box like the demo.
+    generated = apply_instance_secrets(settings, create=embedded and settings.is_sqlite)
+    if generated:
+        click.echo(f"generated {', '.join(generated)} into {settings.instance_dir} (mode 0600)")
+    if embedded and settings.is_sqlite:
+        migrate.upgrade(settings.database_url)
     return settings
 
 
-def _runtime():
+def _runtime(embedded: bool = False):
     try:
-        return build_runtime(_load_settings())
+        return build_runtime(_load_settings(embedded))
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -30,7 +36,7 @@ def _runtime():
 def chat(user_id: str) -> None:
     """Talk to the conversation engine on stdin/stdout."""
     from bot.channels import console
-    runtime = _runtime()
+    runtime = _runtime(embedded=True)
     try:
         console.run(runtime.engine, user_id)
     finally:

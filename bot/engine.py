@@ -254,11 +254,11 @@ class Engine:
         notified = False
         if notifier is not None:
             try:
-                notifier.notify(None, "有群众请求人工服务",
-                                f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
-                                "请到管理后台查看会话并尽快联系。",
-                                urgency="urgent" if in_danger else "high")
-                notified = True
+                queued = notifier.notify(None, "有群众请求人工服务",
+                                         f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
+                                         "请到管理后台查看会话并尽快联系。",
+                                         urgency="urgent" if in_danger else "high")
+                notified = queued is None or queued > 0  # only say so if someone was reached
             except Exception as exc:
                 log.error("handoff notification failed: %s", type(exc).__name__)
                 log.debug("handoff failure detail", exc_info=True)

@@ -55,7 +55,7 @@ def test_console_transcript(runtime):
 def test_shouhu_chat_command(settings, runtime, monkeypatch):
     from bot import cli_channels
     from bot.cli import cli
-    monkeypatch.setattr(cli_channels, "_runtime", lambda: runtime)
+    monkeypatch.setattr(cli_channels, "_runtime", lambda **kw: runtime)
     result = CliRunner().invoke(cli, ["chat", "--user", "tester"], input="你好\n帮助\n")
     assert result.exit_code == 0, result.output
     assert "我要报告" in result.output and "转人工" in result.output

@@ -240,3 +240,12 @@ def test_orphaned_message_is_taken_over_after_a_crash(make_wechat, runtime):
     assert "110" in reply["Content"]
     with runtime.sessions() as s:
         assert s.scalar(select(InboundMessage.status)) == "done"
+
+
+def test_compatible_mode_accepts_both(make_wechat, settings):
+    wx, _engine, app = make_wechat(safe=True)
+    settings.raw["wechat"]["mode"] = "compatible"  # before the channel is first built
+    assert "110" in wx.say("oCompat", "你好")
+    from tests.channels.conftest import WeChatClient
+    resp, reply = WeChatClient(app.test_client(), safe=False).post(text_xml("oCompat", "你好", 31337))
+    assert resp.status_code == 200 and "110" in reply["Content"]
