@@ -196,7 +196,7 @@ def test_menu_command(make_wechat, httpserver, settings, monkeypatch):
     from click.testing import CliRunner
 
     from bot import cli_channels
-    monkeypatch.setattr(cli_channels, "_load_settings", lambda: settings)
+    monkeypatch.setattr(cli_channels, "_load_settings", lambda embedded=False: settings)
     result = CliRunner().invoke(cli_channels.wechat, ["menu"])
     assert result.exit_code == 0, result.output
     sent = next(r for r, _ in httpserver.log if r.path == "/cgi-bin/menu/create").get_json()
