@@ -165,15 +165,15 @@ def test_bad_text_is_handled(chat):
     assert chat.say("\x00\x01\u200b")[0].text
 
 
-def test_messages_and_ids_are_stored_encrypted(chat, runtime):
-    chat.say("我叫李四，电话13912345678")
+def test_messages_and_ids_are_stored_encrypted(engine, runtime):
+    Chat(engine, user="微信用户甲").say("我叫李四，电话13912345678")
     with runtime.db.connect() as conn:
         dump = " ".join(str(row) for t in ("inbound_message", "channel_user", "conversation_state")
                         for row in conn.execute(text(f"SELECT * FROM {t}")))
-    assert "李四" not in dump and "13912345678" not in dump and "u1" not in dump
+    assert "李四" not in dump and "13912345678" not in dump and "微信用户甲" not in dump
     with runtime.sessions() as s:
         assert s.scalar(select(InboundMessage.text)).startswith("我叫李四")
-        assert s.scalar(select(ChannelUser.external_ref)) == "u1"
+        assert s.scalar(select(ChannelUser.external_ref)) == "微信用户甲"
 
 
 def test_web_and_console_messages_without_ids_are_all_logged(chat, runtime):
