@@ -88,10 +88,15 @@ class Engine:
     def process(self, inbound: Inbound) -> Handled:
         now = self.clock()
         sessions = self.ctx.sessions
-        cu_id = self._user_id(inbound.channel, inbound.user_id)
-        claim = conv_svc.claim_inbound(
-            sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, _kind(inbound),
-            _loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
+        try:
+            cu_id = self._user_id(inbound.channel, inbound.user_id)
+            claim = conv_svc.claim_inbound(
+                sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, _kind(inbound),
+                _loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
+        except Exception as exc:  # noqa: BLE001 - database down: still answer with the phones
+            log.error("cannot log an inbound message: %s", type(exc).__name__)
+            log.debug("inbound log failure detail", exc_info=True)
+            return Handled(talk.apology(self.ctx.settings))
         if not claim.fresh:
             replies, flags = claim.replies, claim.payload
             if replies is None:

@@ -188,3 +188,12 @@ def test_users_are_separate(engine):
     a.say("/report")
     assert "哪个村" not in b.text("东风村")
     assert "什么人" in a.text("东风村")
+
+
+def test_database_down_still_answers_with_phones(runtime, clock):
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+    engine = make_engine(runtime, clock)
+    engine.ctx.sessions = sessionmaker(bind=create_engine("sqlite:////nonexistent/dir/x.db"))
+    reply = engine.handle(Inbound("web", "x", "你好"))[0].text
+    assert "0000-1234567" in reply and "110" in reply
