@@ -91,9 +91,9 @@ class Engine:
         try:
             cu_id = self._user_id(inbound.channel, inbound.user_id)
             claim = conv_svc.claim_inbound(
-                sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, _kind(inbound),
-                _loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
-        except Exception as exc:  # noqa: BLE001 - database down: still answer with the phones
+                sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, C.message_kind(inbound),
+                C.loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
+        except Exception as exc:
             log.error("cannot log an inbound message: %s", type(exc).__name__)
             log.debug("inbound log failure detail", exc_info=True)
             return Handled(talk.apology(self.ctx.settings))
@@ -290,21 +290,3 @@ class Engine:
     def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
         return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
 
-
-def _kind(inbound: Inbound) -> str:
-    if inbound.event:
-        return "event"
-    if inbound.location:
-        return "location"
-    return inbound.media.kind[:20] if inbound.media else "text"
-
-
-def _loggable_text(inbound: Inbound) -> str | None:
-    """What the user sent, for the encrypted log: text, plus place and media references."""
-    parts = [inbound.text[:C.MAX_TEXT]] if inbound.text else []
-    if inbound.location:
-        loc = inbound.location
-        parts.append(f"[位置] {loc.label} ({loc.lat:.6f},{loc.lng:.6f})")
-    if inbound.media:
-        parts.append(f"[{inbound.media.kind}] {inbound.media.ref}")
-    return "\n".join(parts) or None
