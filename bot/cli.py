@@ -10,11 +10,11 @@ from bot.app import build_runtime, create_app
 from bot.secrets import apply_instance_secrets
 from core import migrate
 from core.db import transaction
-from core.models.staff import ROLES
 from core.services import staff as staff_service
 from core.services.errors import DomainError
 from core.services.jurisdiction import load_jurisdiction_file
 from core.settings import SettingsError, load_settings
+from core.models.staff import ROLES
 
 
 def _settings(create_secrets: bool = False):
@@ -176,7 +176,8 @@ def demo(host, port) -> None:
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
 
 
-from bot import cli_channels
+# The channels' commands (chat, wechat, telegram, jobs) live in their own module.
+from bot import cli_channels  # noqa: E402
 
 for _command in cli_channels.COMMANDS:
     cli.add_command(_command)
