@@ -101,7 +101,9 @@ class Engine:
             replies, flags = claim.replies, claim.payload
             if replies is None:
                 replies, flags = conv_svc.wait_for_replies(sessions, claim.inbound_id, self.dedupe_wait)
-            return Handled(replies if replies is not None else [], True, claim.inbound_id, flags)
+            if replies is None:  # still running elsewhere: say so rather than nothing
+                replies, flags = [Reply("您刚才的消息还在处理中，请稍等一下。")], {**flags, "pending": True}
+            return Handled(replies, True, claim.inbound_id, flags)
         with self._locks[cu_id % len(self._locks)]:
             replies = self._run(inbound, cu_id, claim.inbound_id, now)
         return Handled(replies, False, claim.inbound_id)

@@ -120,7 +120,7 @@ class WeChatChannel:
             self._mark_async(inbound)
             future.add_done_callback(lambda f, user=inbound.user_id: self._deliver_late(user, f))
             return ""
-        if handled.duplicate and handled.flags.get("async"):
+        if handled.duplicate and (handled.flags.get("async") or handled.flags.get("pending")):
             return ""  # the first copy is being delivered through the API
         return render(handled.replies)[:MAX_REPLY_CHARS]
 
