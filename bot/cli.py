@@ -177,7 +177,7 @@ def demo(host, port) -> None:
 
 
 # The channels' commands (chat, wechat, telegram, jobs) live in their own module.
-from bot import cli_channels  # noqa: E402
+from bot import cli_channels
 
 for _command in cli_channels.COMMANDS:
     cli.add_command(_command)
