@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
@@ -58,7 +59,8 @@ class Runtime:
 
     def flow_context(self) -> FlowContext:
         return FlowContext(sessions=self.sessions, settings=self.settings,
-                           services={"notifier": self.notifier, "policy": self.answerer},
+                           services={"notifier": self.notifier, "policy": self.answerer,
+                                     "media": self.fetch_media},
                            parse=self.parse_text)
 
     def parse_text(self, text: str) -> dict:
@@ -112,6 +114,15 @@ class Runtime:
         return self.lazy("telegram", lambda: telegram_channel.TelegramChannel(
             self.settings, lambda: self.engine))
 
+    def fetch_media(self, channel: str, media) -> tuple[bytes, str] | None:
+        """Download a user's photo or voice (Inbound.media) for a flow to attach to a case.
+        None when that channel has no API credentials configured."""
+        if channel == "wechat" and self.wechat.api.configured:
+            return self.wechat.api.download_media(media.ref)
+        if channel == "telegram" and self.telegram.bot is not None:
+            return self.telegram.download(media.ref), media.content_type or "image/jpeg"
+        return None
+
     def senders(self) -> dict[str, jobs.Sender]:
         """Job kind -> delivery function, for the outbound-job worker."""
         return {
@@ -119,7 +130,19 @@ class Runtime:
             "notify:wechat": self.wechat.send_alert,
             "notify:telegram": self.telegram.send_alert,
             "notify:email": email_sender(self.settings),
+            "reporter_message": self.send_to_reporter,
         }
+
+    def send_to_reporter(self, target: str, body: str) -> None:
+        """A case update for its reporter, on the channel they reported from ("wechat:<openid>").
+        Web and console users have no push channel: they see it under "我的报告"."""
+        channel, _, address = target.partition(":")
+        if channel == "wechat":
+            self.wechat.send_alert(address, body)
+        elif channel == "telegram":
+            self.telegram.send_alert(address, body)
+        else:
+            log.debug("no push channel for %s; the reporter sees it under 我的报告", channel)
 
     def start_worker(self, interval: float = 1.0) -> jobs.JobWorker:
         def build():

@@ -183,7 +183,8 @@ def demo(host, port) -> None:
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
 
 
-from bot import cli_channels  # noqa: E402  (after `cli` exists)
+# The channels' commands (chat, wechat, telegram, jobs) live in their own module.
+from bot import cli_channels
 
 for _command in cli_channels.COMMANDS:
     cli.add_command(_command)

@@ -5,21 +5,27 @@ import click
 
 from bot.app import build_runtime
 from bot.secrets import apply_instance_secrets
+from core import migrate
 from core.settings import SettingsError, load_settings
 
 
-def _load_settings():
+def _load_settings(embedded: bool = False):
     try:
         settings = load_settings()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    apply_instance_secrets(settings)
+    # On the embedded SQLite database, `shouhu chat` works out of the box like the demo.
+    generated = apply_instance_secrets(settings, create=embedded and settings.is_sqlite)
+    if generated:
+        click.echo(f"generated {', '.join(generated)} into {settings.instance_dir} (mode 0600)")
+    if embedded and settings.is_sqlite:
+        migrate.upgrade(settings.database_url)
     return settings
 
 
-def _runtime():
+def _runtime(embedded: bool = False):
     try:
-        return build_runtime(_load_settings())
+        return build_runtime(_load_settings(embedded))
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -30,7 +36,7 @@ def _runtime():
 def chat(user_id: str) -> None:
     """Talk to the conversation engine on stdin/stdout."""
     from bot.channels import console
-    runtime = _runtime()
+    runtime = _runtime(embedded=True)
     try:
         console.run(runtime.engine, user_id)
     finally:
@@ -51,7 +57,7 @@ def wechat_menu() -> None:
             raise click.ClickException("set SHOUHU_WECHAT_APPID and SHOUHU_WECHAT_SECRET first")
         try:
             runtime.wechat.create_menu()
-        except Exception as exc:  # noqa: BLE001 - show WeChat's error, not a traceback
+        except Exception as exc:
             raise click.ClickException(f"menu not created: {exc}") from exc
         click.echo("menu created: 我要报告 / 监护登记 / 政策咨询 / 我的进度")
     finally:
@@ -79,4 +85,26 @@ def telegram_poll() -> None:
         runtime.close()
 
 
-COMMANDS = (chat, wechat, telegram)
+@click.group()
+def jobs() -> None:
+    """Outbound jobs (late WeChat replies, staff alerts)."""
+
+
+@jobs.command("work")
+@click.option("--interval", type=float, default=1.0, show_default=True)
+def jobs_work(interval: float) -> None:
+    """Deliver outbound jobs in the foreground: for deployments whose web server is
+    gunicorn (`shouhu serve` and `shouhu demo` run the worker themselves)."""
+    runtime = _runtime()
+    worker = runtime.start_worker(interval)
+    click.echo("delivering outbound jobs (Ctrl+C to stop)")
+    try:
+        while worker.is_alive():
+            worker.join(1.0)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+
+
+COMMANDS = (chat, wechat, telegram, jobs)

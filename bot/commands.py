@@ -1,10 +1,11 @@
-"""Pure helpers of the engine: global command words, choice answers, NLU uncertainty."""
+"""Pure helpers of the engine: global command words, choice answers, NLU uncertainty,
+what an inbound message is and how it is logged."""
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from core.messages import Button
+from core.messages import Button, Inbound
 from handlers.smalltalk import MENU
 
 MAX_TEXT = 10_000
@@ -40,8 +41,7 @@ def command_word(text: str) -> str | None:
         word = text.split()[0].split("@")[0].lower()  # Telegram: "/start@ShouhuBot"
         return word if len(word) <= 32 else None
     key = _PUNCT.sub("", text).lower()
-    if key.startswith("请"):
-        key = key[1:]
+    key = key.removeprefix("请")
     return GLOBAL_WORDS.get(key)
 
 
@@ -76,3 +76,22 @@ def default_is_uncertain(nlu: dict, min_confidence: float = 0.45, margin: float 
 def synthetic_parse(text: str, intent: str) -> dict:
     return {"text": text, "intent": {"name": intent, "confidence": 1.0},
             "intent_ranking": [{"name": intent, "confidence": 1.0}], "entities": []}
+
+
+def message_kind(inbound: Inbound) -> str:
+    if inbound.event:
+        return "event"
+    if inbound.location:
+        return "location"
+    return inbound.media.kind[:20] if inbound.media else "text"
+
+
+def loggable_text(inbound: Inbound) -> str | None:
+    """What the user sent, for the encrypted log: text, plus place and media references."""
+    parts = [inbound.text[:MAX_TEXT]] if inbound.text else []
+    if inbound.location:
+        loc = inbound.location
+        parts.append(f"[位置] {loc.label} ({loc.lat:.6f},{loc.lng:.6f})")
+    if inbound.media:
+        parts.append(f"[{inbound.media.kind}] {inbound.media.ref}")
+    return "\n".join(parts) or None

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable
 
 from bot import commands as C
 from core.db import utcnow
@@ -79,6 +79,7 @@ class Engine:
         self.idle = timedelta(minutes=float(conv_cfg.get("idle_minutes", 30)))
         self.dedupe_wait = dedupe_wait
         self._locks = [threading.Lock() for _ in range(64)]  # one user's turns run in order
+        self._user_ids: dict[tuple[str, str], int] = {}  # channel users are never deleted
 
     # --- the public surface ------------------------------------------------------------
     def handle(self, inbound: Inbound) -> list[Reply]:
@@ -87,46 +88,65 @@ class Engine:
     def process(self, inbound: Inbound) -> Handled:
         now = self.clock()
         sessions = self.ctx.sessions
-        cu_id = conv_svc.get_or_create_user(sessions, inbound.channel, inbound.user_id)
-        claim = conv_svc.claim_inbound(
-            sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, _kind(inbound),
-            _loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
+        try:
+            cu_id = self._user_id(inbound.channel, inbound.user_id)
+            claim = conv_svc.claim_inbound(
+                sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, C.message_kind(inbound),
+                C.loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
+        except Exception as exc:
+            log.error("cannot log an inbound message: %s", type(exc).__name__)
+            log.debug("inbound log failure detail", exc_info=True)
+            return Handled(talk.apology(self.ctx.settings))
         if not claim.fresh:
             replies, flags = claim.replies, claim.payload
             if replies is None:
                 replies, flags = conv_svc.wait_for_replies(sessions, claim.inbound_id, self.dedupe_wait)
-            return Handled(replies if replies is not None else [], True, claim.inbound_id, flags)
+            if replies is None:  # still running elsewhere: say so rather than nothing
+                replies, flags = [Reply("您刚才的消息还在处理中，请稍等一下。")], {**flags, "pending": True}
+            return Handled(replies, True, claim.inbound_id, flags)
         with self._locks[cu_id % len(self._locks)]:
             replies = self._run(inbound, cu_id, claim.inbound_id, now)
         return Handled(replies, False, claim.inbound_id)
 
+    def _user_id(self, channel: str, external_id: str) -> int:
+        key = (channel, external_id)
+        cu_id = self._user_ids.get(key)
+        if cu_id is None:
+            cu_id = conv_svc.get_or_create_user(self.ctx.sessions, channel, external_id)
+            if len(self._user_ids) > 50_000:
+                self._user_ids.clear()
+            self._user_ids[key] = cu_id
+        return cu_id
+
     # --- one turn, one transaction for state + replies -----------------------------------
     def _run(self, inbound: Inbound, cu_id: int, inbound_id: int, now: datetime) -> list[Reply]:
-        session = self.ctx.sessions()
+        bind = self.ctx.sessions.kw["bind"]
         try:
-            stored = conv_svc.load_state(session, cu_id)
-            conv = _Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta))
-            status = "done"
-            try:
-                replies = self._turn(inbound, cu_id, conv, stored.updated_at, now)
-            except Exception as exc:  # noqa: BLE001 - a broken flow must not lose the message
-                log.error("turn failed in flow %s step %s: %s", stored.flow, stored.step,
-                          type(exc).__name__)
-                log.debug("turn failure detail", exc_info=True)
+            with bind.connect() as conn:
+                trans = conn.begin()
+                stored = conv_svc.load_state(conn, cu_id)
                 conv = _Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta))
-                replies, status = talk.apology(self.ctx.settings), "failed"
-            buttons = next((r.buttons for r in reversed(replies) if r.buttons), None)
-            conv.meta["choices"] = [[b.title, b.payload] for b in buttons] if buttons else None
-            conv_svc.save_state(session, stored, conv.flow, conv.step, conv.data, conv.meta, now)
-            conv_svc.finish_inbound(session, inbound_id, replies, status, now)
-            session.commit()
-            return replies
-        except Exception:
-            session.rollback()
-            log.exception("could not save a conversation turn")
+                status = "done"
+                try:
+                    replies = self._turn(inbound, cu_id, conv, stored.updated_at, now)
+                except Exception as exc:
+                    log.error("turn failed in flow %s step %s: %s", stored.flow, stored.step,
+                              type(exc).__name__)
+                    log.debug("turn failure detail", exc_info=True)
+                    conv = _Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta))
+                    replies, status = talk.apology(self.ctx.settings), "failed"
+                buttons = next((r.buttons for r in reversed(replies) if r.buttons), None)
+                conv.meta["choices"] = [[b.title, b.payload] for b in buttons] if buttons else None
+                with conv_svc.write_guard(bind):
+                    conv_svc.save_state(conn, cu_id, stored, conv.flow, conv.step, conv.data,
+                                        conv.meta, now)
+                    conv_svc.finish_inbound(conn, inbound_id, replies, status, now)
+                    trans.commit()
+                return replies
+        except Exception as exc:
+            log.error("could not save a conversation turn: %s", type(exc).__name__)
+            log.debug("turn save failure detail", exc_info=True)
             return talk.apology(self.ctx.settings)
-        finally:
-            session.close()
 
     def _turn(self, inbound: Inbound, cu_id: int, conv: _Conv, updated_at, now) -> list[Reply]:
         text = C.clean_text(inbound.text)
@@ -247,13 +267,14 @@ class Engine:
         notified = False
         if notifier is not None:
             try:
-                notifier.notify(None, "有群众请求人工服务",
-                                f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
-                                "请到管理后台查看会话并尽快联系。",
-                                urgency="urgent" if in_danger else "high")
-                notified = True
-            except Exception:  # noqa: BLE001 - the user still gets the phone numbers
-                log.exception("handoff notification failed")
+                queued = notifier.notify(None, "有群众请求人工服务",
+                                         f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
+                                         "请到管理后台查看会话并尽快联系。",
+                                         urgency="urgent" if in_danger else "high")
+                notified = queued is None or queued > 0  # only say so if someone was reached
+            except Exception as exc:
+                log.error("handoff notification failed: %s", type(exc).__name__)
+                log.debug("handoff failure detail", exc_info=True)
         return talk.handoff(self.ctx.settings, notified)
 
     def _clarify_options(self, nlu: dict):
@@ -268,29 +289,12 @@ class Engine:
     def _parse(self, text: str) -> dict:
         try:
             return self.parse(text)
-        except Exception:  # noqa: BLE001 - NLU down: keep talking, rules still work
-            log.exception("NLU parse failed")
+        except Exception as exc:
+            log.error("NLU parse failed: %s", type(exc).__name__)
+            log.debug("NLU failure detail", exc_info=True)
             return C.synthetic_parse(text, "out_of_scope") | {"intent": {"name": "out_of_scope",
                                                                           "confidence": 0.0}}
 
     def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
         return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
 
-
-def _kind(inbound: Inbound) -> str:
-    if inbound.event:
-        return "event"
-    if inbound.location:
-        return "location"
-    return inbound.media.kind[:20] if inbound.media else "text"
-
-
-def _loggable_text(inbound: Inbound) -> str | None:
-    """What the user sent, for the encrypted log: text, plus place and media references."""
-    parts = [inbound.text[:C.MAX_TEXT]] if inbound.text else []
-    if inbound.location:
-        loc = inbound.location
-        parts.append(f"[位置] {loc.label} ({loc.lat:.6f},{loc.lng:.6f})")
-    if inbound.media:
-        parts.append(f"[{inbound.media.kind}] {inbound.media.ref}")
-    return "\n".join(parts) or None

@@ -47,7 +47,7 @@ class TelegramChannel:
         if loop is not None:
             try:
                 asyncio.run_coroutine_threadsafe(self.bot.shutdown(), loop).result(5)
-            except Exception:  # noqa: BLE001 - closing anyway
+            except Exception:  # noqa: BLE001, S110 - closing anyway
                 pass
             loop.call_soon_threadsafe(loop.stop)
 
@@ -78,6 +78,12 @@ class TelegramChannel:
             self._call(lambda t=text[:MAX_TEXT], m=markup: self.bot.send_message(
                 chat_id=int(chat_id), text=t or "…", reply_markup=m))
 
+    def download(self, file_id: str) -> bytes:
+        async def fetch() -> bytes:
+            tg_file = await self.bot.get_file(file_id)
+            return bytes(await tg_file.download_as_bytearray())
+        return self._call(fetch)
+
     def send_alert(self, chat_id: str, body: str) -> None:
         self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=render_text(body)[:MAX_TEXT]))
 
@@ -86,14 +92,15 @@ class TelegramChannel:
         offset = None
         self._call(lambda: self.bot.delete_webhook())
         while stop is None or not stop.is_set():
-            updates = self._call(lambda: self.bot.get_updates(
+            updates = self._call(lambda offset=offset: self.bot.get_updates(
                 offset=offset, timeout=timeout, allowed_updates=["message"]), timeout + 30)
             for update in updates:
                 offset = update.update_id + 1
                 try:
                     self.handle_update(update)
-                except Exception:  # noqa: BLE001 - one bad update must not stop polling
-                    log.exception("telegram update failed")
+                except Exception as exc:
+                    log.error("telegram update failed: %s", type(exc).__name__)
+                    log.debug("telegram failure detail", exc_info=True)
 
 
 def keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
@@ -110,8 +117,8 @@ def to_inbound(update: Update) -> Inbound | None:
     msg = update.message or update.edited_message
     if msg is None or msg.chat is None:
         return None  # channel posts, inline queries ...: not a conversation
-    base = dict(channel="telegram", user_id=str(msg.chat.id),
-                msg_id=f"{msg.message_id}:{'e' if update.edited_message else 'm'}")
+    base = {"channel": "telegram", "user_id": str(msg.chat.id),
+            "msg_id": f"{msg.message_id}:{'e' if update.edited_message else 'm'}"}
     text = msg.text or msg.caption or ""
     if msg.location:
         return Inbound(text=text, location=Location(msg.location.latitude, msg.location.longitude),
@@ -145,8 +152,9 @@ def make_blueprint(get_channel) -> Blueprint:
             return jsonify({"error": "not a Telegram update"}), 400
         try:
             channel.handle_update(update)
-        except Exception:  # noqa: BLE001 - answer 200 so Telegram does not hammer us
-            log.exception("telegram update failed")
+        except Exception as exc:
+            log.error("telegram update failed: %s", type(exc).__name__)
+            log.debug("telegram failure detail", exc_info=True)
         return jsonify({})
 
     return bp

@@ -96,7 +96,7 @@ class WeChatChannel:
                                                     args.get("timestamp", ""), args.get("nonce", ""))
             except InvalidSignatureException as exc:
                 raise PermissionError("bad message signature") from exc
-            except Exception as exc:  # noqa: BLE001 - corrupt ciphertext, wrong app id
+            except Exception as exc:
                 raise BadRequest("cannot decrypt") from exc
             fields = _xml_fields(plain.encode("utf-8") if isinstance(plain, str) else plain)
         inbound = to_inbound(fields)
@@ -120,7 +120,7 @@ class WeChatChannel:
             self._mark_async(inbound)
             future.add_done_callback(lambda f, user=inbound.user_id: self._deliver_late(user, f))
             return ""
-        if handled.duplicate and handled.flags.get("async"):
+        if handled.duplicate and (handled.flags.get("async") or handled.flags.get("pending")):
             return ""  # the first copy is being delivered through the API
         return render(handled.replies)[:MAX_REPLY_CHARS]
 
@@ -136,8 +136,9 @@ class WeChatChannel:
     def _deliver_late(self, openid: str, future) -> None:
         try:
             handled = future.result()
-        except Exception:  # noqa: BLE001
-            log.exception("late wechat turn failed")
+        except Exception as exc:
+            log.error("late wechat turn failed: %s", type(exc).__name__)
+            log.debug("late turn failure detail", exc_info=True)
             return
         if handled.duplicate or not handled.replies:
             return
@@ -161,7 +162,7 @@ class WeChatChannel:
 def _xml_fields(body: bytes) -> dict[str, str]:
     try:
         root = SafeET.fromstring(body, forbid_dtd=True)
-    except Exception as exc:  # noqa: BLE001 - ParseError, entity bombs, DTDs, bad encodings
+    except Exception as exc:
         raise BadRequest("malformed XML") from exc
     if root.tag != "xml":
         raise BadRequest("not a WeChat message")
@@ -181,7 +182,7 @@ def to_inbound(f: dict[str, str]) -> Inbound | None:
     if not user or not kind or len(user) > 128:
         raise BadRequest("missing FromUserName or MsgType")
     msg_id = f.get("MsgId") or None
-    base = dict(channel="wechat", user_id=user, msg_id=msg_id)
+    base = {"channel": "wechat", "user_id": user, "msg_id": msg_id}
     if kind == "text":
         return Inbound(text=f.get("Content", ""), **base)
     if kind == "voice":

@@ -8,21 +8,32 @@ keyed hashes; what users said is stored encrypted.
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from core.crypto import cipher
+from core.crypto import Encrypted, cipher
 from core.db import transaction, utcnow
 from core.messages import Button, Reply
 from core.models.channel import ChannelUser, ConversationState, InboundMessage
 
 STALE_AFTER = timedelta(minutes=2)  # a "processing" row older than this was orphaned by a crash
+# SQLite has one writer at a time. Queueing this process's short write transactions on a
+# lock is far fairer than SQLite's busy handler, which sleeps up to 100 ms per retry.
+_SQLITE_WRITES = threading.Lock()
+
+
+def write_guard(bind):
+    """Hold around a short write transaction: a lock on SQLite, nothing elsewhere."""
+    return _SQLITE_WRITES if bind.dialect.name == "sqlite" else nullcontext()
 
 
 def user_key(channel: str, external_id: str) -> str:
@@ -101,14 +112,14 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
     message is fresh (web, console) but still logged."""
     now = now or utcnow()
     key = message_key(channel, external_id, msg_id) if msg_id else "local:" + uuid.uuid4().hex
-    row = InboundMessage(channel=channel, msg_key=key, channel_user_id=channel_user_id, kind=kind,
-                         text=text or None, payload=payload or {}, status="processing",
-                         received_at=now)
+    values = {"channel": channel, "msg_key": key, "channel_user_id": channel_user_id,
+              "kind": kind, "text": text or None, "payload": payload or {},
+              "status": "processing", "received_at": now, "replies": None, "done_at": None}
+    bind = sessions.kw["bind"]
     try:
-        with transaction(sessions) as s:
-            s.add(row)
-            s.flush()
-            return Claim(row.id, True, payload=payload or {})
+        with write_guard(bind), bind.begin() as conn:
+            new_id = conn.execute(_INSERT_INBOUND, values).inserted_primary_key[0]
+            return Claim(new_id, True, payload=payload or {})
     except IntegrityError:
         pass
     with transaction(sessions) as s:
@@ -141,10 +152,10 @@ def wait_for_replies(sessions: sessionmaker[Session], inbound_id: int, timeout: 
         poll = min(poll * 1.5, 0.3)
 
 
-def finish_inbound(session: Session, inbound_id: int, replies: list[Reply], status: str = "done",
+def finish_inbound(conn: Connection, inbound_id: int, replies: list[Reply], status: str = "done",
                    now: datetime | None = None) -> None:
-    session.execute(update(InboundMessage).where(InboundMessage.id == inbound_id).values(
-        status=status, replies=replies_to_json(replies), done_at=now or utcnow()))
+    conn.execute(_FINISH_INBOUND, {"msg_id": inbound_id, "status": status,
+                                   "replies": replies_to_json(replies), "done_at": now or utcnow()})
 
 
 def mark_inbound(sessions: sessionmaker[Session], inbound_id: int, flags: dict) -> None:
@@ -171,27 +182,41 @@ class StoredState:
     data: dict  # the flow's own data
     meta: dict  # the engine's: pending choices, resume question, last prompt
     updated_at: datetime | None
-    row: ConversationState
+    state_id: int | None
+    version: int = 0
 
 
-def load_state(session: Session, channel_user_id: int, lock: bool = True) -> StoredState:
-    query = select(ConversationState).where(ConversationState.channel_user_id == channel_user_id)
-    if lock and session.bind.dialect.name != "sqlite":
-        query = query.with_for_update()  # serialises one user's turns across processes
-    row = session.scalar(query)
+def load_state(conn: Connection, channel_user_id: int, lock: bool = True) -> StoredState:
+    query = _SELECT_STATE_LOCKED if lock and conn.dialect.name != "sqlite" else _SELECT_STATE
+    row = conn.execute(query, {"cu": channel_user_id}).one_or_none()
     if row is None:
-        row = ConversationState(channel_user_id=channel_user_id, version=0)
-        session.add(row)
-        session.flush()
+        return StoredState(None, None, {}, {}, None, None)
     blob = json.loads(row.data) if row.data else {}
     return StoredState(row.flow, row.step, blob.get("data") or {}, blob.get("meta") or {},
-                       row.updated_at if row.data or row.flow else None, row)
+                       row.updated_at if row.data or row.flow else None, row.id, row.version or 0)
 
 
-def save_state(session: Session, stored: StoredState, flow: str | None, step: str | None,
-               data: dict, meta: dict, now: datetime) -> None:
-    row = stored.row
-    row.flow, row.step = flow, step
-    row.data = json.dumps({"data": data or {}, "meta": meta or {}}, ensure_ascii=False)
-    row.updated_at = now
-    row.version = (row.version or 0) + 1
+def save_state(conn: Connection, channel_user_id: int, stored: StoredState, flow: str | None,
+               step: str | None, data: dict, meta: dict, now: datetime) -> None:
+    values = {"flow": flow, "step": step, "updated_at": now, "version": stored.version + 1,
+              "data": json.dumps({"data": data or {}, "meta": meta or {}}, ensure_ascii=False)}
+    if stored.state_id is None:
+        conn.execute(insert(ConversationState), {**values, "channel_user_id": channel_user_id})
+    else:
+        conn.execute(_UPDATE_STATE, {**values, "state_id": stored.state_id})
+
+
+# Statements of the hot path, built once (compiled once, cached by SQLAlchemy).
+_INSERT_INBOUND = insert(InboundMessage)
+_FINISH_INBOUND = (update(InboundMessage).where(InboundMessage.id == bindparam("msg_id"))
+                   .values(status=bindparam("status"), replies=bindparam("replies", type_=Encrypted),
+                           done_at=bindparam("done_at")))
+_SELECT_STATE = select(ConversationState.id, ConversationState.flow, ConversationState.step,
+                       ConversationState.data, ConversationState.updated_at,
+                       ConversationState.version).where(
+    ConversationState.channel_user_id == bindparam("cu"))
+_SELECT_STATE_LOCKED = _SELECT_STATE.with_for_update()  # one user's turns, across processes
+_UPDATE_STATE = (update(ConversationState).where(ConversationState.id == bindparam("state_id"))
+                 .values(flow=bindparam("flow"), step=bindparam("step"),
+                         data=bindparam("data", type_=Encrypted),
+                         updated_at=bindparam("updated_at"), version=bindparam("version")))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Callable
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +26,13 @@ MAX_ATTEMPTS = len(BACKOFF_SECONDS) + 1
 LEASE = timedelta(minutes=5)
 
 Sender = Callable[[str, str], None]
+
+
+def describe(exc: BaseException) -> str:
+    """An error for the job record: no message text, which may hold URLs with tokens."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    code = getattr(exc, "errcode", None) or getattr(exc, "smtp_code", None)
+    return " ".join(str(x) for x in (type(exc).__name__, status, code) if x is not None)
 
 
 def enqueue(session: Session, kind: str, target: str, body: str | dict,
@@ -72,8 +79,8 @@ def run_due(sessions: sessionmaker[Session], senders: dict[str, Sender],
         else:
             try:
                 sender(target, body)
-            except Exception as exc:  # noqa: BLE001 - any failure is retried later
-                error = f"{type(exc).__name__}: {str(exc)[:200]}"
+            except Exception as exc:
+                error = describe(exc)
                 log.warning("outbound job %s (%s) failed, attempt %s: %s", job_id, kind,
                             attempts, type(exc).__name__)
                 log.debug("outbound job failure detail", exc_info=True)
@@ -98,22 +105,23 @@ class JobWorker(threading.Thread):
                  interval: float = 1.0, clock: Callable[[], datetime] = utcnow):
         super().__init__(name="shouhu-jobs", daemon=True)
         self.sessions, self.senders, self.interval, self.clock = sessions, senders, interval, clock
-        self._stop = threading.Event()
+        self._halt = threading.Event()
         self._wake = threading.Event()
 
     def wake(self) -> None:
         self._wake.set()
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
+        self._halt.set()
         self._wake.set()
         self.join(timeout)
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 run_due(self.sessions, self.senders, self.clock())
-            except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
-                log.exception("job worker iteration failed")
+            except Exception as exc:
+                log.error("job worker iteration failed: %s", type(exc).__name__)
+                log.debug("job worker failure detail", exc_info=True)
             self._wake.wait(self.interval)
             self._wake.clear()

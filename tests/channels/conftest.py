@@ -120,4 +120,4 @@ def make_wechat(settings, runtime, jurisdiction, httpserver, notifier):
 
 
 def numbered(text: str) -> list[str]:
-    return re.findall(r"^\d+\. (.+)$", text or "", re.M)
+    return re.findall(r"^\d+\. (.+)$", text or "", re.MULTILINE)

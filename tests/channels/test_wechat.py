@@ -39,7 +39,7 @@ def test_text_round_trip(make_wechat, safe):
 
 
 def test_numbered_answers_work_on_wechat(make_wechat):
-    wx, engine, _ = make_wechat(safe=True)
+    wx, _engine, _ = make_wechat(safe=True)
     assert "1. 我要报告" in wx.say("oU", "你好")
     assert "哪个村" in wx.say("oU", "1")
     assert "什么人" in wx.say("oU", "东风村")
@@ -89,7 +89,7 @@ def test_entity_bomb_inside_the_encrypted_payload(make_wechat):
 
 def test_message_types(make_wechat):
     wx, _, _ = make_wechat(safe=True)
-    say = lambda xml: wx.post(xml)[1]["Content"]  # noqa: E731
+    say = lambda xml: wx.post(xml)[1]["Content"]
     assert "110" in say(text_xml("oV", "", 11, kind="voice", MediaId="m1", Recognition="你好"))
     assert "打成文字" in say(text_xml("oV", "", 12, kind="voice", MediaId="m1", Recognition=""))
     assert "图片" in say(text_xml("oV", "", 13, kind="image", MediaId="m2", PicUrl="http://x/p.jpg"))
@@ -99,17 +99,17 @@ def test_message_types(make_wechat):
 
 
 def test_location_becomes_the_report_place(make_wechat):
-    wx, engine, _ = make_wechat(safe=True)
+    wx, _engine, _ = make_wechat(safe=True)
     wx.say("oL", "我要报告")
-    resp, reply = wx.post(text_xml("oL", "", 21, kind="location", Location_X="26.08",
+    _resp, reply = wx.post(text_xml("oL", "", 21, kind="location", Location_X="26.08",
                                    Location_Y="119.30", Scale="15", Label="红星镇东风村"))
     assert "什么人" in reply["Content"]
     assert "红星镇东风村" in wx.say("oL", "2")
 
 
 def test_events(make_wechat, runtime):
-    wx, engine, _ = make_wechat(safe=True)
-    ev = lambda **kw: text_xml("oE", "", None, kind="event", **kw)  # noqa: E731
+    wx, _engine, _ = make_wechat(safe=True)
+    ev = lambda **kw: text_xml("oE", "", None, kind="event", **kw)
     assert "守护" in wx.post(ev(Event="subscribe"))[1]["Content"]
     assert "哪个村" in wx.post(ev(Event="CLICK", EventKey="REPORT"))[1]["Content"]
     resp, reply = wx.post(ev(Event="VIEW", EventKey="http://example.org"))
@@ -127,7 +127,7 @@ def test_danger_reply_comes_first(make_wechat):
 
 
 def test_same_message_three_times_concurrently(make_wechat, runtime):
-    wx, engine, app = make_wechat(safe=True)
+    _wx, engine, app = make_wechat(safe=True)
     flow = engine.flows["report"]
     flow.delay = 0.5  # all three copies arrive while the first is still running
     xml = text_xml("oC", "我要报告", 777)
@@ -154,7 +154,7 @@ def test_slow_reply_goes_through_the_customer_service_api(make_wechat, runtime, 
         {"access_token": "TOKEN1", "expires_in": 7200})
     httpserver.expect_request("/cgi-bin/message/custom/send", method="POST").respond_with_json(
         {"errcode": 0, "errmsg": "ok"})
-    wx, engine, _ = make_wechat(safe=True, passive=0.2)
+    wx, _engine, _ = make_wechat(safe=True, passive=0.2)
     resp, reply = wx.post(text_xml("oSlow", "/slow", 888))
     assert resp.status_code == 200 and resp.data == b"success" and reply is None
     # A WeChat retry while (or after) the turn runs is answered "success" too.
@@ -172,8 +172,9 @@ def test_slow_reply_goes_through_the_customer_service_api(make_wechat, runtime, 
 
 
 def test_customer_service_failures_are_retried(make_wechat, runtime, httpserver):
-    from core.db import transaction, utcnow
     from datetime import timedelta
+
+    from core.db import transaction, utcnow
     httpserver.expect_request("/cgi-bin/token").respond_with_json({"access_token": "T", "expires_in": 7200})
     httpserver.expect_oneshot_request("/cgi-bin/message/custom/send").respond_with_data("oops", status=502)
     httpserver.expect_request("/cgi-bin/message/custom/send").respond_with_json({"errcode": 0})
@@ -193,10 +194,58 @@ def test_menu_command(make_wechat, httpserver, settings, monkeypatch):
     httpserver.expect_request("/cgi-bin/menu/create").respond_with_json({"errcode": 0, "errmsg": "ok"})
     make_wechat(safe=True)
     from click.testing import CliRunner
+
     from bot import cli_channels
-    monkeypatch.setattr(cli_channels, "_load_settings", lambda: settings)
+    monkeypatch.setattr(cli_channels, "_load_settings", lambda embedded=False: settings)
     result = CliRunner().invoke(cli_channels.wechat, ["menu"])
     assert result.exit_code == 0, result.output
-    sent = [r for r, _ in httpserver.log if r.path == "/cgi-bin/menu/create"][0].get_json()
+    sent = next(r for r, _ in httpserver.log if r.path == "/cgi-bin/menu/create").get_json()
     assert [b["name"] for b in sent["button"]] == ["我要报告", "监护登记", "政策咨询", "我的进度"]
     assert [b["key"] for b in sent["button"]] == ["REPORT", "ENTRUST", "ASK", "STATUS"]
+
+
+def test_image_is_downloaded_through_the_api_for_flows(make_wechat, runtime, httpserver):
+    httpserver.expect_request("/cgi-bin/token").respond_with_json({"access_token": "T", "expires_in": 7200})
+    httpserver.expect_request("/cgi-bin/media/get", query_string={"access_token": "T", "media_id": "MEDIA1"}
+                              ).respond_with_data(b"\xff\xd8jpeg", content_type="image/jpeg")
+    make_wechat(safe=True)
+    from core.messages import Media
+    media = runtime.flow_context().services["media"]
+    assert media("wechat", Media("image", "MEDIA1")) == (b"\xff\xd8jpeg", "image/jpeg")
+    assert media("web", Media("image", "x")) is None
+
+
+def test_media_is_not_fetched_without_credentials(make_wechat, runtime, settings):
+    make_wechat(safe=True)
+    runtime.wechat.api.secret = ""
+    from core.messages import Media
+    assert runtime.flow_context().services["media"]("wechat", Media("image", "M")) is None
+
+
+def test_orphaned_message_is_taken_over_after_a_crash(make_wechat, runtime):
+    """A worker died mid-turn: after STALE_AFTER, WeChat's retry is processed afresh."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from core.db import transaction, utcnow
+    from core.services import conversations as cs
+    wx, _engine, _ = make_wechat(safe=True, clock=utcnow)
+    uid = cs.get_or_create_user(runtime.sessions, "wechat", "oCrash")
+    claim = cs.claim_inbound(runtime.sessions, "wechat", "oCrash", uid, "999", "text", "你好")
+    with transaction(runtime.sessions) as s:
+        s.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(minutes=5)))
+    assert claim.fresh
+    _resp, reply = wx.post(text_xml("oCrash", "你好", 999))
+    assert "110" in reply["Content"]
+    with runtime.sessions() as s:
+        assert s.scalar(select(InboundMessage.status)) == "done"
+
+
+def test_compatible_mode_accepts_both(make_wechat, settings):
+    wx, _engine, app = make_wechat(safe=True)
+    settings.raw["wechat"]["mode"] = "compatible"  # before the channel is first built
+    assert "110" in wx.say("oCompat", "你好")
+    from tests.channels.conftest import WeChatClient
+    resp, reply = WeChatClient(app.test_client(), safe=False).post(text_xml("oCompat", "你好", 31337))
+    assert resp.status_code == 200 and "110" in reply["Content"]

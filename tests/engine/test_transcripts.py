@@ -165,15 +165,15 @@ def test_bad_text_is_handled(chat):
     assert chat.say("\x00\x01\u200b")[0].text
 
 
-def test_messages_and_ids_are_stored_encrypted(chat, runtime):
-    chat.say("我叫李四，电话13912345678")
+def test_messages_and_ids_are_stored_encrypted(engine, runtime):
+    Chat(engine, user="微信用户甲").say("我叫李四，电话13912345678")
     with runtime.db.connect() as conn:
         dump = " ".join(str(row) for t in ("inbound_message", "channel_user", "conversation_state")
                         for row in conn.execute(text(f"SELECT * FROM {t}")))
-    assert "李四" not in dump and "13912345678" not in dump and "u1" not in dump
+    assert "李四" not in dump and "13912345678" not in dump and "微信用户甲" not in dump
     with runtime.sessions() as s:
         assert s.scalar(select(InboundMessage.text)).startswith("我叫李四")
-        assert s.scalar(select(ChannelUser.external_ref)) == "u1"
+        assert s.scalar(select(ChannelUser.external_ref)) == "微信用户甲"
 
 
 def test_web_and_console_messages_without_ids_are_all_logged(chat, runtime):
@@ -188,3 +188,12 @@ def test_users_are_separate(engine):
     a.say("/report")
     assert "哪个村" not in b.text("东风村")
     assert "什么人" in a.text("东风村")
+
+
+def test_database_down_still_answers_with_phones(runtime, clock):
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+    engine = make_engine(runtime, clock)
+    engine.ctx.sessions = sessionmaker(bind=create_engine("sqlite:////nonexistent/dir/x.db"))
+    reply = engine.handle(Inbound("web", "x", "你好"))[0].text
+    assert "0000-1234567" in reply and "110" in reply
