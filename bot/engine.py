@@ -180,6 +180,13 @@ class Engine:
 
         words = title or value
         nlu = self._parse(words) if words else C.synthetic_parse("", "out_of_scope")
+        if danger is None and title is None and _nlu_urgent_report(nlu):
+            # The word list missed it, the model did not: a missed emergency is the worst error.
+            danger = danger_mod.Danger(("reported_now",))
+            replies += danger_mod.replies(danger, (settings.section("region").get("hotlines")
+                                                   if settings is not None else None))
+        if danger is not None:
+            nlu = _mark_urgent(nlu)
         turn = self._make_turn(inbound, value, nlu, now, cu_id)
 
         if conv.flow in self.flows:
@@ -298,3 +305,17 @@ class Engine:
     def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
         return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
 
+
+
+def _nlu_urgent_report(nlu: dict) -> bool:
+    intent = (nlu.get("intent") or {}).get("name")
+    return intent == "report_case" and any(
+        e.get("entity") == "urgency" and e.get("value") == "urgent" for e in nlu.get("entities") or [])
+
+
+def _mark_urgent(nlu: dict) -> dict:
+    """After the 110 guidance the report that follows is urgent, whatever the model said."""
+    if any(e.get("entity") == "urgency" for e in nlu.get("entities") or []):
+        return nlu
+    entity = {"entity": "urgency", "value": "urgent", "start": 0, "end": 0, "extractor": "danger_check"}
+    return {**nlu, "entities": [*(nlu.get("entities") or []), entity]}

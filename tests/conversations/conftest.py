@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine import Engine
+from bot.flows import build_registry
+from tests.channels.fakes import FakeClock
 from tests.conversations.harness import Chat, FakeNotifier
 
 
@@ -41,3 +44,15 @@ def api_cases(client, make_staff, make_token):
         assert resp.status_code == 200, resp.get_json()
         return resp.get_json()["cases"] if isinstance(resp.get_json(), dict) else resp.get_json()
     return get
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def engine(jurisdiction, real_parser, clock, notifier):
+    ctx = jurisdiction.flow_context()
+    ctx.services["notifier"] = notifier
+    return Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain, clock=clock)

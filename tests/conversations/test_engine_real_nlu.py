@@ -1,7 +1,6 @@
 """The report and status flows behind the real engine and the real NLU (transcripts)."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from bot.engine import Engine
@@ -10,19 +9,6 @@ from core.db import transaction
 from core.messages import Inbound, Location
 from core.models import OutboundJob, ReportDraft, StaffUser
 from core.services.notifications import Notifier
-from tests.channels.fakes import FakeClock
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def engine(jurisdiction, real_parser, clock, notifier):
-    ctx = jurisdiction.flow_context()
-    ctx.services["notifier"] = notifier
-    return Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain, clock=clock)
 
 
 class Talk:

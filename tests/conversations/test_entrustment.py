@@ -1,22 +1,11 @@
 """Migrant parents register and update who looks after their child (委托监护), by chat."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from core.db import transaction
 from core.models import Child, Entrustment, FollowUpTask
 from tests.conversations.test_engine_real_nlu import Talk
-
-
-@pytest.fixture
-def engine(jurisdiction, real_parser, notifier):
-    from bot.engine import Engine
-    from bot.flows import build_registry
-    ctx = jurisdiction.flow_context()
-    ctx.services["notifier"] = notifier
-    return Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain)
-
 
 ANSWERS = (("孩子叫什么名字", "child"), ("哪个乡镇", "place"), ("哪个城市", "city"),
            ("您的手机号", "phone"), ("由谁照顾", "guardian"), ("照顾孩子的人电话", "guardian_phone"))
