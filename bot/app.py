@@ -138,9 +138,9 @@ class Runtime:
         Web and console users have no push channel: they see it under "我的报告"."""
         channel, _, address = target.partition(":")
         if channel == "wechat":
-            self.wechat.send_alert(address, body)
+            self.wechat.api.send_text(address, body)
         elif channel == "telegram":
-            self.telegram.send_alert(address, body)
+            self.telegram.send_text(address, body)
         else:
             log.debug("no push channel for %s; the reporter sees it under 我的报告", channel)
 

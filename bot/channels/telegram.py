@@ -85,7 +85,10 @@ class TelegramChannel:
         return self._call(fetch)
 
     def send_alert(self, chat_id: str, body: str) -> None:
-        self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=render_text(body)[:MAX_TEXT]))
+        self.send_text(chat_id, render_text(body))
+
+    def send_text(self, chat_id: str, text: str) -> None:
+        self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=text[:MAX_TEXT]))
 
     def poll(self, stop: threading.Event | None = None, timeout: int = 25) -> None:
         """Long polling for development: no public URL needed."""
