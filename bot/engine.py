@@ -36,8 +36,12 @@ from core.services import conversations as conv_svc
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import Flow, FlowContext, FlowState, Outcome, Turn
+from nlu.normalize import normalize_text
 
 log = logging.getLogger(__name__)
+# Intents that may interrupt an active flow without ending it, and how sure the model must be.
+DIGRESSIONS = ("check_status", "ask_policy", "human_handoff")
+DIGRESSION_CONFIDENCE = 0.75
 
 
 @dataclass
@@ -150,6 +154,7 @@ class Engine:
 
     def _turn(self, inbound: Inbound, cu_id: int, conv: _Conv, updated_at, now) -> list[Reply]:
         text = C.clean_text(inbound.text)
+        plain = normalize_text(text) if text else ""  # Simplified, half-width: for word lists
         value, title = C.resolve_choice(text, conv.meta.pop("choices", None))
         replies: list[Reply] = []
         settings = self.ctx.settings
@@ -161,12 +166,13 @@ class Engine:
         if inbound.event and inbound.event.startswith("unsupported"):
             return talk.unsupported()
 
-        danger = danger_mod.check(text)
+        danger = danger_mod.check(plain)
+        hotlines = settings.section("region").get("hotlines") if settings is not None else None
+        warned = danger_mod.replies(danger, hotlines) if danger else []
         if danger:
             log.warning("danger words detected (%s) on %s", ",".join(danger.kinds), inbound.channel)
-            replies += danger_mod.replies(danger, (settings.section("region").get("hotlines")
-                                                   if settings is not None else None))
-        cmd = C.command_word(value)
+            replies += warned
+        cmd = C.command_word(value) or (C.command_word(plain) if value == text else None)
         resume_pending = conv.meta.pop("resume", False)
         if (conv.flow and updated_at and now - updated_at > self.idle and not danger
                 and cmd is None):
@@ -183,8 +189,10 @@ class Engine:
         if danger is None and title is None and _nlu_urgent_report(nlu):
             # The word list missed it, the model did not: a missed emergency is the worst error.
             danger = danger_mod.Danger(("reported_now",))
-            replies += danger_mod.replies(danger, (settings.section("region").get("hotlines")
-                                                   if settings is not None else None))
+            replies += danger_mod.replies(danger, hotlines)
+        elif danger is not None and title is None and _question_about_danger(nlu):
+            # "老师发现学生被打必须报告吗": a question about the rules, not danger now.
+            danger, replies = None, replies[:len(replies) - len(warned)]
         if danger is not None:
             nlu = _mark_urgent(nlu)
         turn = self._make_turn(inbound, value, nlu, now, cu_id)
@@ -193,6 +201,9 @@ class Engine:
             if resume_pending and turn.intent == "greet":
                 conv.meta["resume"] = True
                 return replies + talk.resume_question()
+            aside = None if title is not None else self._digression(conv, turn)
+            if aside is not None:
+                return replies + aside
             state = FlowState(conv.flow, conv.step or "", conv.data)
             return replies + self._apply(conv, self.flows[conv.flow].step(self.ctx, state, turn))
         conv.reset()  # no flow, or one no longer registered
@@ -284,6 +295,24 @@ class Engine:
                 log.debug("handoff failure detail", exc_info=True)
         return talk.handoff(self.ctx.settings, notified)
 
+    def _digression(self, conv: _Conv, turn: Turn) -> list[Reply] | None:
+        """A clear question, status request or handoff in the middle of a flow is answered,
+        then the flow's last question is asked again: nothing said so far is lost."""
+        flow = self.flows[conv.flow]
+        if (turn.intent not in DIGRESSIONS or turn.confidence < DIGRESSION_CONFIDENCE
+                or self.is_uncertain(turn.nlu) or self.intent_flows.get(turn.intent) == conv.flow
+                or conv.step in getattr(flow, "free_text_steps", ())):
+            return None
+        if turn.intent == "human_handoff":
+            aside = self._handoff(turn.inbound, conv, False)
+        else:
+            target = self.flows.get(self.intent_flows.get(turn.intent, ""))
+            if target is None:
+                return None
+            aside = list(target.start(self.ctx, turn).replies)
+        prompt = conv_svc.replies_from_json(conv.meta.get("prompt"))
+        return aside + [Reply("我们接着刚才的事。")] + prompt
+
     def _clarify_options(self, nlu: dict):
         ranking = nlu.get("intent_ranking") or [nlu.get("intent") or {}]
         options = []
@@ -305,6 +334,13 @@ class Engine:
     def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
         return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
 
+
+
+def _question_about_danger(nlu: dict) -> bool:
+    intent = nlu.get("intent") or {}
+    return (intent.get("name") in ("ask_policy", "check_status")
+            and float(intent.get("confidence") or 0) >= DIGRESSION_CONFIDENCE
+            and not any(e.get("entity") == "urgency" for e in nlu.get("entities") or []))
 
 
 def _nlu_urgent_report(nlu: dict) -> bool:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from core.messages import Reply
 
 # Verbs of beating, excluding the many everyday compounds of 打 (打工, 打电话, 打算 ...).
-_HIT = r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水)|揍|殴打|砍|捅|踢|掐|勒)"
+_HIT = r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击)|揍|殴打|砍|捅|踢|掐|勒)"
 
 PATTERNS: dict[str, list[str]] = {
     "violence": [

@@ -76,6 +76,8 @@ def _new_data(now: datetime) -> dict:
 
 class ReportFlow:
     name = "report"
+    # Steps whose answer is free description: anything goes, nothing is taken as a digression.
+    free_text_steps = frozenset({Step.DESCRIBE})
 
     # -- entry points ---------------------------------------------------------------------
     def start(self, ctx: FlowContext, turn: Turn) -> Outcome:
