@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from core import labels
 from core.db import transaction, utcnow
-from core.models import Case, StaffUser
+from core.models import Case, Child, StaffUser
 from core.services import cases as case_service
 from core.services import children as child_service
+from core.services import tasks as task_service
 from core.services import workflow
 from core.services.errors import Forbidden, Invalid, NotFound
 from core.services.scope import case_scope
@@ -79,6 +80,27 @@ def make_blueprint(sessions) -> Blueprint:
                 return redirect(url_for("admin.case", number=number))
             flash(f"已更新为：{labels.STATUS[row.status]}")
         return redirect(url_for("admin.case", number=number))
+
+    @bp.get("/tasks")
+    @login_required
+    def tasks():
+        with transaction(sessions) as session:
+            user = staff(session)
+            rows = task_service.open_tasks(session, user, source=request.remote_addr)
+            children = {t.child_id: session.get(Child, t.child_id) for t in rows if t.child_id}
+            return render_template("admin/tasks.html", user=user, tasks=rows, children=children,
+                                   now=utcnow())
+
+    @bp.post("/tasks/<int:task_id>/done")
+    @login_required
+    def task_done(task_id: int):
+        with transaction(sessions) as session:
+            try:
+                task_service.complete_task(session, staff(session), task_id, source=request.remote_addr)
+            except NotFound:
+                abort(404)
+        flash("已标记为完成。")
+        return redirect(url_for("admin.tasks"))
 
     @bp.get("/children")
     @login_required
