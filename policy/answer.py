@@ -221,6 +221,9 @@ class Answerer:
         term = _defined_term(query)
         if term and term in self._defines:
             return self._defines[term]
+        counts = _COUNTS_AS.search(normalize(query))  # "娃算不算留守儿童": a definition
+        if counts and counts.group(1) in self._defines and not _DURATION.search(query):
+            return self._defines[counts.group(1)]
         near = self._near_phrasing(query)
         if near is not None:
             return near
@@ -306,6 +309,10 @@ class Answerer:
 
 _DEFINE = re.compile(r"^(?:请问)?(?:什么是|啥是|何为|什么叫|什么叫做)(.+?)$|^(?:请问)?(.+?)"
                      r"(?:是什么意思|是啥意思|啥意思|是什么|是啥|指的是什么|是指什么|指什么|怎么定义|的定义)$")
+
+
+_DURATION = re.compile(r"月|多久|多长时间|几天|半年|一年")  # how long away: its own entry
+_COUNTS_AS = re.compile(r"算(?:不算|是|作|做)?(留守儿童|农村留守儿童|留守孩子|困境儿童|事实无人抚养儿童)")
 
 
 def _defined_term(query: str) -> str | None:
