@@ -93,12 +93,15 @@ def eval_cmd(ctx: click.Context, eval_file: str | None, verbose: bool) -> None:
     click.echo(f"key fact present:            {report['key_fact_pct']:5.1f} %")
     click.echo(f"unanswerable refused:        {report['refused_pct']:5.1f} %")
     click.echo(f"answerable but refused:      {report['false_refusal_pct']:5.1f} %")
+    click.echo(f"wrong answers (found=true):  {report['wrong']:5d}   "
+               f"(of which wrong source or unanswerable: {report['wrong_source']})")
     click.echo(f"answered from: {report['by_kind']}")
     if verbose:
         for row in report["rows"]:
             ok = row.get("ok_refused") if row["unanswerable"] else row["ok_source"] and row["ok_fact"]
             if not ok:
-                click.echo(f"  miss: {row['q']}  → {row['kind']} {row['source']}")
+                tag = "WRONG" if row["wrong"] else "miss"
+                click.echo(f"  {tag}: {row['q']}  → {row['kind']} {row['source']}")
 
 
 @click.command("ask")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
-from policy.index import BM25, expand, tokenize
+from policy.index import BM25, expand, synonyms, tokenize
 from policy.ingest import catalogue
 from policy.kb import KnowledgeBase
-from policy.match import concepts, coverage, formalize
+from policy.match import concepts, coverage, formalize, unknown_topics
 from policy.reports import looks_like_report
 from policy.text import cjk_count, is_traditional, normalize, to_traditional
 
@@ -30,6 +30,7 @@ MAX_CHARS = 300
 # Thresholds, set on the evaluation set (see docs/policy.md for the figures).
 CURATED_MIN = 0.55  # share of the question's weighted words an entry must cover
 CURATED_SCORE_MIN = 10.0  # BM25 score of the best curated candidate
+CURATED_AGREE = 0.35  # the chosen entry's BM25 score must be this share of the best one
 PASSAGE_MIN = 0.85  # a passage must cover nearly all of the question
 PASSAGE_SCORE_MIN = 15.0
 NEAR_PHRASING = 0.6  # bigram Jaccard with one of an entry's own phrasings
@@ -108,6 +109,18 @@ class Answerer:
                          for t in e.get("defines", [])}
         self._phrasing_grams = [[_bigrams(q) for q in e.get("questions", [])] for e in self.curated]
         to_traditional("儿")  # load OpenCC's dictionaries now, not during the first question
+        unknown_topics("儿童", "儿童")  # and jieba's part-of-speech table
+
+    def _known(self) -> str:
+        """Everything we have words for: curated entries, synonyms and the passages."""
+        n = len(self.kb.passages) if self.kb is not None else 0
+        if getattr(self, "_known_n", None) != n:
+            mapping = synonyms().get("map", {})
+            parts = list(self._cur_text) + [normalize(f"{k} {v}") for k, v in mapping.items()]
+            if self.kb is not None:
+                parts += [normalize(p["section_title"] + " " + p["text"]) for p in self.kb.passages]
+            self._known_text, self._known_n = "\n".join(parts), n
+        return self._known_text
 
     # -- the people to ask -------------------------------------------------------------
     def _hotlines(self) -> dict:
@@ -187,6 +200,13 @@ class Answerer:
         if MONEY.search(normalize(focus)):
             # the documents set no amounts of money: never let a passage stand in for one
             return self._curated_by_id("subsidy_amount", age)
+        unknown = unknown_topics(focus, self._known())
+        if unknown:
+            # a noun the documents never mention: the question is about something else,
+            # however well its other words match (never answer a near-miss)
+            names = "、".join(f"“{w}”" for w in unknown[:3])
+            return Answer(f"抱歉，我手头的政策文件里没有讲到{names}方面的规定，不能随便回答您。\n"
+                          + self.referral(), False, kind="refused")
         hit = self.match_curated(query)
         if hit is not None:
             return self._from_curated(self.curated[hit], age, query)
@@ -201,6 +221,9 @@ class Answerer:
         term = _defined_term(query)
         if term and term in self._defines:
             return self._defines[term]
+        counts = _COUNTS_AS.search(normalize(query))  # "娃算不算留守儿童": a definition
+        if counts and counts.group(1) in self._defines and not _DURATION.search(query):
+            return self._defines[counts.group(1)]
         near = self._near_phrasing(query)
         if near is not None:
             return near
@@ -209,12 +232,16 @@ class Answerer:
             return None
         words = concepts(query)
         idf = self.cur_bm25.idf  # (the documents' idf instead measured worse: 89.4 vs 94.1 %)
-        best, best_val, best_cov = None, -1.0, 0.0
+        best, best_val, best_cov, best_score = None, -1.0, 0.0, 0.0
         for i, score in top:
             cov = coverage(words, self._cur_text[i], idf)
             value = cov + 0.3 * score / top[0][1]
             if value > best_val:
-                best, best_val, best_cov = i, value, cov
+                best, best_val, best_cov, best_score = i, value, cov, score
+        if best_score < CURATED_AGREE * top[0][1]:
+            # coverage and ranking disagree sharply: the entry shares a few words with the
+            # question but is not what it is about; an honest refusal beats a near-miss
+            return None
         return best if best_cov >= CURATED_MIN else None
 
     def _near_phrasing(self, query: str) -> int | None:
@@ -282,6 +309,10 @@ class Answerer:
 
 _DEFINE = re.compile(r"^(?:请问)?(?:什么是|啥是|何为|什么叫|什么叫做)(.+?)$|^(?:请问)?(.+?)"
                      r"(?:是什么意思|是啥意思|啥意思|是什么|是啥|指的是什么|是指什么|指什么|怎么定义|的定义)$")
+
+
+_DURATION = re.compile(r"月|多久|多长时间|几天|半年|一年")  # how long away: its own entry
+_COUNTS_AS = re.compile(r"算(?:不算|是|作|做)?(留守儿童|农村留守儿童|留守孩子|困境儿童|事实无人抚养儿童)")
 
 
 def _defined_term(query: str) -> str | None:

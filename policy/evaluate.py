@@ -3,7 +3,9 @@
 top-1 source: the first source is one of the expected (document, section) pairs (a more
 specific section of an expected one counts). key fact: one of the expected facts occurs
 in the answer (compared in Simplified script). refused: an unanswerable question got
-found=false.
+found=false. wrong: an answer given (found=true) that is not the expected one — the
+wrong source or no key fact for an answerable question, or any answer to an
+unanswerable one. Wrong answers are the harmful ones; a refusal points to a person.
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ def evaluate(answerer, items: list[dict] | None = None) -> dict:
             row["ok_source"] = a.found and _source_ok(a, item["expect"])
             text = normalize(a.answer)
             row["ok_fact"] = a.found and any(normalize(f) in text for f in item["facts"])
+        row["wrong"] = a.found and (row["unanswerable"] or not (row["ok_source"] and row["ok_fact"]))
         rows.append(row)
     answerable = [r for r in rows if not r["unanswerable"]]
     unanswerable = [r for r in rows if r["unanswerable"]]
@@ -57,6 +60,8 @@ def evaluate(answerer, items: list[dict] | None = None) -> dict:
         "top1_source_pct": pct(sum(r["ok_source"] for r in answerable), len(answerable)),
         "key_fact_pct": pct(sum(r["ok_fact"] for r in answerable), len(answerable)),
         "refused_pct": pct(sum(r["ok_refused"] for r in unanswerable), len(unanswerable)),
+        "wrong": sum(r["wrong"] for r in rows),
+        "wrong_source": sum(1 for r in rows if r["wrong"] and (r["unanswerable"] or not r["ok_source"])),
         "false_refusal_pct": pct(sum(not r["found"] for r in answerable), len(answerable)),
         "by_kind": {k: sum(1 for r in answerable if r["kind"] == k)
                     for k in ("curated", "passage", "refused", "invalid")},

@@ -19,10 +19,16 @@ _GENERIC_TEXT = (
     "可以 能不能 会不会 是不是 有没有 要不要 必须 一定 应该 管 办 做 让 给 算 帮 找 谁 去 来 说 看 "
     "我们 他们 咱们 人 时候 一直 已经 然后 所以 因为 就是 还是 或者 具体 相关 有关 方面 这样 那样 "
     "能 会 得 该 用 得到 里 吗 呢 儿 家 们 些 一些 平时 主要 负责 有人 老公 老婆 丈夫 妻子 媳妇 两口子 "
-    "天天 每天 经常 总是 老是 女儿 儿子 闺女 外地 外面 城里 之前 以后 时候 那么 这么 特别 非常 真的 一下 东西 地方 别人")
+    "天天 每天 经常 总是 老是 女儿 儿子 闺女 外地 外面 城里 之前 以后 时候 那么 这么 特别 非常 真的 一下 东西 地方 别人 "
+    # when something happens is context, not the topic
+    "暑假 寒假 放假 假期 周末 晚上 白天 过年 平常 "
+    # how people in the countryside say child, home and grandchild (several dialects)
+    "俺家 俺们 咱家 娃儿 娃子 小娃 伢子 细伢子 崽崽 孙子 孙女 外孙 外孙女 屋头 屋里 屋里头 家头 "
+    "老汉 老头 老太 老伴 婆娘 他爹 他妈 他爸 娃他爹 娃他妈 孩子他爹 孩子他妈 孩他爸 孩他妈")
 GENERIC = set(_GENERIC_TEXT.split())
 UNKNOWN_WEIGHT = 1.5
-_FILLER_TEXT = "不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事"
+_FILLER_TEXT = ("不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事 "
+                "咋整 咋弄 咋个 咋办 咋样 啥子 要得 得行 中不中 晓得 莫得 没得 管不管 成不成 干啥 做啥 为啥")
 _FILLER = set(_FILLER_TEXT.split())
 _SINGLE_STOP = set("的了吗呢吧啊呀么是在和与及或等要会能就都也还又而但被把给对我你他她它这那有没不怎什哪谁让去来说看想做个"
                    "岁多少几里上下中到从向跟之其以为于用可该得很太更最再才已")
@@ -90,6 +96,45 @@ def _words(text: str) -> list[str]:
     if len(pending) >= 2:
         out.append(pending)
     return out
+
+
+# Parts of speech (jieba) that name a topic: a noun the documents never mention is a
+# question about something else ("免费坐公交车" is not about free schooling).
+_TOPIC_POS = {"n", "nz", "nt", "vn", "ng", "nl"}
+_PLACE_POS = {"ns"}
+# a place next to going out to work is where the parents work, not whose rules are asked
+_WORK_WORDS = ("务工", "打工", "干活", "上班", "挣钱", "出去", "外出")
+
+
+def unknown_topics(text: str, known: str) -> list[str]:
+    """Nouns of the question that occur nowhere in `known` (our curated text and the
+    ingested passages) and that our synonym list does not know either.
+
+    These decide an honest refusal before any near-miss can be answered.
+    """
+    import jieba.posseg as pseg
+
+    _jieba()  # our words are in the shared dictionary
+    norm = normalize(text)
+    for colloquial, _formal in _pairs():
+        norm = norm.replace(colloquial, " ")
+    works = any(w in normalize(text) for w in _WORK_WORDS)
+    out = []
+    for token in pseg.cut(norm):
+        w, flag = token.word.strip(), token.flag
+        if len(w) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", w):
+            continue
+        if w in GENERIC or w in STOPWORDS or w in _FILLER or w in known:
+            continue
+        if flag in _TOPIC_POS or (flag in _PLACE_POS and not works):
+            out.append(w)
+        elif len(w) >= 3 and flag in {"i", "l", "v"}:
+            # a verb glued to its object ("坐地铁", "配眼镜"): look at the object
+            for sub in pseg.cut(w[1:]):
+                if (len(sub.word) >= 2 and sub.flag in _TOPIC_POS and sub.word not in GENERIC
+                        and sub.word not in known):
+                    out.append(sub.word)
+    return list(dict.fromkeys(out))
 
 
 def weight(word: str, idf: dict) -> float:
