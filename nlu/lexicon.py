@@ -44,6 +44,21 @@ BULLY = (r"(?:同学|同班|高年级|高年纪|大孩子|小混混|社会青年
 SELF_HARM = (r"想死|不想活|活着没意思|活着没劲|自杀|轻生|遗书|割腕|割(?:手|脉)|跳楼|寻死|上吊|结束生命|不活了"
              r"|伤害自己|划自己|划手")
 
+THREAT_KILL = (r"(?:要|说要|扬言|威胁|非|想|今晚|今天|等会)\S{0,4}(?:打死|弄死|杀(?:了|死)|砍死|掐死|捅死|淹死|烧死|饿死|整死|宰了)"
+               r"|(?:打|弄|砍|掐|捅|杀|整)死(?:你|我|他|她|这|那|娃|孩子|小孩|伢)")
+AMPUTATION = (r"(?:切|砍|剁|夹|轧|压|铡|锯|绞|炸)(?:断|掉|下来|没)(?:了)?\S{0,4}(?:手指|指头|手|脚|胳膊|腿|脚趾|耳朵)"
+              r"|(?:手指|指头|手|脚趾|胳膊|腿)\S{0,3}(?:被)?\S{0,3}(?:切|砍|剁|夹|轧|铡|锯|绞)(?:断|掉|下来|没)")
+SELF_CUT = (r"(?:刀片|刀子|小刀|剪刀|碎玻璃|玻璃|圆规|铅笔刀|美工刀|水果刀|菜刀|针|钉子)\S{0,6}(?:划|割|扎|戳|刺|捅)"
+            r"\S{0,3}(?:自己|手|胳膊|手臂|手腕|腕|大腿|腿|脖子|肚子)"
+            r"|(?:划|割|扎)(?:得|了)?\S{0,3}(?:很深|好深|见骨|好多道|好几道|几道|一道道)")
+CLIMB_OUT = (r"(?:往|从|朝)\S{0,4}(?:窗|阳台|楼顶|房顶|屋顶|栏杆|护栏)\S{0,3}(?:外|上)?\S{0,1}(?:爬|翻|探|钻)"
+             r"|(?:爬|翻)(?:上|到|出|过)(?:了)?\S{0,4}(?:窗|阳台|栏杆|护栏|房顶|屋顶|楼顶|电线杆|电塔|铁塔|高压|墙头|井沿|井口)"
+             r"|(?:挂|吊|悬)在\S{0,4}(?:窗|阳台|栏杆|树上|墙|崖)")
+ABDUCT = (r"(?:不是\S{0,6}(?:家里?人|亲戚|家长)|不认识的?|陌生的?|生人)\S{0,14}"
+          r"(?:接走|带走|抱走|领走|拉走|拽走|塞进|拉上|抱上|拖上|弄上|骗上)")
+ROAD_ALONE = (r"(?:马路|公路|大路|路中间|路上|铁路|铁轨)\S{0,6}(?:乱跑|跑|玩|爬|走)[^。！？!?]{0,10}(?:没(?:有)?(?:大人|人管|人看)|一个人)"
+              r"|(?:没(?:有)?大人|一个人)[^。！？!?]{0,10}(?:马路|公路|大路|路中间|铁路|铁轨)")
+
 CATEGORY_RULES: dict[str, list[str]] = {
     "child_alone": [
         r"一个人(?:住|在家|在屋头?|在屋里|过|生活|待|呆|留在家)", r"独自(?:生活|在家|居住|一人|住|过)",
@@ -164,14 +179,32 @@ CONTEXT_URGENT = [
     r"饿(?:了|得)\S{0,3}(?:\d+天|晕|不行|昏)",
     r"(?:一个人|自己|独自|没大人|没人看)\S{0,8}(?:河|塘|水库|井|马路|公路|高速|铁路|房顶|楼顶|工地)",
     r"(?:跑|走|爬)(?:到|上)\S{0,4}(?:高速|铁路|铁轨|马路中间|房顶|楼顶|屋顶)",
+    # threats to kill or maim (a past threat is handled by the PAST guard)
+    THREAT_KILL,
+    # amputations, heavy or dripping blood
+    AMPUTATION, r"血\S{0,4}(?:滴|淌|喷|涌|冒|往外|哗哗)|喷血|一滩血|一地血|血糊糊|血淋淋|满地血",
+    # self-harm with an instrument, or a first-person wish to die
+    SELF_CUT, r"(?:^|[我俺])\S{0,3}(?:不想活|想死|不活了|活不下去|活不成了|去死)",
+    # critical states after harm, heat, locked in a car, climbing out, doors being broken
+    r"(?:已经|都|现在)不哭了|哭(?:得|到)?没(?:了)?声|没(?:了)?动静|不出声了|没声音了",
+    r"中暑|热(?:晕|昏)|(?:关|锁|忘)在车里|(?:在|正在|往)\S{0,4}(?:砸|踹|撬|撞)门",
+    CLIMB_OUT, ABDUCT, ROAD_ALONE,
 ]
 # Hypotheticals and questions about rules: hazard words alone do not make them urgent.
 HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判刑|法律|规定|政策|报销|医保|保险|责任|保护令|"
                           r"怎么预防|如何预防|怎么教|注意什么|新闻|听说|电视上|去年|以前|之前|上次|上回|后来|"
-                          r"有没有人管|管不管|举报的")
+                          r"有没有人管|管不管|举报的|多不多|有没有(?:什么)?(?:宣传|材料|资料|办法)|先做什么|第一步|"
+                          r"算不算|算\S{0,4}吗|会不会被(?:判|抓|处理|罚)")
+# Questions about a case already reported ("我前天报的那个…怎么样了") are not new emergencies.
+STATUS = re.compile(r"(?:报的|报过的?|报了的|举报的|反映的|上报的|报案的)[^。！？!?]{0,16}"
+                    r"(?:怎么样|咋样|如何|进展|结果|找着|找到|处理|有人去|后来|回音|消息)")
+# A harm that is over: healed, out of hospital, found, fine now.
+HEALED = re.compile(r"(?:现在|已经|早就?|都|后来)\S{0,3}(?:好了|没事|痊愈|出院|康复|不疼|结痂|消肿|找回来|回来了|找到了)"
+                    r"|伤口\S{0,3}好了|(?:找|救|捞|送)(?:回来|上来)了?\S{0,4}(?:没事|没啥事|好了)")
 # Past events with no sign of danger now ("上个月被狗咬了", "前天被车刮了一下") are not urgent.
 PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就")
 _REAL_NOW = re.compile(NOW + "|救命|快来|快点来|赶紧来")
+_CALL = re.compile(r"救命|救救|快来|快点来|赶紧来|来人|快救|正在|还在(?:打|流|抽|砍|追)")
 SEVERE_NOW = re.compile(NOW + r"|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
 
 SELF = r"(?:我是|我们是|本人是|本人|作为|我在|我系|俺是|我就是|我是一[名个位])"
@@ -291,6 +324,8 @@ def urgency_blocked(text: str, question: bool = False) -> bool:
     """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         return True
+    if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
+        return True
     return question or (PAST.search(text) is not None and SEVERE_NOW.search(text) is None)
 
 
@@ -303,6 +338,8 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
     """
     text = text.replace("紧急联系人", "     ")
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
+        question = True
+    if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         question = True
     for pat in _STRONG:
         m = pat.search(text)
