@@ -29,12 +29,12 @@ HEIGHT_FALL = (r"(?:从|在)\S{0,8}" + HEIGHT + r"\S{0,4}(?:摔|掉|跌|滚|坠|
                r"|(?:摔|跌|掉|滚|栽)(?:下来|下去)")
 TRAFFIC = (r"(?:车|货车|汽车|摩托|电驴|三轮|拖拉机|卡车|公交|面包车)\S{0,2}(?:撞|轧|压|碾|碰|刮|挂)|车祸|被撞|撞(?:倒|飞|伤)"
            r"|(?:叫|让|给)车")
-ANIMAL = r"(?:狗|蛇|马蜂|蜂|毒虫|蝎子|狼|牛|猪|蜈蚣)\S{0,4}(?:咬|蛰|叮|蜇|顶|撞|抓)"
+ANIMAL = r"(?:狗|蛇|马蜂|蜂|毒虫|蝎子|狼|牛|猪|野猪|蜈蚣|马|驴|鹅)\S{0,4}(?:咬|蛰|叮|蜇|顶|撞|抓|拱|踩|踢|挠)"
 CRUSH = r"压(?:住|在|倒)|砸(?:中|到|伤|了)|(?:卡|夹)(?:住|在)|绞|埋(?:住|在)|困在|塌"
 ILLNESS = (r"高烧|发烧|烧到|烧得|抽搐|抽风|抽抽|抽筋|昏迷|休克|过敏|哮喘|吐血|拉血|便血|呕吐|吐得"
            r"|烧伤|烫伤|骨折|脑震荡")
 SEXUAL = (r"性侵|强奸|猥亵|奸|摸(?:我|她|他|下面|胸|屁股)|(?:脱|扒)\S{0,3}(?:衣服|裤子)|(?:拖|拽|拉)(?:进|到)\S{0,4}"
-          r"(?:地|林|房|屋|车|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床")
+          r"(?:地|林|房|屋|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床")
 LABOUR = r"童工|(?:砖厂|工地|工厂|厂里|餐馆|饭店|矿|窑)\S{0,6}(?:干活|打工|上班|做工|洗碗)|干活\S{0,8}\d+岁|\d+岁\S{0,8}(?:干活|打工)"
 VIOLENT = r"(?:打|抽|踢|揍|掐|扇|烫|砍|捅|砸|勒|捆|绑|吊|推|撞|踹|罚跪|关|锁|饿|拖|扯|摔|扎|咬)"
 FAMILY_ANY = (r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|后妈|后爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔叔|二叔|"
@@ -61,6 +61,8 @@ ROAD_ALONE = (r"(?:马路|公路|大路|路中间|路上|铁路|铁轨)\S{0,6}(?
 
 CATEGORY_RULES: dict[str, list[str]] = {
     "child_alone": [
+        r"(?:家里|屋里|屋头|家中)\S{0,2}没(?:有)?(?:人|大人)(?!管|照顾|照看|要|送)",
+        r"(?:家里|屋里|屋头|家中)(?:就|只有|只剩)(?:他|她|娃|孩子|我|俩|两个|三个)", r"大人\S{0,4}(?:都)?不在(?:家|屋)",
         r"一个人(?:住|在家|在屋头?|在屋里|过|生活|待|呆|留在家)", r"独自(?:生活|在家|居住|一人|住|过)",
         r"独居", r"单独(?:居住|生活|在家|住)", r"(?:没|没有|无)人(?:管|照顾|照看|看管|照料|带|看)",
         r"(?:家里|屋里|屋头|身边)?没(?:有)?大人", r"自己一个人(?:住|过|在家)?", r"流浪",
@@ -70,7 +72,8 @@ CATEGORY_RULES: dict[str, list[str]] = {
     ],
     "child_missing": [
         r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
-        r"(?:一直|还|到现在|至今|一晚上|一夜|整夜|一整夜|一宿|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回(?:来|家)?",
+        r"(?<!大人)(?<!家长)(?<!爸妈)(?<!父母)(?:一直|还|到现在|至今|一晚上|一夜|整夜|一整夜|一宿|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回(?:来|家)?",
+        ABDUCT, r"往\S{0,2}车(?:里|上)\S{0,2}(?:拽|拖|拉|塞|抱|推)|(?:拽|拖|拉|塞|抱|推)(?:上|进)\S{0,3}车", r"迷(?:了)?路",
         r"被拐", r"拐卖", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了", r"不知道(?:去|跑)(?:哪|哪里|哪儿)",
         r"没(?:有)?回家", r"跑了没回",
         r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
@@ -79,6 +82,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|弄)走", r"(?:\d+|两|几|好几)天没(?:回|见|着家)|没(?:见|着)(?:人|家)",
     ],
     "guardian_unfit": [
+        r"戒毒所|看守所|拘留|监狱|进去了", r"被\S{0,3}(?:丢|扔|遗弃)在(?!家)", r"(?:[789]\d)岁的?\S{0,2}(?:太爷|太奶|老人|爷爷|奶奶|外公|外婆)|太爷|太奶",
         r"不管(?:孩子|娃|他|她|伢子|小孩)", r"(?:根本|也|都|从来)不管", r"瘫痪", r"痴呆", r"糊涂了",
         r"精神(?:病|有问题|不正常|失常)", r"神经病", r"病倒", r"(?:喝醉|酗酒|天天喝酒|喝酒)", r"赌博", r"吸毒",
         r"坐牢", r"服刑", r"被抓", r"照顾不了", r"顾不过来", r"管不了", r"看不住", r"遗弃", r"抛弃",
@@ -99,13 +103,15 @@ CATEGORY_RULES: dict[str, list[str]] = {
         FAMILY_ANY + r"\S{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
         r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}出气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
         r"竹条|竹片|藤条|鞭子|不给\S{0,3}饭吃",
+        FAMILY_ANY + r"\S{0,6}把(?:娃|孩子|他|她|小孩|我|伢|孙子|孙女|儿子|女儿)\S{0,6}" + VIOLENT,
     ],
     "injury_or_harm": [
         r"被(?:人|陌生人|坏人|男的|别人|村里人|老师|流氓)" + HAN + r"{0,3}(?:打|砍|捅|伤|撞)", r"受伤", r"摔(?:伤|断|破|坏)",
         r"烫伤", r"烧伤", r"砸伤", r"咬(?:了|伤)", r"撞(?:了|伤|倒)", r"车祸", r"溺水", r"猥亵", r"性侵", r"强奸",
         r"骚扰", r"乱摸", r"摸(?:她|他)", r"怀孕", r"童工", r"体罚", r"中毒", r"触电", r"骨折", r"打伤", r"砍伤",
         r"让人打", r"被人打", r"侵害", r"掉(?:进)?(?:水|河|塘|井|坑)", r"落水", r"伤了", r"流血",
-        r"吃错", r"误食", r"口吐白沫", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
+        r"吃错", r"误食", r"口吐白沫",
+        r"(?:被|让|叫)\S{0,2}(?:开水|热水|热汤|热油|火|鞭炮|炮仗|刀|镰刀|玻璃|钉子|铁丝|机器)\S{0,2}(?:烫|烧|炸|砸|割|划|扎|伤|戳|绞|切)", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
     ] + [
         # compositional hazards: water, fire, electricity, poison, swallowing, height, traffic,
         # animals, machines, illness, sexual abuse, child labour
@@ -113,6 +119,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         ILLNESS, SEXUAL, LABOUR,
     ],
     "dropout": [
+        r"只(?:来|上)了\S{0,3}(?:\d+|两|几|一|三)(?:天|节|回)",
         r"辍学", r"失学", r"退学", r"不(?:去)?上学", r"没(?:有)?(?:来|去)上学", r"不读书", r"不读了", r"旷课",
         r"逃学", r"不(?:来|去)学校", r"没(?:来|去)(?:学校|上课)", r"不上课", r"\d+天没(?:来|去)", r"休学",
         r"不念书", r"不念了", r"不(?:肯|愿意?|想)(?:去)?(?:上学|学校|读书|念书)", r"逃课", r"没进教室",
@@ -120,6 +127,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"没来(?:过|报到|上课)", r"不肯去学校", r"(?:读|念)\S{0,3}不(?:读|念)了", r"(?:初|高)[一二三]\S{0,2}就不",
     ],
     "other": [
+        SELF_CUT, r"(?:要|想|去)跳(?:河|江|水库|井|崖|桥|塘|楼)",
         r"欺负", r"霸凌", r"欺凌", r"勒索", r"被同学", r"不想活", r"自杀", r"轻生", r"跳楼", r"割腕", r"抑郁",
         r"心理", r"沉迷", r"网(?:络|上|游|友)", r"游戏", r"被骗", r"裸聊", r"发照片", r"吃不上饭", r"穷",
         r"没(?:有)?钱", r"棉衣", r"冻得", r"困难", r"孤僻", r"早恋", r"活着没意思", r"不想上学了活", r"孤立", r"威胁",
@@ -285,9 +293,13 @@ _CITY = re.compile("|".join(sorted(CITIES, key=len, reverse=True)))
 # When several categories match, the cause wins over its consequence: a child left alone
 # because the guardian is ill is guardian_unfit; child_alone yields to any other category.
 # self-harm and bullying by other children are `other` even when someone is hurt
-STRONG_OTHER = re.compile(SELF_HARM + "|" + BULLY)
+STRONG_OTHER = re.compile(SELF_HARM + "|" + BULLY + "|" + SELF_CUT + r"|(?:要|想|去)跳(?:河|江|水库|井|崖|桥|塘|楼)")
+_ILLNESS_ONLY = re.compile(ILLNESS)
+_INJURY_RULES = [re.compile(p) for p in CATEGORY_RULES["injury_or_harm"] if p != ILLNESS]
+_SWEPT = re.compile(WATER_FALL + "|" + WATER_SWEPT)
 _BY_FAMILY = re.compile(r"(?:被|让|叫)" + FAMILY_ANY)
 _SEXUAL = re.compile(SEXUAL)
+ABDUCT_RE = re.compile(ABDUCT + r"|人贩子|拐")
 OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
              ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
              ("child_missing", "child_alone"), ("injury_or_harm", "child_alone"),
@@ -314,6 +326,16 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
         return None
     if "other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text):
         per = {k: v for k, v in per.items() if k not in ("injury_or_harm", "child_alone")}
+    # sexual abuse is 不法侵害 (injury_or_harm) whoever commits it
+    if "injury_or_harm" in per and "domestic_violence" in per and _SEXUAL.search(text):
+        per.pop("domestic_violence")
+    # a child swept away by water is harmed, not missing
+    if "injury_or_harm" in per and "child_missing" in per and _SWEPT.search(text) and not ABDUCT_RE.search(text):
+        per.pop("child_missing")
+    # an illness (fever, fits) is not an injury: a sick child alone is child_alone
+    if ("injury_or_harm" in per and ({"child_alone", "guardian_unfit"} & set(per))
+            and _ILLNESS_ONLY.search(text) and not any(p.search(text) for p in _INJURY_RULES)):
+        per.pop("injury_or_harm")
     cands = [m for m in per.values()
              if not any((other, m.value) in OVERRIDES for other in per if other != m.value)]
     cands = cands or list(per.values())
