@@ -15,7 +15,7 @@ FAMILY = r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|�
 
 # --- compositional hazard lexicons (shared by category and urgency rules) -------------------
 WATER = r"(?:水|河|塘|井|坑|池|湖|江|沟|渠|冰|粪|海|潭|堰|坝)"
-WATER_FALL = r"(?:掉|落|跌|摔|滑|栽|翻|沉|陷|坠|泡)(?:了|倒)?(?:进|到|入|下|在)?(?:了)?\S{0,3}" + WATER
+WATER_FALL = r"(?:掉|落|跌|摔|滑|栽|翻|沉|陷|坠|泡|扔|推|丢|甩)(?:了|倒)?(?:进|到|入|下|在)?(?:了)?\S{0,3}" + WATER
 WATER_SWEPT = (r"(?:水|河|浪|洪|大水|河水)\S{0,3}(?:冲|卷|淹|吞)|(?:冲|卷|漂)走|沉(?:下去|底|了)|溺|淹"
                r"|(?:游泳|玩水|洗澡)\S{0,8}(?:沉|没上来|不见|冲)")
 FIRE = r"着火|起火|失火|火灾|烧起来|火烧|大火|浓烟|被火|烧着了"
@@ -203,26 +203,31 @@ CONTEXT_URGENT = [
     r"倒(?:下了|在地|地不起|地上)|躲(?:在|到|进)\S{0,4}(?:床底|柜子|厕所|门后|外面|山上|邻居)|说胡话|(?:浑身|全身)\S{0,1}抽",
     r"按(?:在|进)\S{0,3}(?:水|缸|盆|桶|河|塘|池)|(?:捂|闷)(?:住|死)|雷(?:劈|击|打)|咬住|咬着不放|咬掉|撕下",
     r"(?:嘴唇|嘴巴|脸|脸色|小脸)\S{0,2}(?:发)?(?:乌|紫|青)",
+    r"烧炭|(?:衣服|裤子)\S{0,3}(?:扯|撕|扒|脱)(?:烂|破|掉|开|了)|堵在\S{0,4}(?:地|林|屋|厕所|巷)",
+    r"(?:河|塘|水库|井|水|池|坑|窖|粪坑)(?:边|口|沿|旁)[^。！？!?]{0,12}(?:一个人|没大人|没人|没盖)"
+    r"|(?:一个人|没大人|没人看)[^。！？!?]{0,8}(?:河|塘|水库|井|池|坑|窖)(?:边|口|沿|旁)",
 ]
 # Hypotheticals and questions about rules: hazard words alone do not make them urgent.
 HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判刑|法律|规定|政策|报销|医保|保险|责任|保护令|"
                           r"怎么预防|如何预防|怎么教|注意什么|新闻|听说|电视上|去年|以前|之前|上次|上回|后来|"
                           r"有没有人管|管不管|举报的|多不多|有没有(?:什么)?(?:宣传|材料|资料|办法)|先做什么|第一步|"
                           r"算不算|算\S{0,4}吗|会不会被(?:判|抓|处理|罚)|会被(?:判|抓|拘|罚|处理|关)|拘留|处罚|罚款|"
-                          r"防(?:溺水|拐|火|电|性侵|骗)|安全教育|安全课|宣传|哪种好|哪个好|用什么药好|"
-                          r"(?:我家|家里|俺家|屋头)的?(?:鸭|鸡|鹅|猪|牛|羊|猫|兔|鱼)(?![^。！？!?]{0,12}(?:孩子|娃|小孩|伢|孙|儿子|女儿|宝宝|学生))")
+                          r"防(?:溺水|拐|火|电|性侵|骗)|防止|预防|想问问|想了解|问一下|咨询|安全教育|安全课|宣传|哪种好|哪个好|用什么药好")
+# A message about adults or animals only (隔壁大爷被蛇咬了, 我家鸭子被水冲走了) is not about a child.
+NOT_CHILD = re.compile(r"大爷|大娘|老头|老太|大叔|大妈|老汉|老人家|鸭|鸡|鹅|猪|牛|羊|猫|兔|鱼|庄稼|玉米|稻子|房子|车")
+CHILD = re.compile(r"孩|娃|伢|崽|孙|儿|女|宝宝|学生|闺女|弟|妹|哥|姐|我(?!家|们家)|俺(?!家)|小朋友|婴|幼|丫头|姑娘|男生|小子|他|她|人")
 # Questions about a case already reported ("我前天报的那个…怎么样了") are not new emergencies.
-STATUS = re.compile(r"(?:报的|报过的?|报了的|举报的|反映的|上报的|报案的)[^。！？!?]{0,16}"
-                    r"(?:怎么样|咋样|如何|进展|结果|找着|找到|处理|有人去|后来|回音|消息)")
+STATUS = re.compile(r"(?:报的|报过的?|报了的|举报的|举报过|反映的|反映过|上报的|报案的)[^。！？!?]{0,16}"
+                    r"(?:补充|更正|改一下|怎么样|咋样|如何|进展|结果|找着|找到|处理|有人去|后来|回音|消息)")
 # A harm that is over: healed, out of hospital, found, fine now.
-HEALED = re.compile(r"(?:现在|已经|早就?|都|后来)\S{0,3}(?:好了|没事|痊愈|出院|康复|不疼|结痂|消肿|找回来|回来了|找到了)"
+HEALED = re.compile(r"(?:现在|已经|早就?|都|后来)\S{0,3}(?:好了|好好的|没事|痊愈|出院|康复|不疼|结痂|消肿|找回来|回来了|找到了)"
                     r"|伤口\S{0,3}好了|(?:找|救|捞|送)(?:回来|上来)了?\S{0,4}(?:没事|没啥事|好了)"
                     r"|(?:现在|目前|已经)[^。！？!?]{0,6}(?:安全|没危险|脱离危险)")
 # Past events with no sign of danger now ("上个月被狗咬了", "前天被车刮了一下") are not urgent.
-PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就")
+PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就|(?:摔|掉|咬|烫|烧|电|撞|打|拐|淹|割|划|砸|扎|夹)(?:下来|下去|伤|到|着)?过(?![来去])")
 _REAL_NOW = re.compile(NOW + "|救命|快来|快点来|赶紧来")
 _CALL = re.compile(r"救命|救救|快来|快点来|赶紧来|来人|快救|正在|还在(?:打|流|抽|砍|追)")
-SEVERE_NOW = re.compile(NOW + r"|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
+SEVERE_NOW = re.compile(r"正在|现在(?:还|又|正)|刚刚|刚才|还在|此刻|这会|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
 
 SELF = r"(?:我是|我们是|本人是|本人|作为|我在|我系|俺是|我就是|我是一[名个位])"
 ROLE_RULES: dict[str, list[str]] = {
@@ -355,6 +360,8 @@ def urgency_blocked(text: str, question: bool = False) -> bool:
     """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         return True
+    if NOT_CHILD.search(text) and not CHILD.search(text):
+        return True
     if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         return True
     return question or (PAST.search(text) is not None and SEVERE_NOW.search(text) is None)
@@ -369,6 +376,8 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
     """
     text = text.replace("紧急联系人", "     ")
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
+        question = True
+    if NOT_CHILD.search(text) and not CHILD.search(text):
         question = True
     if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         question = True
