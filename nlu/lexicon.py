@@ -62,7 +62,8 @@ ROAD_ALONE = (r"(?:马路|公路|大路|路中间|路上|铁路|铁轨)\S{0,6}(?
 CATEGORY_RULES: dict[str, list[str]] = {
     "child_alone": [
         r"(?:家里|屋里|屋头|家中)\S{0,2}没(?:有)?(?:人|大人)(?!管|照顾|照看|要|送)",
-        r"(?:家里|屋里|屋头|家中)(?:就|只有|只剩)(?:他|她|娃|孩子|我|俩|两个|三个)", r"大人\S{0,4}(?:都)?不在(?:家|屋)",
+        r"(?:家里|屋里|屋头|家中)(?:就|只有|只剩)(?:他|她|娃|孩子|我|俩|两个|三个)",
+        r"(?:只|就)(?:剩|有)(?:下)?\S{0,2}(?:他|她|娃|孩子|小孩|我)(?:们|俩)?(?:两个|三个|俩|几个)?(?![\u4e00-\u9fff]{0,2}(?:大人|爷|奶|妈|爸))", r"大人\S{0,4}(?:都)?不在(?:家|屋)",
         r"一个人(?:住|在家|在屋头?|在屋里|过|生活|待|呆|留在家)", r"独自(?:生活|在家|居住|一人|住|过)",
         r"独居", r"单独(?:居住|生活|在家|住)", r"(?:没|没有|无)人(?:管|照顾|照看|看管|照料|带|看)",
         r"(?:家里|屋里|屋头|身边)?没(?:有)?大人", r"自己一个人(?:住|过|在家)?", r"流浪",
@@ -73,7 +74,8 @@ CATEGORY_RULES: dict[str, list[str]] = {
     "child_missing": [
         r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
         r"(?<!大人)(?<!家长)(?<!爸妈)(?<!父母)(?:一直|还|到现在|至今|一晚上|一夜|整夜|一整夜|一宿|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回(?:来|家)?",
-        ABDUCT, r"往\S{0,2}车(?:里|上)\S{0,2}(?:拽|拖|拉|塞|抱|推)|(?:拽|拖|拉|塞|抱|推)(?:上|进)\S{0,3}车", r"迷(?:了)?路",
+        ABDUCT, r"被[^。！？!?]{0,10}(?:领走|带走|抱走|拉走|骗走|拐走|接走)",
+        r"(?:娃|孩子|女儿|儿子|丫头|闺女|学生|女娃|男娃|小孩)(?:又|偷偷)?跟[^。！？!?]{0,6}(?:跑了|走了|私奔)", r"手机\S{0,2}关机|关机了", r"往\S{0,2}车(?:里|上)\S{0,2}(?:拽|拖|拉|塞|抱|推)|(?:拽|拖|拉|塞|抱|推)(?:上|进)\S{0,3}车", r"迷(?:了)?路",
         r"被拐", r"拐卖", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了", r"不知道(?:去|跑)(?:哪|哪里|哪儿)",
         r"没(?:有)?回家", r"跑了没回",
         r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
@@ -101,7 +103,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"(?:用|拿)" + HAN + r"{1,4}(?:抽|打|烫)", r"皮带", r"棍子", r"烧火棍", r"扇(?:耳光|巴掌)", r"耳光",
         r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂", r"烟头", r"衣架", r"吊起来打", r"打断",
         FAMILY_ANY + r"\S{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
-        r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}出气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
+        r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}(?:出气|撒气)|撒气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
         r"竹条|竹片|藤条|鞭子|不给\S{0,3}饭吃",
         FAMILY_ANY + r"\S{0,6}把(?:娃|孩子|他|她|小孩|我|伢|孙子|孙女|儿子|女儿)\S{0,6}" + VIOLENT,
     ],
@@ -110,7 +112,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"烫伤", r"烧伤", r"砸伤", r"咬(?:了|伤)", r"撞(?:了|伤|倒)", r"车祸", r"溺水", r"猥亵", r"性侵", r"强奸",
         r"骚扰", r"乱摸", r"摸(?:她|他)", r"怀孕", r"童工", r"体罚", r"中毒", r"触电", r"骨折", r"打伤", r"砍伤",
         r"让人打", r"被人打", r"侵害", r"掉(?:进)?(?:水|河|塘|井|坑)", r"落水", r"伤了", r"流血",
-        r"吃错", r"误食", r"口吐白沫",
+        r"吃错", r"误食", r"口吐白沫", r"捅了\S{0,2}刀|(?:捅|砍)(?:了|伤|中)|被[^。！？!?]{0,8}(?:捅|砍)",
         r"(?:被|让|叫)\S{0,2}(?:开水|热水|热汤|热油|火|鞭炮|炮仗|刀|镰刀|玻璃|钉子|铁丝|机器)\S{0,2}(?:烫|烧|炸|砸|割|划|扎|伤|戳|绞|切)", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
     ] + [
         # compositional hazards: water, fire, electricity, poison, swallowing, height, traffic,
@@ -196,7 +198,7 @@ CONTEXT_URGENT = [
     # critical states after harm, heat, locked in a car, climbing out, doors being broken
     r"(?:已经|都|现在)不哭了|哭(?:得|到)?没(?:了)?声|没(?:了)?动静|不出声了|没声音了",
     r"中暑|热(?:晕|昏)|(?:关|锁|忘)在车里|(?:在|正在|往)\S{0,4}(?:砸|踹|撬|撞)门",
-    CLIMB_OUT, ABDUCT, ROAD_ALONE,
+    CLIMB_OUT, ABDUCT, ROAD_ALONE, r"被[^。！？!?]{0,10}(?:领走|抱走|拉走|骗走|拐走)",
     r"血肉模糊|稀烂|窟窿|上吐下泻|眼睛发直|翻白眼|喘得|哮喘\S{0,2}(?:犯|发作)|(?:嘴唇|嘴巴|脸|脸色)\S{0,2}(?:发)?(?:乌|黑|紫|青|白)了",
     r"(?:关|锁|忘|困)在\S{0,4}车里|迷(?:了)?路|开闸|山洪|洪水|涨水|(?:还|都)?没(?:被)?放出来|出不来",
     r"被\S{0,3}(?:丢|扔)在(?!家)\S{0,6}",
@@ -313,6 +315,10 @@ _INJURY_RULES = [re.compile(p) for p in CATEGORY_RULES["injury_or_harm"] if p !=
 _SWEPT = re.compile(WATER_FALL + "|" + WATER_SWEPT)
 _BY_FAMILY = re.compile(r"(?:被|让|叫)" + FAMILY_ANY)
 _SEXUAL = re.compile(SEXUAL)
+_BULLY = re.compile(BULLY)
+_SELF = re.compile(SELF_HARM + "|" + SELF_CUT)
+# a stabbing or beating with a weapon by other youths is harm (injury_or_harm), not only bullying
+_WEAPON = re.compile(r"捅|砍|刀(?!片)|棍|砖头|铁棍|钢管|打断|骨折|住院|缝了")
 ABDUCT_RE = re.compile(ABDUCT + r"|人贩子|拐")
 OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
              ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
@@ -338,7 +344,9 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
             offer(Match("category", value, m.start(), m.end()))
     if not per:
         return None
-    if "other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text):
+    weapon_by_others = _BULLY.search(text) and not _SELF.search(text) and _WEAPON.search(text)
+    if ("other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text)
+            and not weapon_by_others):
         per = {k: v for k, v in per.items() if k not in ("injury_or_harm", "child_alone")}
     # sexual abuse is 不法侵害 (injury_or_harm) whoever commits it
     if "injury_or_harm" in per and "domestic_violence" in per and _SEXUAL.search(text):

@@ -132,3 +132,37 @@ def test_emergencies_get_the_110_guidance(parser, text):
 @pytest.mark.parametrize("text", CALM)
 def test_questions_past_harms_and_adults_do_not(parser, text):
     assert not _system_urgent(parser, text), text
+
+
+CATEGORIES = [
+    ("child_alone", "那个小姑娘爸妈都去新疆摘棉花了 她一个人守着老屋"),
+    ("child_alone", "俩娃的爷爷走了以后 屋头就剩他们两个 最大的才九岁"),
+    ("child_alone", "有个五岁的娃天天被锁在屋里 大人上工去了"),
+    ("child_missing", "我家丫头星期五放学就没回来 问了同学都说没见着"),
+    ("child_missing", "娃跟一个网友跑了 手机关机"),
+    ("child_missing", "有个男娃被一个外地口音的女人领走了"),
+    ("guardian_unfit", "娃的奶奶得了老年痴呆 经常把娃忘在集上"),
+    ("guardian_unfit", "他爹是个酒鬼 天天醉倒在路边 娃没人做饭"),
+    ("guardian_unfit", "孩子的妈生了重病躺在床上 爸又不在"),
+    ("domestic_violence", "他后爸用衣架把娃抽得满背都是印子"),
+    ("domestic_violence", "那家的奶奶老拿针扎孙女的手"),
+    ("domestic_violence", "我爸一喝酒就拿我撒气 踢我肚子"),
+    ("injury_or_harm", "娃在河沟里扎了个猛子 头撞到石头上了"),
+    ("injury_or_harm", "孩子被邻居家的大狼狗扑倒咬了"),
+    ("injury_or_harm", "学生被校外的混混抢了钱还捅了一刀"),
+    ("injury_or_harm", "伢在工地玩被掉下来的砖头砸了"),
+    ("injury_or_harm", "有个男的老是在学校门口给女学生看不好的视频还摸她们"),
+    ("dropout", "那个娃上了一个月学就不去了 说要去广东打工"),
+    ("dropout", "学生开学两个礼拜了还没来报到"),
+    ("dropout", "孩子天天装病不上学 家长也不管"),
+    ("other", "孩子被同学拍了丑照发到群里 天天哭"),
+    ("other", "娃在网上认识个人 让她每天发照片"),
+    ("other", "学生最近一直失眠 说活着好累"),
+    ("other", "他家穷得孩子连本子都买不起"),
+]
+
+
+@pytest.mark.parametrize("category,text", CATEGORIES)
+def test_category_probes(parser, category, text):
+    got = next((e["value"] for e in parser.parse(text)["entities"] if e["entity"] == "category"), None)
+    assert got == category, text
