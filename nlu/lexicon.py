@@ -15,7 +15,7 @@ FAMILY = r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|�
 
 # --- compositional hazard lexicons (shared by category and urgency rules) -------------------
 WATER = r"(?:水|河|塘|井|坑|池|湖|江|沟|渠|冰|粪|海|潭|堰|坝)"
-WATER_FALL = r"(?:掉|落|跌|摔|滑|栽|翻|沉|陷|坠|泡)(?:了|倒)?(?:进|到|入|下|在)?(?:了)?\S{0,3}" + WATER
+WATER_FALL = r"(?:掉|落|跌|摔|滑|栽|翻|沉|陷|坠|泡|扔|推|丢|甩)(?:了|倒)?(?:进|到|入|下|在)?(?:了)?\S{0,3}" + WATER
 WATER_SWEPT = (r"(?:水|河|浪|洪|大水|河水)\S{0,3}(?:冲|卷|淹|吞)|(?:冲|卷|漂)走|沉(?:下去|底|了)|溺|淹"
                r"|(?:游泳|玩水|洗澡)\S{0,8}(?:沉|没上来|不见|冲)")
 FIRE = r"着火|起火|失火|火灾|烧起来|火烧|大火|浓烟|被火|烧着了"
@@ -29,12 +29,12 @@ HEIGHT_FALL = (r"(?:从|在)\S{0,8}" + HEIGHT + r"\S{0,4}(?:摔|掉|跌|滚|坠|
                r"|(?:摔|跌|掉|滚|栽)(?:下来|下去)")
 TRAFFIC = (r"(?:车|货车|汽车|摩托|电驴|三轮|拖拉机|卡车|公交|面包车)\S{0,2}(?:撞|轧|压|碾|碰|刮|挂)|车祸|被撞|撞(?:倒|飞|伤)"
            r"|(?:叫|让|给)车")
-ANIMAL = r"(?:狗|蛇|马蜂|蜂|毒虫|蝎子|狼|牛|猪|蜈蚣)\S{0,4}(?:咬|蛰|叮|蜇|顶|撞|抓)"
+ANIMAL = r"(?:狗|蛇|马蜂|蜂|毒虫|蝎子|狼|牛|猪|野猪|蜈蚣|马|驴|鹅)\S{0,4}(?:咬|蛰|叮|蜇|顶|撞|抓|拱|踩|踢|挠)"
 CRUSH = r"压(?:住|在|倒)|砸(?:中|到|伤|了)|(?:卡|夹)(?:住|在)|绞|埋(?:住|在)|困在|塌"
-ILLNESS = (r"高烧|发烧|烧到|烧得|抽搐|抽风|抽抽|抽筋|昏迷|休克|过敏|哮喘|吐血|拉血|便血|呕吐|吐得"
+ILLNESS = (r"雷(?:劈|击|打)|高烧|发烧|烧到|烧得|抽搐|抽风|抽抽|抽筋|昏迷|休克|过敏|哮喘|吐血|拉血|便血|呕吐|吐得"
            r"|烧伤|烫伤|骨折|脑震荡")
 SEXUAL = (r"性侵|强奸|猥亵|奸|摸(?:我|她|他|下面|胸|屁股)|(?:脱|扒)\S{0,3}(?:衣服|裤子)|(?:拖|拽|拉)(?:进|到)\S{0,4}"
-          r"(?:地|林|房|屋|车|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床")
+          r"(?:地|林|房|屋|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床")
 LABOUR = r"童工|(?:砖厂|工地|工厂|厂里|餐馆|饭店|矿|窑)\S{0,6}(?:干活|打工|上班|做工|洗碗)|干活\S{0,8}\d+岁|\d+岁\S{0,8}(?:干活|打工)"
 VIOLENT = r"(?:打|抽|踢|揍|掐|扇|烫|砍|捅|砸|勒|捆|绑|吊|推|撞|踹|罚跪|关|锁|饿|拖|扯|摔|扎|咬)"
 FAMILY_ANY = (r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|后妈|后爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔叔|二叔|"
@@ -44,8 +44,26 @@ BULLY = (r"(?:同学|同班|高年级|高年纪|大孩子|小混混|社会青年
 SELF_HARM = (r"想死|不想活|活着没意思|活着没劲|自杀|轻生|遗书|割腕|割(?:手|脉)|跳楼|寻死|上吊|结束生命|不活了"
              r"|伤害自己|划自己|划手")
 
+THREAT_KILL = (r"(?:要|说要|扬言|威胁|非|想|今晚|今天|等会)\S{0,4}(?:打死|弄死|杀(?:了|死)|砍死|掐死|捅死|淹死|烧死|饿死|整死|宰了)"
+               r"|(?:打|弄|砍|掐|捅|杀|整)死(?:你|我|他|她|这|那|娃|孩子|小孩|伢)")
+AMPUTATION = (r"(?:切|砍|剁|夹|轧|压|铡|锯|绞|炸)(?:断|掉|下来|没)(?:了)?\S{0,4}(?:手指|指头|手|脚|胳膊|腿|脚趾|耳朵)"
+              r"|(?:手指|指头|手|脚趾|胳膊|腿)\S{0,3}(?:被)?\S{0,3}(?:切|砍|剁|夹|轧|铡|锯|绞)(?:断|掉|下来|没)")
+SELF_CUT = (r"(?:刀片|刀子|小刀|剪刀|碎玻璃|玻璃|圆规|铅笔刀|美工刀|水果刀|菜刀|针|钉子)\S{0,6}(?:划|割|扎|戳|刺|捅)"
+            r"\S{0,3}(?:自己|手|胳膊|手臂|手腕|腕|大腿|腿|脖子|肚子)"
+            r"|(?:划|割|扎)(?:得|了)?\S{0,3}(?:很深|好深|见骨|好多道|好几道|几道|一道道)")
+CLIMB_OUT = (r"(?:往|从|朝)\S{0,4}(?:窗|阳台|楼顶|房顶|屋顶|栏杆|护栏)\S{0,3}(?:外|上)?\S{0,1}(?:爬|翻|探|钻)"
+             r"|(?:爬|翻)(?:上|到|出|过)(?:了)?\S{0,4}(?:窗|阳台|栏杆|护栏|房顶|屋顶|楼顶|电线杆|电塔|铁塔|高压|墙头|井沿|井口)"
+             r"|(?:挂|吊|悬)在\S{0,4}(?:窗|阳台|栏杆|树上|墙|崖)")
+ABDUCT = (r"(?:不是\S{0,6}(?:家里?人|亲戚|家长)|不认识的?|陌生的?|生人)\S{0,14}"
+          r"(?:接走|带走|抱走|领走|拉走|拽走|塞进|拉上|抱上|拖上|弄上|骗上)")
+ROAD_ALONE = (r"(?:马路|公路|大路|路中间|路上|铁路|铁轨)\S{0,6}(?:乱跑|跑|玩|爬|走)[^。！？!?]{0,10}(?:没(?:有)?(?:大人|人管|人看)|一个人)"
+              r"|(?:没(?:有)?大人|一个人)[^。！？!?]{0,10}(?:马路|公路|大路|路中间|铁路|铁轨)")
+
 CATEGORY_RULES: dict[str, list[str]] = {
     "child_alone": [
+        r"(?:家里|屋里|屋头|家中)\S{0,2}没(?:有)?(?:人|大人)(?!管|照顾|照看|要|送)",
+        r"(?:家里|屋里|屋头|家中)(?:就|只有|只剩)(?:他|她|娃|孩子|我|俩|两个|三个)",
+        r"(?:只|就)(?:剩|有)(?:下)?\S{0,2}(?:他|她|娃|孩子|小孩|我)(?:们|俩)?(?:两个|三个|俩|几个)?(?![\u4e00-\u9fff]{0,2}(?:大人|爷|奶|妈|爸))", r"大人\S{0,4}(?:都)?不在(?:家|屋)",
         r"一个人(?:住|在家|在屋头?|在屋里|过|生活|待|呆|留在家)", r"独自(?:生活|在家|居住|一人|住|过)",
         r"独居", r"单独(?:居住|生活|在家|住)", r"(?:没|没有|无)人(?:管|照顾|照看|看管|照料|带|看)",
         r"(?:家里|屋里|屋头|身边)?没(?:有)?大人", r"自己一个人(?:住|过|在家)?", r"流浪",
@@ -55,7 +73,9 @@ CATEGORY_RULES: dict[str, list[str]] = {
     ],
     "child_missing": [
         r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
-        r"(?:一直|还|到现在|至今|一晚上|一夜|整夜|一整夜|一宿|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回(?:来|家)?",
+        r"(?<!大人)(?<!家长)(?<!爸妈)(?<!父母)(?:一直|还|到现在|至今|一晚上|一夜|整夜|一整夜|一宿|一天一夜|\d+天)(?:都|也|还)?没(?:有)?回(?:来|家)?",
+        ABDUCT, r"被[^。！？!?]{0,10}(?:领走|带走|抱走|拉走|骗走|拐走|接走)",
+        r"(?:娃|孩子|女儿|儿子|丫头|闺女|学生|女娃|男娃|小孩)(?:又|偷偷)?跟[^。！？!?]{0,6}(?:跑了|走了|私奔)", r"手机\S{0,2}关机|关机了", r"往\S{0,2}车(?:里|上)\S{0,2}(?:拽|拖|拉|塞|抱|推)|(?:拽|拖|拉|塞|抱|推)(?:上|进)\S{0,3}车", r"迷(?:了)?路",
         r"被拐", r"拐卖", r"拐走", r"被人(?:带|抱|拉|骗)走", r"(?:带|抱)走了", r"不知道(?:去|跑)(?:哪|哪里|哪儿)",
         r"没(?:有)?回家", r"跑了没回",
         r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
@@ -64,6 +84,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|弄)走", r"(?:\d+|两|几|好几)天没(?:回|见|着家)|没(?:见|着)(?:人|家)",
     ],
     "guardian_unfit": [
+        r"戒毒所|看守所|拘留|监狱|进去了", r"被\S{0,3}(?:丢|扔|遗弃)在(?!家)", r"(?:[789]\d)岁的?\S{0,2}(?:太爷|太奶|老人|爷爷|奶奶|外公|外婆)|太爷|太奶",
         r"不管(?:孩子|娃|他|她|伢子|小孩)", r"(?:根本|也|都|从来)不管", r"瘫痪", r"痴呆", r"糊涂了",
         r"精神(?:病|有问题|不正常|失常)", r"神经病", r"病倒", r"(?:喝醉|酗酒|天天喝酒|喝酒)", r"赌博", r"吸毒",
         r"坐牢", r"服刑", r"被抓", r"照顾不了", r"顾不过来", r"管不了", r"看不住", r"遗弃", r"抛弃",
@@ -82,15 +103,17 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"(?:用|拿)" + HAN + r"{1,4}(?:抽|打|烫)", r"皮带", r"棍子", r"烧火棍", r"扇(?:耳光|巴掌)", r"耳光",
         r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂", r"烟头", r"衣架", r"吊起来打", r"打断",
         FAMILY_ANY + r"\S{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
-        r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}出气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
+        r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}(?:出气|撒气)|撒气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
         r"竹条|竹片|藤条|鞭子|不给\S{0,3}饭吃",
+        FAMILY_ANY + r"\S{0,6}把(?:娃|孩子|他|她|小孩|我|伢|孙子|孙女|儿子|女儿)\S{0,6}" + VIOLENT,
     ],
     "injury_or_harm": [
         r"被(?:人|陌生人|坏人|男的|别人|村里人|老师|流氓)" + HAN + r"{0,3}(?:打|砍|捅|伤|撞)", r"受伤", r"摔(?:伤|断|破|坏)",
         r"烫伤", r"烧伤", r"砸伤", r"咬(?:了|伤)", r"撞(?:了|伤|倒)", r"车祸", r"溺水", r"猥亵", r"性侵", r"强奸",
         r"骚扰", r"乱摸", r"摸(?:她|他)", r"怀孕", r"童工", r"体罚", r"中毒", r"触电", r"骨折", r"打伤", r"砍伤",
         r"让人打", r"被人打", r"侵害", r"掉(?:进)?(?:水|河|塘|井|坑)", r"落水", r"伤了", r"流血",
-        r"吃错", r"误食", r"口吐白沫", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
+        r"吃错", r"误食", r"口吐白沫", r"捅了\S{0,2}刀|(?:捅|砍)(?:了|伤|中)|被[^。！？!?]{0,8}(?:捅|砍)",
+        r"(?:被|让|叫)\S{0,2}(?:开水|热水|热汤|热油|火|鞭炮|炮仗|刀|镰刀|玻璃|钉子|铁丝|机器)\S{0,2}(?:烫|烧|炸|砸|割|划|扎|伤|戳|绞|切)", r"(?:蛇|狗|马蜂|蜂)\S{0,2}(?:咬|蛰|叮)", r"动手动脚", r"夹伤", r"电到",
     ] + [
         # compositional hazards: water, fire, electricity, poison, swallowing, height, traffic,
         # animals, machines, illness, sexual abuse, child labour
@@ -98,6 +121,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         ILLNESS, SEXUAL, LABOUR,
     ],
     "dropout": [
+        r"只(?:来|上)了\S{0,3}(?:\d+|两|几|一|三)(?:天|节|回)",
         r"辍学", r"失学", r"退学", r"不(?:去)?上学", r"没(?:有)?(?:来|去)上学", r"不读书", r"不读了", r"旷课",
         r"逃学", r"不(?:来|去)学校", r"没(?:来|去)(?:学校|上课)", r"不上课", r"\d+天没(?:来|去)", r"休学",
         r"不念书", r"不念了", r"不(?:肯|愿意?|想)(?:去)?(?:上学|学校|读书|念书)", r"逃课", r"没进教室",
@@ -105,6 +129,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"没来(?:过|报到|上课)", r"不肯去学校", r"(?:读|念)\S{0,3}不(?:读|念)了", r"(?:初|高)[一二三]\S{0,2}就不",
     ],
     "other": [
+        SELF_CUT, r"(?:要|想|去)跳(?:河|江|水库|井|崖|桥|塘|楼)",
         r"欺负", r"霸凌", r"欺凌", r"勒索", r"被同学", r"不想活", r"自杀", r"轻生", r"跳楼", r"割腕", r"抑郁",
         r"心理", r"沉迷", r"网(?:络|上|游|友)", r"游戏", r"被骗", r"裸聊", r"发照片", r"吃不上饭", r"穷",
         r"没(?:有)?钱", r"棉衣", r"冻得", r"困难", r"孤僻", r"早恋", r"活着没意思", r"不想上学了活", r"孤立", r"威胁",
@@ -164,15 +189,47 @@ CONTEXT_URGENT = [
     r"饿(?:了|得)\S{0,3}(?:\d+天|晕|不行|昏)",
     r"(?:一个人|自己|独自|没大人|没人看)\S{0,8}(?:河|塘|水库|井|马路|公路|高速|铁路|房顶|楼顶|工地)",
     r"(?:跑|走|爬)(?:到|上)\S{0,4}(?:高速|铁路|铁轨|马路中间|房顶|楼顶|屋顶)",
+    # threats to kill or maim (a past threat is handled by the PAST guard)
+    THREAT_KILL,
+    # amputations, heavy or dripping blood
+    AMPUTATION, r"血\S{0,4}(?:滴|淌|喷|涌|冒|往外|哗哗)|喷血|一滩血|一地血|血糊糊|血淋淋|满地血",
+    # self-harm with an instrument, or a first-person wish to die
+    SELF_CUT, r"(?:^|[我俺])\S{0,3}(?:不想活|想死|不活了|活不下去|活不成了|去死)",
+    # critical states after harm, heat, locked in a car, climbing out, doors being broken
+    r"(?:已经|都|现在)不哭了|哭(?:得|到)?没(?:了)?声|没(?:了)?动静|不出声了|没声音了",
+    r"中暑|热(?:晕|昏)|(?:关|锁|忘)在车里|(?:在|正在|往)\S{0,4}(?:砸|踹|撬|撞)门",
+    CLIMB_OUT, ABDUCT, ROAD_ALONE, r"被[^。！？!?]{0,10}(?:领走|抱走|拉走|骗走|拐走)",
+    r"血肉模糊|稀烂|窟窿|上吐下泻|眼睛发直|翻白眼|喘得|哮喘\S{0,2}(?:犯|发作)|(?:嘴唇|嘴巴|脸|脸色)\S{0,2}(?:发)?(?:乌|黑|紫|青|白)了",
+    r"(?:关|锁|忘|困)在\S{0,4}车里|迷(?:了)?路|开闸|山洪|洪水|涨水|(?:还|都)?没(?:被)?放出来|出不来",
+    r"被\S{0,3}(?:丢|扔)在(?!家)\S{0,6}",
+    r"倒(?:下了|在地|地不起|地上)|躲(?:在|到|进)\S{0,4}(?:床底|柜子|厕所|门后|外面|山上|邻居)|说胡话|(?:浑身|全身)\S{0,1}抽",
+    r"按(?:在|进)\S{0,3}(?:水|缸|盆|桶|河|塘|池)|(?:捂|闷)(?:住|死)|雷(?:劈|击|打)|咬住|咬着不放|咬掉|撕下",
+    r"(?:嘴唇|嘴巴|脸|脸色|小脸)\S{0,2}(?:发)?(?:乌|紫|青)",
+    r"烧炭|(?:衣服|裤子)\S{0,3}(?:扯|撕|扒|脱)(?:烂|破|掉|开|了)|堵在\S{0,4}(?:地|林|屋|厕所|巷)",
+    r"(?:河|塘|水库|井|水|池|坑|窖|粪坑)(?:边|口|沿|旁)[^。！？!?]{0,12}(?:一个人|没大人|没人|没盖)"
+    r"|(?:一个人|没大人|没人看)[^。！？!?]{0,8}(?:河|塘|水库|井|池|坑|窖)(?:边|口|沿|旁)",
 ]
 # Hypotheticals and questions about rules: hazard words alone do not make them urgent.
 HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判刑|法律|规定|政策|报销|医保|保险|责任|保护令|"
                           r"怎么预防|如何预防|怎么教|注意什么|新闻|听说|电视上|去年|以前|之前|上次|上回|后来|"
-                          r"有没有人管|管不管|举报的")
+                          r"有没有人管|管不管|举报的|多不多|有没有(?:什么)?(?:宣传|材料|资料|办法)|先做什么|第一步|"
+                          r"算不算|算\S{0,4}吗|会不会被(?:判|抓|处理|罚)|会被(?:判|抓|拘|罚|处理|关)|拘留|处罚|罚款|"
+                          r"防(?:溺水|拐|火|电|性侵|骗)|防止|预防|想问问|想了解|问一下|咨询|安全教育|安全课|宣传|哪种好|哪个好|用什么药好")
+# A message about adults or animals only (隔壁大爷被蛇咬了, 我家鸭子被水冲走了) is not about a child.
+NOT_CHILD = re.compile(r"大爷|大娘|老头|老太|大叔|大妈|老汉|老人家|鸭|鸡|鹅|猪|牛|羊|猫|兔|鱼|庄稼|玉米|稻子|房子|车")
+CHILD = re.compile(r"孩|娃|伢|崽|孙|儿|女|宝宝|学生|闺女|弟|妹|哥|姐|我(?!家|们家)|俺(?!家)|小朋友|婴|幼|丫头|姑娘|男生|小子|他|她|人")
+# Questions about a case already reported ("我前天报的那个…怎么样了") are not new emergencies.
+STATUS = re.compile(r"(?:报的|报过的?|报了的|举报的|举报过|反映的|反映过|上报的|报案的)[^。！？!?]{0,16}"
+                    r"(?:补充|更正|改一下|怎么样|咋样|如何|进展|结果|找着|找到|处理|有人去|后来|回音|消息)")
+# A harm that is over: healed, out of hospital, found, fine now.
+HEALED = re.compile(r"(?:现在|已经|早就?|都|后来)\S{0,3}(?:好了|好好的|没事|痊愈|出院|康复|不疼|结痂|消肿|找回来|回来了|找到了)"
+                    r"|伤口\S{0,3}好了|(?:找|救|捞|送)(?:回来|上来)了?\S{0,4}(?:没事|没啥事|好了)"
+                    r"|(?:现在|目前|已经)[^。！？!?]{0,6}(?:安全|没危险|脱离危险)")
 # Past events with no sign of danger now ("上个月被狗咬了", "前天被车刮了一下") are not urgent.
-PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就")
+PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前几天|前些天|以前|之前|前天|小时候|早就|(?:摔|掉|咬|烫|烧|电|撞|打|拐|淹|割|划|砸|扎|夹)(?:下来|下去|伤|到|着)?过(?![来去])")
 _REAL_NOW = re.compile(NOW + "|救命|快来|快点来|赶紧来")
-SEVERE_NOW = re.compile(NOW + r"|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
+_CALL = re.compile(r"救命|救救|快来|快点来|赶紧来|来人|快救|正在|还在(?:打|流|抽|砍|追)")
+SEVERE_NOW = re.compile(r"正在|现在(?:还|又|正)|刚刚|刚才|还在|此刻|这会|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒|农药|不见|没回|拐|紫|喘|化脓")
 
 SELF = r"(?:我是|我们是|本人是|本人|作为|我在|我系|俺是|我就是|我是一[名个位])"
 ROLE_RULES: dict[str, list[str]] = {
@@ -252,9 +309,17 @@ _CITY = re.compile("|".join(sorted(CITIES, key=len, reverse=True)))
 # When several categories match, the cause wins over its consequence: a child left alone
 # because the guardian is ill is guardian_unfit; child_alone yields to any other category.
 # self-harm and bullying by other children are `other` even when someone is hurt
-STRONG_OTHER = re.compile(SELF_HARM + "|" + BULLY)
+STRONG_OTHER = re.compile(SELF_HARM + "|" + BULLY + "|" + SELF_CUT + r"|(?:要|想|去)跳(?:河|江|水库|井|崖|桥|塘|楼)")
+_ILLNESS_ONLY = re.compile(ILLNESS)
+_INJURY_RULES = [re.compile(p) for p in CATEGORY_RULES["injury_or_harm"] if p != ILLNESS]
+_SWEPT = re.compile(WATER_FALL + "|" + WATER_SWEPT)
 _BY_FAMILY = re.compile(r"(?:被|让|叫)" + FAMILY_ANY)
 _SEXUAL = re.compile(SEXUAL)
+_BULLY = re.compile(BULLY)
+_SELF = re.compile(SELF_HARM + "|" + SELF_CUT)
+# a stabbing or beating with a weapon by other youths is harm (injury_or_harm), not only bullying
+_WEAPON = re.compile(r"捅|砍|刀(?!片)|棍|砖头|铁棍|钢管|打断|骨折|住院|缝了")
+ABDUCT_RE = re.compile(ABDUCT + r"|人贩子|拐")
 OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
              ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
              ("child_missing", "child_alone"), ("injury_or_harm", "child_alone"),
@@ -279,8 +344,20 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
             offer(Match("category", value, m.start(), m.end()))
     if not per:
         return None
-    if "other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text):
+    weapon_by_others = _BULLY.search(text) and not _SELF.search(text) and _WEAPON.search(text)
+    if ("other" in per and STRONG_OTHER.search(text) and not _BY_FAMILY.search(text) and not _SEXUAL.search(text)
+            and not weapon_by_others):
         per = {k: v for k, v in per.items() if k not in ("injury_or_harm", "child_alone")}
+    # sexual abuse is 不法侵害 (injury_or_harm) whoever commits it
+    if "injury_or_harm" in per and "domestic_violence" in per and _SEXUAL.search(text):
+        per.pop("domestic_violence")
+    # a child swept away by water is harmed, not missing
+    if "injury_or_harm" in per and "child_missing" in per and _SWEPT.search(text) and not ABDUCT_RE.search(text):
+        per.pop("child_missing")
+    # an illness (fever, fits) is not an injury: a sick child alone is child_alone
+    if ("injury_or_harm" in per and ({"child_alone", "guardian_unfit"} & set(per))
+            and _ILLNESS_ONLY.search(text) and not any(p.search(text) for p in _INJURY_RULES)):
+        per.pop("injury_or_harm")
     cands = [m for m in per.values()
              if not any((other, m.value) in OVERRIDES for other in per if other != m.value)]
     cands = cands or list(per.values())
@@ -290,6 +367,10 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
 def urgency_blocked(text: str, question: bool = False) -> bool:
     """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
+        return True
+    if NOT_CHILD.search(text) and not CHILD.search(text):
+        return True
+    if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         return True
     return question or (PAST.search(text) is not None and SEVERE_NOW.search(text) is None)
 
@@ -303,6 +384,10 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
     """
     text = text.replace("紧急联系人", "     ")
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
+        question = True
+    if NOT_CHILD.search(text) and not CHILD.search(text):
+        question = True
+    if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         question = True
     for pat in _STRONG:
         m = pat.search(text)
