@@ -1,13 +1,14 @@
 """Staff web UI: dashboard, cases and the child ledger, scoped to the staff's jurisdiction."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from core import labels
 from core.db import transaction, utcnow
 from core.models import Case, Child, StaffUser
+from core.services import attachments as attachment_service
 from core.services import cases as case_service
 from core.services import children as child_service
 from core.services import tasks as task_service
@@ -80,6 +81,18 @@ def make_blueprint(sessions) -> Blueprint:
                 return redirect(url_for("admin.case", number=number))
             flash(f"已更新为：{labels.STATUS[row.status]}")
         return redirect(url_for("admin.case", number=number))
+
+    @bp.get("/attachments/<int:attachment_id>")
+    @login_required
+    def attachment(attachment_id: int):
+        with transaction(sessions) as session:
+            try:
+                data, ctype = attachment_service.read_attachment(session, staff(session), attachment_id,
+                                                                 source=request.remote_addr)
+            except NotFound:
+                abort(404)
+        return Response(data, mimetype=ctype, headers={"Cache-Control": "no-store",
+                                                       "X-Content-Type-Options": "nosniff"})
 
     @bp.get("/tasks")
     @login_required

@@ -22,7 +22,7 @@ from bot.engine import Engine
 from bot.flows import build_registry
 from core import crypto
 from core.db import make_engine, make_session_factory, transaction
-from core.services import jobs
+from core.services import attachments, jobs
 from core.services.jurisdiction import gazetteer
 from core.services.notifications import Notifier, email_sender
 from core.services.scheduler import Scheduler, default_tasks
@@ -131,6 +131,8 @@ class Runtime:
             "notify:telegram": self.telegram.send_alert,
             "notify:email": email_sender(self.settings),
             "reporter_message": self.send_to_reporter,
+            attachments.FETCH_JOB: attachments.fetcher(self.sessions, self.settings.instance_dir / "attachments",
+                                                       self.fetch_media),
         }
 
     def send_to_reporter(self, target: str, body: str) -> None:

@@ -39,6 +39,15 @@ class FieldCipher:
         except (InvalidToken, ValueError) as exc:
             raise CryptoError("cannot decrypt a field: wrong SHOUHU_FIELD_KEY?") from exc
 
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        return self._fernet.encrypt(data)
+
+    def decrypt_bytes(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except (InvalidToken, ValueError) as exc:
+            raise CryptoError("cannot decrypt a stored file: wrong SHOUHU_FIELD_KEY?") from exc
+
     def lookup_hash(self, value: str) -> str:
         return hmac.new(self._hash_key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core import labels
 from core.db import utcnow
 from core.models import Case, ChannelUser, OutboundJob
+from core.services.attachments import queue_downloads
 from core.services.cases import CaseDraft, add_event, find_duplicate, submit_case
 from core.services.errors import Invalid
 
@@ -90,9 +91,11 @@ def file_report(session: Session, draft: CaseDraft, config: dict | None = None, 
     case = submit_case(session, draft, routing=config.get("routing"),
                        deadlines=config.get("accept_deadline_minutes"), now=now)
     for item in attachments or []:
-        session.add(Attachment(case_id=case.id, kind=item.get("kind", "file"),
-                               channel=item.get("channel", ""), media_ref=item.get("ref", ""),
-                               content_type=item.get("content_type") or None, created_at=now))
+        case.attachments.append(Attachment(kind=item.get("kind", "file"),
+                                           channel=item.get("channel", ""), media_ref=item.get("ref", ""),
+                                           content_type=item.get("content_type") or None, created_at=now))
+    session.flush()
+    queue_downloads(session, case)
     original = find_duplicate(session, case, config.get("duplicate_window_hours", 48))
     if original is not None:
         case.duplicate_of_id = original.id
