@@ -28,11 +28,9 @@ TOKEN, AES_KEY, APPID = "benchtoken", "abcdefghijklmnopqrstuvwxyz0123456789ABCDE
 
 
 def wsgi():
-    """gunicorn entry point: `gunicorn 'bench.webhook:wsgi()'` (settings from the env)."""
-    from bot.app import create_app
-    from core.settings import load_settings
-    settings = load_settings()
-    return create_app(settings)
+    """gunicorn entry point used by this bench (settings from the env)."""
+    from bot.wsgi import create
+    return create()
 
 
 def free_port() -> int:
