@@ -197,6 +197,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(settings.section("admin").get("secure_cookies")),
+        REMEMBER_COOKIE_SECURE=bool(settings.section("admin").get("secure_cookies")),
         PERMANENT_SESSION_LIFETIME=60 * int(settings.section("admin").get("session_minutes", 60)),
         REGION_NAME=settings.section("region").get("name", ""),
     )
