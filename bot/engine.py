@@ -186,13 +186,13 @@ class Engine:
 
         words = title or value
         nlu = self._parse(words) if words else C.synthetic_parse("", "out_of_scope")
-        if danger is None and title is None and _nlu_urgent_report(nlu):
-            # The word list missed it, the model did not: a missed emergency is the worst error.
-            danger = danger_mod.Danger(("reported_now",))
-            replies += danger_mod.replies(danger, hotlines)
-        elif danger is not None and title is None and _question_about_danger(nlu):
-            # "老师发现学生被打必须报告吗": a question about the rules, not danger now.
-            danger, replies = None, replies[:len(replies) - len(warned)]
+        if title is None:  # the user's own words, not a button: let the model have its say
+            decided = danger_mod.decide(danger, nlu)
+            if decided is not None and danger is None:
+                replies += danger_mod.replies(decided, hotlines)
+            elif decided is None and danger is not None:
+                replies = replies[:len(replies) - len(warned)]
+            danger = decided
         if danger is not None:
             nlu = _mark_urgent(nlu)
         turn = self._make_turn(inbound, value, nlu, now, cu_id)
@@ -334,19 +334,6 @@ class Engine:
     def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
         return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
 
-
-
-def _question_about_danger(nlu: dict) -> bool:
-    intent = nlu.get("intent") or {}
-    return (intent.get("name") in ("ask_policy", "check_status")
-            and float(intent.get("confidence") or 0) >= DIGRESSION_CONFIDENCE
-            and not any(e.get("entity") == "urgency" for e in nlu.get("entities") or []))
-
-
-def _nlu_urgent_report(nlu: dict) -> bool:
-    intent = (nlu.get("intent") or {}).get("name")
-    return intent == "report_case" and any(
-        e.get("entity") == "urgency" and e.get("value") == "urgent" for e in nlu.get("entities") or [])
 
 
 def _mark_urgent(nlu: dict) -> dict:

@@ -120,3 +120,28 @@ def replies(danger: Danger, hotlines: dict | None = None) -> list[Reply]:
         lines.append("孩子走失请立即报警，不必等24小时。")
     lines.append("打完电话后，可以继续在这里告诉我们情况，我们会通知当地派出所和工作人员。")
     return [Reply("\n".join(lines))]
+
+
+# How sure the model must be that a message is a question before danger words are ignored.
+QUESTION_CONFIDENCE = 0.75
+
+
+def _entities(nlu: dict, name: str) -> list[dict]:
+    return [e for e in nlu.get("entities") or [] if e.get("entity") == name]
+
+
+def decide(found: Danger | None, nlu: dict) -> Danger | None:
+    """The engine's final word on danger now, from the word list (`found`) and the model.
+
+    Either signal raises the alarm: the model's urgent report catches what the word list
+    misses. Words of danger inside a confident question about the rules or an earlier
+    report ("老师发现学生被打必须报告吗") are not an alarm unless the model says urgent.
+    """
+    intent = nlu.get("intent") or {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+    urgent = bool(_entities(nlu, "urgency"))
+    if found is None:
+        return Danger(("reported_now",)) if name == "report_case" and urgent else None
+    if name in ("ask_policy", "check_status") and confidence >= QUESTION_CONFIDENCE and not urgent:
+        return None
+    return found
