@@ -39,6 +39,8 @@ _FOLLOW = re.compile(r"^(那|那么|那如果|如果|要是|假如|还有|另外
 _AGE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁)")
 MONEY = re.compile(r"多少钱|几块钱|多少元|多少块|费用是多少|收费|学费|工资|薪水|价格|补贴多少|补助多少|"
                    r"多少补贴|多少补助|发多少|领多少|标准是多少|每月多少|每个月多少")
+# a telephone number is asked for: the documents list none, the referral gives ours
+PHONE = re.compile(r"(电话|号码|热线)(号码)?(是)?多少|(电话|号码)是啥|打哪个电话|电话号")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 
 
@@ -200,6 +202,8 @@ class Answerer:
         if MONEY.search(normalize(focus)):
             # the documents set no amounts of money: never let a passage stand in for one
             return self._curated_by_id("subsidy_amount", age)
+        if PHONE.search(normalize(focus)):
+            return None  # the refusal lists the civil-affairs number and the hotlines
         unknown = unknown_topics(focus, self._known())
         if unknown:
             # a noun the documents never mention: the question is about something else,

@@ -24,11 +24,15 @@ _GENERIC_TEXT = (
     "暑假 寒假 放假 假期 周末 晚上 白天 过年 平常 "
     # how people in the countryside say child, home and grandchild (several dialects)
     "俺家 俺们 咱家 娃儿 娃子 小娃 伢子 细伢子 崽崽 孙子 孙女 外孙 外孙女 屋头 屋里 屋里头 家头 "
-    "老汉 老头 老太 老伴 婆娘 他爹 他妈 他爸 娃他爹 娃他妈 孩子他爹 孩子他妈 孩他爸 孩他妈")
+    "老汉 老头 老太 老伴 婆娘 他爹 他妈 他爸 娃他爹 娃他妈 孩子他爹 孩子他妈 孩他爸 孩他妈 "
+    # more ways of saying parents, children and "this matter" (dialect and spoken)
+    "明明 出事 邻居 邻居家 隔壁 隔壁家 村口 村头 那条 这条 会管 能管 该管 要管 管得 爹妈 爹娘 爹 娘 俺 俺娃 娃们 伢 伢儿 崽 毛毛 这块 这事 这个事 到底 究竟 咱村 俺村 我们村 村里头")
 GENERIC = set(_GENERIC_TEXT.split())
 UNKNOWN_WEIGHT = 1.5
 _FILLER_TEXT = ("不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事 "
-                "咋整 咋弄 咋个 咋办 咋样 啥子 要得 得行 中不中 晓得 莫得 没得 管不管 成不成 干啥 做啥 为啥")
+                "咋整 咋弄 咋个 咋办 咋样 啥子 要得 得行 中不中 晓得 莫得 没得 管不管 成不成 干啥 做啥 为啥 "
+                "咋个办 咋搞 怎么搞 怎么弄 弄啥 管啥 干嘛 做什么 干什么 有啥 啥样 哪样 么子 啷个 得不得 "
+                "会不 行不 中不 能不 算不 可不 不会 算不算 啥叫 啥是 咋回事")
 _FILLER = set(_FILLER_TEXT.split())
 _SINGLE_STOP = set("的了吗呢吧啊呀么是在和与及或等要会能就都也还又而但被把给对我你他她它这那有没不怎什哪谁让去来说看想做个"
                    "岁多少几里上下中到从向跟之其以为于用可该得很太更最再才已")
@@ -74,6 +78,18 @@ def word_tokens(text: str) -> list[str]:
     return _words(formalize(text))
 
 
+# a modal or passive glued to a one-character verb ("能托", "该报", "被查", "会管"):
+# jieba's guess at a new word; the verb alone carries the meaning
+_GLUED = re.compile(r"^[能会该被要可得好去来啥咋]([\u4e00-\u9fff])$")
+
+
+def _unglue(w: str) -> str:
+    m = _GLUED.match(w)
+    if m is None or _jieba().dt.FREQ.get(w):  # a dictionary word (会议, 要求) stays whole
+        return w
+    return m.group(1)
+
+
 def _words(text: str) -> list[str]:
     """jieba's precise mode without stopwords or digits.
 
@@ -83,7 +99,7 @@ def _words(text: str) -> list[str]:
     out = []
     pending = ""
     for w in _jieba().lcut(text):
-        w = w.strip()
+        w = _unglue(w.strip())
         if len(w) == 1 and re.match(r"[\u4e00-\u9fff]", w) and w not in _SINGLE_STOP:
             pending += w
             continue
@@ -121,7 +137,7 @@ def unknown_topics(text: str, known: str) -> list[str]:
     works = any(w in normalize(text) for w in _WORK_WORDS)
     out = []
     for token in pseg.cut(norm):
-        w, flag = token.word.strip(), token.flag
+        w, flag = _unglue(token.word.strip()), token.flag
         if len(w) < 2 or not re.fullmatch(r"[\u4e00-\u9fff]+", w):
             continue
         if w in GENERIC or w in STOPWORDS or w in _FILLER or w in known:

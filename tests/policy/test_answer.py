@@ -57,9 +57,10 @@ def test_traditional_question_gets_traditional_answer(answerer):
 
 
 def test_passage_retrieval_quotes_the_document(answerer):
-    a = answerer.ask("州统计局在留守儿童工作里负责什么")
-    assert a.found and a.kind == "passage" and a.sources[0]["section"] == "四、州统计局"
-    assert "统计" in a.answer and a.passage
+    # (州统计局 has a curated answer since policy3; 州文明办 is still answered from the passage)
+    a = answerer.ask("州文明办在留守儿童工作里负责什么")
+    assert a.found and a.kind == "passage" and a.sources[0]["section"] == "四、州文明办"
+    assert "文明办" in a.answer and a.passage
 
 
 def test_curated_answers_work_without_documents(curated_only):

@@ -45,14 +45,38 @@ def test_holdout2_shape():
 
 def test_holdout2_regression_floor(answerer):
     # A floor, not a target: the figures measured once on this held-out set after the
-    # changes of the policy2 branch (see docs/policy.md). The set must never be tuned
-    # against; this only catches a change that makes it worse, above all one that adds
-    # a wrong answer (found=true with the wrong source or key fact, or any answer to an
+    # changes of the policy2 branch, raised after policy3 (see docs/policy.md). Since
+    # policy3 this set is development data (its misses were studied), so the floor is
+    # optimistic; it catches a change that makes it worse, above all one that adds a
+    # wrong answer (found=true with the wrong source or key fact, or any answer to an
     # unanswerable question).
     report = evaluate(answerer, load_eval(HOLDOUT2))
     summary = {k: v for k, v in report.items() if k != "rows"}
-    assert report["wrong"] <= 6, summary
-    assert report["wrong_source"] <= 4, summary
+    assert report["wrong"] <= 0, summary
+    assert report["wrong_source"] <= 0, summary
     assert report["refused_pct"] >= 100, summary
-    assert report["top1_source_pct"] >= 60, summary
-    assert report["key_fact_pct"] >= 58, summary
+    assert report["top1_source_pct"] >= 96, summary
+    assert report["key_fact_pct"] >= 96, summary
+
+
+HOLDOUT3 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout3.yml"
+
+
+def test_holdout3_shape():
+    items = load_eval(HOLDOUT3)
+    unanswerable = [i for i in items if i.get("unanswerable")]
+    traditional = [i for i in items if i.get("script") == "traditional"]
+    assert len(items) >= 50 and len(unanswerable) >= 12 and len(traditional) >= 8
+
+
+def test_holdout3_regression_floor(answerer):
+    # A floor, not a target: measured once after the policy3 changes on a set written
+    # before they were made and never tuned on. It only catches a change that makes it
+    # worse; the wrong answers it allows (9) are the known gap, not an acceptable level.
+    report = evaluate(answerer, load_eval(HOLDOUT3))
+    summary = {k: v for k, v in report.items() if k != "rows"}
+    assert report["wrong"] <= 9, summary
+    assert report["wrong_source"] <= 9, summary
+    assert report["refused_pct"] >= 78, summary
+    assert report["top1_source_pct"] >= 63, summary
+    assert report["key_fact_pct"] >= 69, summary
