@@ -249,6 +249,35 @@ HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判
 # A message about adults or animals only (隔壁大爷被蛇咬了, 我家鸭子被水冲走了) is not about a child.
 NOT_CHILD = re.compile(r"大爷|大娘|老头|老太|大叔|大妈|老汉|老人家|鸭|鸡|鹅|猪|牛|羊|猫|兔|鱼|庄稼|玉米|稻子|房子|车")
 CHILD = re.compile(r"孩|娃|伢|崽|孙|儿|女|宝宝|学生|闺女|弟|妹|哥|姐|我(?!家|们家)|俺(?!家)|小朋友|婴|幼|丫头|姑娘|男生|小子|他|她|人")
+# Stricter: harm to adults, animals or property, or a story (game, TV, film), with no child in it
+# ("我老婆喝农药了", "我家的牛掉沟里了", "游戏里我被人砍死了"): not a child-protection report.
+ADULT = re.compile(r"老头|老太|大爷|大娘|大叔|大妈|老汉(?!家)|老人家|老伴|老公|老婆|丈夫|媳妇|(?:我|俺)(?:爸|妈|爹|娘|哥|姐|嫂)"
+                   r"|公公|丈母娘|岳父|岳母|工友|婶|光棍|大哥|大姐|老板|同事|病人")
+ANIMAL_OR_THING = re.compile(r"狗|猫|猪|牛(?!奶)|羊|鸡(?!蛋)|鸭|鹅|驴|兔|鱼塘|蜂箱|庄稼|玉米|稻|菜地|大棚|仓库|柴房|山林|后山|山火")
+CHILD_STRICT = re.compile(r"孩|娃|伢|崽|囡|孙|宝宝|宝贝|学生|小朋友|婴|幼|丫头|闺女|女儿|儿子|小孩|弟|妹|男生|女生|小子|姑娘|同学|他|她"
+                          r"|(?<![老])我(?![爸妈爹娘哥姐家们老公婆男媳丈姑舅叔姨外爷奶大])|俺(?![爸妈爹娘哥姐家们老公婆男])|\d+岁")
+FICTION = re.compile(r"(?:游戏|手游|电视剧|剧|电影|小说|动画片|视频|新闻|电视)(?:里|上)|看了个?\S{0,2}(?:视频|电影|新闻)")
+_REAL = re.compile(r"救命|快来|我家|俺家|我们(?:村|班|学校)|隔壁|邻居|充|钱|沉迷|天天|每天|整夜|不睡|上瘾|骗|网友")
+
+
+# A question that describes the harm first ("娃要是被开水烫了…", "孩子喝了农药医保报不报"): asks
+# about rules or what to do, it is not a report. Read only when the model says report_case.
+ASKING = re.compile(r"^\S{0,8}(?:如果|要是|万一|假如|假设|假使)|报销|医保|报不报|能不能报|能报|犯法|判几年|判刑|法律|政策|规定"
+                    r"|补助|补贴|宣传|多不多|怎么预防|如何预防|谁来管\S{0,2}$|谁出|谁负责|该怎么办|应该怎么")
+
+
+def asks_not_reports(text: str) -> bool:
+    return bool(ASKING.search(text)) and not _REAL_NOW.search(text) and not _CALL.search(text)
+
+
+def not_about_a_child(text: str) -> bool:
+    """Harm to adults, animals or property only, or a story: no child-protection emergency."""
+    if FICTION.search(text) and not _REAL.search(text):
+        return True
+    return bool((ADULT.search(text) or ANIMAL_OR_THING.search(text)) and not CHILD_STRICT.search(text)
+                and not _CALL.search(text))
+
+
 # Questions about a case already reported ("我前天报的那个…怎么样了") are not new emergencies.
 STATUS = re.compile(r"(?:报的|报过的?|报了的|举报的|举报过|反映的|反映过|上报的|报案的)[^。！？!?]{0,16}"
                     r"(?:补充|更正|改一下|怎么样|咋样|如何|进展|结果|找着|找到|处理|有人去|后来|回音|消息)")
@@ -409,7 +438,7 @@ def urgency_blocked(text: str, question: bool = False) -> bool:
     """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         return True
-    if NOT_CHILD.search(text) and not CHILD.search(text):
+    if (NOT_CHILD.search(text) and not CHILD.search(text)) or not_about_a_child(text):
         return True
     if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         return True
@@ -426,7 +455,7 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
     text = text.replace("紧急联系人", "     ")
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         question = True
-    if NOT_CHILD.search(text) and not CHILD.search(text):
+    if (NOT_CHILD.search(text) and not CHILD.search(text)) or not_about_a_child(text):
         question = True
     if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         question = True
