@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ["test.yml", "test_blind.yml", "test_blind2.yml", "test_blind3.yml", "test_blind4.yml"]
+FILES = ["test.yml", "test_blind.yml", "test_blind2.yml", "test_blind3.yml", "test_blind4.yml", "test_blind5.yml"]
 
 
 def system_urgent(text: str, result: dict) -> bool:

@@ -34,15 +34,21 @@ CRUSH = r"压(?:住|在|倒)|砸(?:中|到|伤|了)|(?:卡|夹)(?:住|在)|绞|�
 ILLNESS = (r"雷(?:劈|击|打)|高烧|发烧|烧到|烧得|抽搐|抽风|抽抽|抽筋|昏迷|休克|过敏|哮喘|吐血|拉血|便血|呕吐|吐得"
            r"|烧伤|烫伤|骨折|脑震荡")
 SEXUAL = (r"性侵|强奸|猥亵|奸|摸(?:我|她|他|下面|胸|屁股)|(?:脱|扒)\S{0,3}(?:衣服|裤子)|(?:拖|拽|拉)(?:进|到)\S{0,4}"
-          r"(?:地|林|房|屋|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床")
+          r"(?:地|林|房|屋|树|厕所)|动手动脚|亲(?:她|我)|进她房间|上床"
+          r"|被[^。！？!?]{0,8}摸(?:过|了)|(?:摸|碰)\S{0,2}(?:下面|隐私|私处|胸口?)")
 LABOUR = r"童工|(?:砖厂|工地|工厂|厂里|餐馆|饭店|矿|窑)\S{0,6}(?:干活|打工|上班|做工|洗碗)|干活\S{0,8}\d+岁|\d+岁\S{0,8}(?:干活|打工)"
 VIOLENT = r"(?:打|抽|踢|揍|掐|扇|烫|砍|捅|砸|勒|捆|绑|吊|推|撞|踹|罚跪|关|锁|饿|拖|扯|摔|扎|咬)"
 FAMILY_ANY = (r"(?:爸爸|爸|爹|老汉|妈妈|妈|娘|父亲|母亲|继父|继母|后妈|后爸|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔叔|二叔|"
-              r"舅舅|姑姑|姨|家长|大人|男人|老公|孩子他爸|孩子他妈|孩子爹|孩子妈|他爹|他妈|她爸|她妈)")
+              r"舅舅|姑姑|姨|家长|大人|男人|老公|孩子他爸|孩子他妈|孩子爹|孩子妈|他爹|他妈|她爸|她妈|后爹|叔|大伯|伯伯|舅|"
+              r"哥哥|我哥|他哥|她哥|姐夫|表哥|堂哥|姑父|姨父|婆婆)")
+# family members only (not 大人/男人/家长, who may be strangers)
+FAMILY_STRICT = (r"(?:爸|爹|老汉|妈|娘|父亲|母亲|继父|继母|后爹|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔|伯|舅|姑|姨|"
+                 r"哥|姐夫|婆婆|公公|老子)")
 BULLY = (r"(?:同学|同班|高年级|高年纪|大孩子|小混混|社会青年|几个男生|几个女生|混混)\S{0,8}"
          r"(?:打|欺负|堵|围|勒索|要钱|抢|踢|骂|孤立)|霸凌|欺凌|欺负")
 SELF_HARM = (r"想死|不想活|活着没意思|活着没劲|自杀|轻生|遗书|割腕|割(?:手|脉)|跳楼|寻死|上吊|结束生命|不活了"
-             r"|伤害自己|划自己|划手")
+             r"|伤害自己|划自己|划手"
+             r"|划痕|刀疤|刀痕|割痕|(?:割|划)的(?:疤|印|口子)")
 
 THREAT_KILL = (r"(?:要|说要|扬言|威胁|非|想|今晚|今天|等会)\S{0,4}(?:打死|弄死|杀(?:了|死)|砍死|掐死|捅死|淹死|烧死|饿死|整死|宰了)"
                r"|(?:打|弄|砍|掐|捅|杀|整)死(?:你|我|他|她|这|那|娃|孩子|小孩|伢)")
@@ -56,8 +62,31 @@ CLIMB_OUT = (r"(?:往|从|朝)\S{0,4}(?:窗|阳台|楼顶|房顶|屋顶|栏杆|�
              r"|(?:挂|吊|悬)在\S{0,4}(?:窗|阳台|栏杆|树上|墙|崖)")
 ABDUCT = (r"(?:不是\S{0,6}(?:家里?人|亲戚|家长)|不认识的?|陌生的?|生人)\S{0,14}"
           r"(?:接走|带走|抱走|领走|拉走|拽走|塞进|拉上|抱上|拖上|弄上|骗上)")
+# a child pushed, thrown or kicked into water, fire, a pit or off a height by someone
+HAZARD = (r"(?:水|河|塘|井|坑|池|湖|江|沟|渠|粪|潭|堰|缸|桶|窖|火|灶|锅|炉|楼下|崖|坎下|马路|公路|车底|铁轨|猪圈|悬崖)")
+PUSH = r"(?:推|扔|丢|甩|踢|踹|摔|按|摁|塞|抛|掀|搡)"
+HAZARD_PUSH = (r"(?:(?:把|将)\S{0,4}(?:娃|孩|伢|崽|囡|他|她|我|儿|女儿|孙|闺女|妹|弟|学生|宝|小的|丫头)|被|给|让)[^。！？!?]{0,8}(?:往\S{0,4}" + HAZARD + r"\S{0,3}" + PUSH
+               + r"|" + PUSH + r"(?:了|倒)?(?:进|到|入|下|在)(?:了)?\S{0,3}" + HAZARD
+               + r"|" + PUSH + r"(?:了)?(?:下来|下去|下楼|出窗|出阳台)"
+               + r"|从\S{0,6}(?:楼|窗|阳台|桥|车|崖|房顶|屋顶)\S{0,3}" + PUSH + r")")
+# scalds and burns by hot liquids, steam or oil
+SCALD_SRC = r"(?:滚烫的?\S{0,3}|烧开的?\S{0,2}|米汤|面汤|热茶|开水|热水|沸水|滚水|烫水|热油|滚油|油锅|热汤|滚汤|热粥|稀饭|猪食|蒸汽|热气|火锅|汤锅|铁水|沥青|辣椒油)"
+SCALD = (SCALD_SRC + r"\S{0,6}(?:泼|浇|烫|溅|淋|洒|倒|喷|浸|扣|扑|烧)"
+         r"|(?:泼|浇|淋|洒|溅|倒|扣)\S{0,4}" + SCALD_SRC + r"|(?:掉|摔|栽|跌|坐)(?:进|到|在)\S{0,6}(?:锅|油锅|开水|热水|沸水|猪食)")
+# a scald is an emergency on the face, eyes or a large area, or when the skin comes off
+SCALD_SEVERE = (r"(?:" + SCALD + r")[^。！？!?]{0,12}(?:脸|眼|一身|全身|满身|浑身|身上|半边|半个身|背|胸|肚|头(?:上|部|皮|脸)|一大片|"
+                r"皮\S{0,3}(?:掉|脱|烂|翻|起来|没了)|脱皮|烂了|(?:好多|全是|满是|一片|大)\S{0,1}泡|睁不开)"
+                r"|(?:掉|摔|栽|跌|坐)(?:进|到)(?:了)?\S{0,6}(?:锅|开水|热水|沸水|猪食|油锅|热汤)"
+                r"|(?:脸|眼睛|一身|全身|满身|半边身子|头上|背上)\S{0,4}(?:被|让|叫|给)?\S{0,3}(?:" + SCALD + r")")
+
 ROAD_ALONE = (r"(?:马路|公路|大路|路中间|路上|铁路|铁轨)\S{0,6}(?:乱跑|跑|玩|爬|走)[^。！？!?]{0,10}(?:没(?:有)?(?:大人|人管|人看)|一个人)"
               r"|(?:没(?:有)?大人|一个人)[^。！？!?]{0,10}(?:马路|公路|大路|路中间|铁路|铁轨)")
+
+# a family member attacking the child (pushing, throwing, scalding, beating): domestic violence
+VIOLENT_ACT = (VIOLENT[:-1] + r"|扔|丢|甩|泼|浇|淋|按|摁|闷|捂|逼|倒(?=\S{0,2}(?:开水|热水|油|汤|$|\s)))"
+               r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不|眼|开|架|猎|车|的|酒)")
+FAMILY_ACT = (FAMILY_STRICT + r"(?:又|经常|一生气|生气|喝醉了?|喝多了?|发疯|犯病)?[^被让叫\s。！？!?,，]{0,6}"
+              r"(?:把[^被让叫\s。！？!?,，]{0,5})?(?:往[^被让叫\s。！？!?,，]{0,5})?" + VIOLENT_ACT)
 
 CATEGORY_RULES: dict[str, list[str]] = {
     "child_alone": [
@@ -69,7 +98,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"(?:家里|屋里|屋头|身边)?没(?:有)?大人", r"自己一个人(?:住|过|在家)?", r"流浪",
         r"无人监护", r"脱离监护", r"(?:锁|关)在(?:家|屋)", r"没人做饭", r"扔在家",
         r"(?:一个人|自个儿?|自己|独个|单个)\S{0,2}(?:住|在家|在屋|过|待|呆|生活|睡|看家)", r"没(?:得|有)?大人",
-        r"(?:没|没有|无)人(?:照看|看着|看护|陪)", r"反锁", r"留在家里?没人", r"(?:只|就)(?:剩|有)\S{0,4}(?:娃|孩子|小孩)",
+        r"(?:没|没有|无)人(?:照看|看着|看护|陪)", r"反锁", r"留在家里?没人", r"(?:爷爷|奶奶|外公|外婆|爸妈|父母|爹妈|家里人|爷奶)\S{0,3}(?:都)?不在(?:家|屋|身边)", r"(?:只|就)(?:剩|有)\S{0,4}(?:娃|孩子|小孩)",
     ],
     "child_missing": [
         r"失踪", r"不见了", r"找不(?:到|着)(?!家长|工作|地方|路|人管)", r"走丢", r"走失", r"离家出走", r"失联", r"丢了",
@@ -81,7 +110,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"(?:孩子|小孩|娃|人|学生|他|她)\S{0,3}联系不上", r"不知道(?:人)?(?:在|去了?)(?:哪|哪里|哪儿)", r"没到家",
         r"(?:家长|大人|到处|全村)(?:都在)?(?:到处)?找", r"没(?:有)?(?:消息|音讯)",
         r"(?:陌生|不认识|人贩子|坏人|外地人|开车的)\S{0,12}(?:带走|抱走|拐|拽|拉走|抢|抱上|开走|领走|骗走|弄走)",
-        r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|弄)走", r"(?:\d+|两|几|好几)天没(?:回|见|着家)|没(?:见|着)(?:人|家)",
+        r"拐(?:了|跑|卖)|人贩子|被(?:人)?(?:领|骗|抢|抱|拽|弄)走", r"骗(?:去|到|走)(?:了)?\S{0,4}(?:外地|外省|城里|别的地方|广东|县城)", r"(?:\d+|两|几|好几)天没(?:回|见|着家)|没(?:见|着)(?:人|家)",
     ],
     "guardian_unfit": [
         r"戒毒所|看守所|拘留|监狱|进去了", r"被\S{0,3}(?:丢|扔|遗弃)在(?!家)", r"(?:[789]\d)岁的?\S{0,2}(?:太爷|太奶|老人|爷爷|奶奶|外公|外婆)|太爷|太奶",
@@ -94,7 +123,8 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"营养不良", r"不尽责", r"管不住",
         r"中风|偏瘫|残疾|瞎|看不见|聋|耳朵背|癌|病重|生病|住院|卧病|起不来床|下不了床",
         r"(?:喝|醉)\S{0,3}(?:烂醉|醉醺醺|醉)|醉醺醺|烂醉|醉了|喝醉|酒鬼|麻将|牌桌|网吧里不回", r"嫌\S{0,4}(?:累赘|麻烦|拖油瓶)",
-        r"不让\S{0,2}进门|赶出|撵出", r"跟人跑了|改嫁|不回来了|不要\S{0,3}了", r"坐牢|劳改|判刑|被抓",
+        r"不让\S{0,2}进门|赶出|撵出",
+        r"(?<![和跟同])(?:爷爷|奶奶|外公|外婆|姥姥|姥爷|爸|妈|监护人|老人|婆婆)\S{0,3}(?:倒在|倒着|晕倒|昏倒|摔倒在|不动了|昏过去)", r"跟人跑了|改嫁|不回来了|不要\S{0,3}了", r"坐牢|劳改|判刑|被抓",
     ],
     "domestic_violence": [
         r"家暴", r"家庭暴力", r"虐待", r"往死里打", r"拳打脚踢",
@@ -102,14 +132,16 @@ CATEGORY_RULES: dict[str, list[str]] = {
         r"打(?:孩子|娃|小孩|伢子|他|她|我|儿子|女儿|孙子|孙女|老婆)", r"挨打", r"挨揍", r"(?:被|又被)(?:他|她)?" + FAMILY + r"?打",
         r"(?:用|拿)" + HAN + r"{1,4}(?:抽|打|烫)", r"皮带", r"棍子", r"烧火棍", r"扇(?:耳光|巴掌)", r"耳光",
         r"伤痕", r"淤青", r"青一块紫一块", r"血印", r"拿孩子出气", r"出气筒", r"揍", r"打得", r"打骂", r"烟头", r"衣架", r"吊起来打", r"打断",
-        FAMILY_ANY + r"\S{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
+        FAMILY_ANY + r"[^被让\s]{0,6}" + VIOLENT + r"(?!工|电话|游戏|牌|针|疫苗|扫|算|听|麻将|球|招呼|饭|水|心|注|系|不)",
         r"(?:被|让|叫)" + FAMILY_ANY + r"\S{0,4}" + VIOLENT, r"拿\S{0,3}(?:出气|撒气)|撒气", r"(?:印子|疤|伤)\S{0,8}(?:打|抽|烫)",
         r"竹条|竹片|藤条|鞭子|不给\S{0,3}饭吃",
         FAMILY_ANY + r"\S{0,6}把(?:娃|孩子|他|她|小孩|我|伢|孙子|孙女|儿子|女儿)\S{0,6}" + VIOLENT,
+        FAMILY_STRICT + r"\S{0,6}(?:拿|举|提|操|抄)(?:着|起)?\S{0,2}(?:刀|斧|棍|剪刀|锄头|镰刀|绳|砖)|刀架在",
+        FAMILY_ACT,
     ],
     "injury_or_harm": [
         r"被(?:人|陌生人|坏人|男的|别人|村里人|老师|流氓)" + HAN + r"{0,3}(?:打|砍|捅|伤|撞)", r"受伤", r"摔(?:伤|断|破|坏)",
-        r"烫伤", r"烧伤", r"砸伤", r"咬(?:了|伤)", r"撞(?:了|伤|倒)", r"车祸", r"溺水", r"猥亵", r"性侵", r"强奸",
+        r"烫伤", r"烧伤", r"砸伤", r"打破|头破|打(?:得)?\S{0,2}(?:流血|出血|骨折)", r"咬(?:了|伤)", r"撞(?:了|伤|倒)", r"车祸", r"溺水", r"猥亵", r"性侵", r"强奸",
         r"骚扰", r"乱摸", r"摸(?:她|他)", r"怀孕", r"童工", r"体罚", r"中毒", r"触电", r"骨折", r"打伤", r"砍伤",
         r"让人打", r"被人打", r"侵害", r"掉(?:进)?(?:水|河|塘|井|坑)", r"落水", r"伤了", r"流血",
         r"吃错", r"误食", r"口吐白沫", r"捅了\S{0,2}刀|(?:捅|砍)(?:了|伤|中)|被[^。！？!?]{0,8}(?:捅|砍)",
@@ -118,7 +150,7 @@ CATEGORY_RULES: dict[str, list[str]] = {
         # compositional hazards: water, fire, electricity, poison, swallowing, height, traffic,
         # animals, machines, illness, sexual abuse, child labour
         WATER_FALL, WATER_SWEPT, FIRE, ELECTRIC, POISON, SWALLOW, HEIGHT_FALL, TRAFFIC, ANIMAL, CRUSH,
-        ILLNESS, SEXUAL, LABOUR,
+        ILLNESS, SEXUAL, LABOUR, HAZARD_PUSH, SCALD,
     ],
     "dropout": [
         r"只(?:来|上)了\S{0,3}(?:\d+|两|几|一|三)(?:天|节|回)",
@@ -171,6 +203,7 @@ CONTEXT_URGENT = [
     r"喘不|憋(?:紫|青|得)|(?:发|脸|嘴唇?|全身)\S{0,2}(?:紫|青紫)|上不来气|透不过气|呼吸",
     r"(?:高烧|发烧|烧到|烧了|体温)\S{0,4}(?:39|4\d)|烧迷糊|烧糊涂|高烧不退|烧得?滚烫", r"冻(?:僵|死|晕|伤|坏)|冻得\S{0,4}(?:紫|青|僵|不行|晕)|零下",
     r"头破|(?:大|好大|深)\S{0,2}(?:口子|伤口)|骨头露|肿得\S{0,6}(?:睁不开|喘|呼吸)",
+    r"肠子\S{0,3}(?:出|露|流)|肚子\S{0,2}(?:破|穿|豁|划开)|开膛|内脏|(?:眼珠|眼球)\S{0,3}(?:出|破|爆|掉)",
     # missing, abducted
     r"(?:昨天晚上|昨晚|一晚上|一夜|整夜|一宿|一天一夜|\d+天|几天|好几天|到现在|到今天|至今|天亮|半夜)\S{0,6}(?:没|不见|未|找不)(?:有)?\S{0,2}(?:回|见|找|消息|音讯|人影|着家|联系|影)",
     r"(?:没|不)(?:回|着家|见人)\S{0,3}(?:一晚|一夜|一宿|\d+天|几天)|(?:\d+|两|几)天没(?:回|见)",
@@ -198,7 +231,7 @@ CONTEXT_URGENT = [
     # critical states after harm, heat, locked in a car, climbing out, doors being broken
     r"(?:已经|都|现在)不哭了|哭(?:得|到)?没(?:了)?声|没(?:了)?动静|不出声了|没声音了",
     r"中暑|热(?:晕|昏)|(?:关|锁|忘)在车里|(?:在|正在|往)\S{0,4}(?:砸|踹|撬|撞)门",
-    CLIMB_OUT, ABDUCT, ROAD_ALONE, r"被[^。！？!?]{0,10}(?:领走|抱走|拉走|骗走|拐走)",
+    CLIMB_OUT, ABDUCT, ROAD_ALONE, HAZARD_PUSH, SCALD_SEVERE, r"被[^。！？!?]{0,10}(?:领走|抱走|拉走|骗走|拐走)",
     r"血肉模糊|稀烂|窟窿|上吐下泻|眼睛发直|翻白眼|喘得|哮喘\S{0,2}(?:犯|发作)|(?:嘴唇|嘴巴|脸|脸色)\S{0,2}(?:发)?(?:乌|黑|紫|青|白)了",
     r"(?:关|锁|忘|困)在\S{0,4}车里|迷(?:了)?路|开闸|山洪|洪水|涨水|(?:还|都)?没(?:被)?放出来|出不来",
     r"被\S{0,3}(?:丢|扔)在(?!家)\S{0,6}",
@@ -218,6 +251,35 @@ HYPOTHETICAL = re.compile(r"如果|要是|万一|假如|假设|的话|犯法|判
 # A message about adults or animals only (隔壁大爷被蛇咬了, 我家鸭子被水冲走了) is not about a child.
 NOT_CHILD = re.compile(r"大爷|大娘|老头|老太|大叔|大妈|老汉|老人家|鸭|鸡|鹅|猪|牛|羊|猫|兔|鱼|庄稼|玉米|稻子|房子|车")
 CHILD = re.compile(r"孩|娃|伢|崽|孙|儿|女|宝宝|学生|闺女|弟|妹|哥|姐|我(?!家|们家)|俺(?!家)|小朋友|婴|幼|丫头|姑娘|男生|小子|他|她|人")
+# Stricter: harm to adults, animals or property, or a story (game, TV, film), with no child in it
+# ("我老婆喝农药了", "我家的牛掉沟里了", "游戏里我被人砍死了"): not a child-protection report.
+ADULT = re.compile(r"老头|老太|大爷|大娘|大叔|大妈|老汉(?!家)|老人家|老伴|老公|老婆|丈夫|媳妇|(?:我|俺)(?:爸|妈|爹|娘|哥|姐|嫂)"
+                   r"|公公|丈母娘|岳父|岳母|工友|婶|光棍|大哥|大姐|老板|同事|病人")
+ANIMAL_OR_THING = re.compile(r"狗|猫|猪|牛(?!奶)|羊|鸡(?!蛋)|鸭|鹅|驴|兔|鱼塘|蜂箱|庄稼|玉米|稻|菜地|大棚|仓库|柴房|山林|后山|山火")
+CHILD_STRICT = re.compile(r"孩|娃|伢|崽|囡|孙|宝宝|宝贝|学生|小朋友|婴|幼|丫头|闺女|女儿|儿子|小孩|弟|妹|男生|女生|小子|姑娘|同学|他|她"
+                          r"|(?<![老])我(?![爸妈爹娘哥姐家们老公婆男媳丈姑舅叔姨外爷奶大])|俺(?![爸妈爹娘哥姐家们老公婆男])|\d+岁")
+FICTION = re.compile(r"(?:游戏|手游|电视剧|剧|电影|小说|动画片|视频|新闻|电视)(?:里|上)|看了个?\S{0,2}(?:视频|电影|新闻)")
+_REAL = re.compile(r"救命|快来|我家|俺家|我们(?:村|班|学校)|隔壁|邻居|充|钱|沉迷|天天|每天|整夜|不睡|上瘾|骗|网友")
+
+
+# A question that describes the harm first ("娃要是被开水烫了…", "孩子喝了农药医保报不报"): asks
+# about rules or what to do, it is not a report. Read only when the model says report_case.
+ASKING = re.compile(r"^\S{0,8}(?:如果|要是|万一|假如|假设|假使)|报销|医保|报不报|能不能报|能报|犯法|判几年|判刑|法律|政策|规定"
+                    r"|补助|补贴|宣传|多不多|怎么预防|如何预防|谁来管\S{0,2}$|谁出|谁负责|该怎么办|应该怎么")
+
+
+def asks_not_reports(text: str) -> bool:
+    return bool(ASKING.search(text)) and not _REAL_NOW.search(text) and not _CALL.search(text)
+
+
+def not_about_a_child(text: str) -> bool:
+    """Harm to adults, animals or property only, or a story: no child-protection emergency."""
+    if FICTION.search(text) and not _REAL.search(text):
+        return True
+    return bool((ADULT.search(text) or ANIMAL_OR_THING.search(text)) and not CHILD_STRICT.search(text)
+                and not _CALL.search(text))
+
+
 # Questions about a case already reported ("我前天报的那个…怎么样了") are not new emergencies.
 STATUS = re.compile(r"(?:报的|报过的?|报了的|举报的|举报过|反映的|反映过|上报的|报案的)[^。！？!?]{0,16}"
                     r"(?:补充|更正|改一下|怎么样|咋样|如何|进展|结果|找着|找到|处理|有人去|后来|回音|消息)")
@@ -318,12 +380,15 @@ _SEXUAL = re.compile(SEXUAL)
 _BULLY = re.compile(BULLY)
 _SELF = re.compile(SELF_HARM + "|" + SELF_CUT)
 # a stabbing or beating with a weapon by other youths is harm (injury_or_harm), not only bullying
-_WEAPON = re.compile(r"捅|砍|刀(?!片)|棍|砖头|铁棍|钢管|打断|骨折|住院|缝了")
+_WEAPON = re.compile(r"捅|砍|刀(?!片)|棍|砖头|铁棍|钢管|打断|骨折|住院|缝了|打破|头破|打伤|弹弓|流血|血")
+# a family member attacking the child: domestic violence, not only "an injury"
+_FAMILY_ACT = re.compile(FAMILY_ACT)
+
 ABDUCT_RE = re.compile(ABDUCT + r"|人贩子|拐")
 OVERRIDES = {("guardian_unfit", "child_alone"), ("domestic_violence", "guardian_unfit"),
              ("injury_or_harm", "other"), ("domestic_violence", "child_alone"),
              ("child_missing", "child_alone"), ("injury_or_harm", "child_alone"),
-             ("dropout", "child_alone"), ("other", "child_alone")}
+             ("dropout", "child_alone"), ("other", "child_alone"), ("child_missing", "other")}
 
 
 def best_category(text: str, extra: dict[str, str] | None = None) -> Match | None:
@@ -351,6 +416,13 @@ def best_category(text: str, extra: dict[str, str] | None = None) -> Match | Non
     # sexual abuse is 不法侵害 (injury_or_harm) whoever commits it
     if "injury_or_harm" in per and "domestic_violence" in per and _SEXUAL.search(text):
         per.pop("domestic_violence")
+    # serious harm by other youths (weapons, wounds) is harm, not a family matter nor only bullying
+    if weapon_by_others and not _FAMILY_ACT.search(text):
+        per.pop("domestic_violence", None)
+    # a family member pushing, scalding or beating the child is domestic violence
+    if ("injury_or_harm" in per and "domestic_violence" in per and not _SEXUAL.search(text)
+            and _FAMILY_ACT.search(text)):
+        per.pop("injury_or_harm")
     # a child swept away by water is harmed, not missing
     if "injury_or_harm" in per and "child_missing" in per and _SWEPT.search(text) and not ABDUCT_RE.search(text):
         per.pop("child_missing")
@@ -368,7 +440,7 @@ def urgency_blocked(text: str, question: bool = False) -> bool:
     """True when only calls for help may make `text` urgent (question, hypothetical, past event)."""
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         return True
-    if NOT_CHILD.search(text) and not CHILD.search(text):
+    if (NOT_CHILD.search(text) and not CHILD.search(text)) or not_about_a_child(text):
         return True
     if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         return True
@@ -385,7 +457,7 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
     text = text.replace("紧急联系人", "     ")
     if HYPOTHETICAL.search(text) and not _REAL_NOW.search(text):
         question = True
-    if NOT_CHILD.search(text) and not CHILD.search(text):
+    if (NOT_CHILD.search(text) and not CHILD.search(text)) or not_about_a_child(text):
         question = True
     if (STATUS.search(text) or HEALED.search(text)) and not _CALL.search(text):
         question = True

@@ -38,6 +38,16 @@ def empty_result(text: str, name: str = FALLBACK_INTENT) -> dict:
             "intent_ranking": [{"name": name, "confidence": 0.0}], "entities": []}
 
 
+def _demote_report(ranking: list[dict], to: str = FALLBACK_INTENT) -> list[dict]:
+    """A "report" about adults, animals or a story only (→ out_of_scope), or a question that
+    describes the harm first (→ ask_policy): swap the two intents' confidences."""
+    by = {r["name"]: r["confidence"] for r in ranking}
+    if to not in by:
+        return ranking
+    by[to], by["report_case"] = by["report_case"], by[to]
+    return sorted(({"name": n, "confidence": c} for n, c in by.items()), key=lambda r: -r["confidence"])
+
+
 class Parser:
     """The embedded model plus rules. Thread-safe for parsing once constructed."""
 
@@ -111,6 +121,10 @@ class Parser:
         feats = self.featurize(norm.text)
         probs = self.intent.predict(feats)
         ranking = softmax_ranking(self.intent.classes, probs)
+        if ranking[0]["name"] == "report_case" and lexicon.not_about_a_child(norm.text):
+            ranking = _demote_report(ranking)
+        elif ranking[0]["name"] == "report_case" and lexicon.asks_not_reports(norm.text):
+            ranking = _demote_report(ranking, "ask_policy")
         entities = self._entities(norm, feats, ranking[0])
         return {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
                 "entities": entities}
