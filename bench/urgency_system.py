@@ -4,7 +4,8 @@
 
 model  = the NLU parse carries an `urgency` entity (what `shouhu nlu test` scores);
 system = what makes the engine answer with the 110 guidance first:
-         `handlers.danger.check(text)` fires OR (intent `report_case` AND `urgency: urgent`).
+         `handlers.danger.decide(check(normalised text), parse)`: the word list OR an urgent
+         report from the model, minus confident questions about the rules or a past report.
 
 Gold urgent = the example is annotated with an `urgency` entity. A false alarm is a
 non-urgent example on which the system (or the model) would say "call 110".
@@ -22,18 +23,16 @@ FILES = ["test.yml", "test_blind.yml", "test_blind2.yml", "test_blind3.yml", "te
 
 
 def system_urgent(text: str, result: dict) -> bool:
+    """Exactly the engine's decision (bot/engine.py)."""
     from handlers import danger
+    from nlu.normalize import normalize_text
 
-    return danger.check(text) is not None or _model_urgent_report(result)
-
-
-def _model_urgent_report(result: dict) -> bool:
-    return (result.get("intent") or {}).get("name") == "report_case" and any(
-        e.get("entity") == "urgency" and e.get("value") == "urgent" for e in result.get("entities") or [])
+    return danger.decide(danger.check(normalize_text(text)), result) is not None
 
 
 def score(parser, path: str | Path) -> dict:
     from handlers import danger
+    from nlu.normalize import normalize_text
     from nlu.training_data import load_training_data
 
     data = load_training_data(path)
@@ -43,8 +42,8 @@ def score(parser, path: str | Path) -> dict:
         gold = any(e["entity"] == "urgency" for e in ex.entities)
         result = parser.parse(ex.text)
         preds = {"model": any(e.get("entity") == "urgency" for e in result["entities"]),
-                 "words": danger.check(ex.text) is not None}
-        preds["system"] = preds["words"] or _model_urgent_report(result)
+                 "words": danger.check(normalize_text(ex.text)) is not None}
+        preds["system"] = system_urgent(ex.text, result)
         for k, p in preds.items():
             c[k][("t" if p == gold else "f") + ("p" if p else "n")] += 1
         if gold and not preds["model"]:

@@ -73,17 +73,6 @@ NOW = re.compile(r"正在|现在(?:还|又|正)|刚刚|刚才|还在|又在")
 _COMPILED = {kind: [re.compile(p) for p in pats] for kind, pats in PATTERNS.items()}
 
 
-def _simplified(text: str) -> str:
-    """Traditional → Simplified, full-width → half-width (the NLU's normaliser), so that
-    燙傷 / 溺水 / 救命 written in Traditional characters match the same words."""
-    try:
-        from nlu.normalize import normalize
-
-        return normalize(text).text
-    except Exception:  # the danger check must never fail
-        return text
-
-
 @dataclass(frozen=True)
 class Danger:
     kinds: tuple[str, ...]
@@ -94,9 +83,11 @@ class Danger:
 
 
 def check(text: str) -> Danger | None:
+    """Danger words in text already normalised to Simplified, half-width characters
+    (the engine passes `nlu.normalize.normalize_text`)."""
     if not text:
         return None
-    sample = _simplified(text[:2000])
+    sample = text[:2000]
     if not CALL_FOR_HELP.search(sample) and (
             CALM.search(sample) or (NOT_CHILD.search(sample) and not CHILD.search(sample))
             or (PAST.search(sample) and not NOW.search(sample))):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from handlers import danger
+from nlu.normalize import normalize_text
 
 URGENT = [
     "娃让砍柴刀劈到了膝盖 骨头都看得见",
@@ -119,9 +120,8 @@ CALM = [
 
 
 def _system_urgent(parser, text: str) -> bool:
-    r = parser.parse(text)
-    model = r["intent"]["name"] == "report_case" and any(e["entity"] == "urgency" for e in r["entities"])
-    return danger.check(text) is not None or model
+    """The engine's decision: the word list on normalised text, then the model's word."""
+    return danger.decide(danger.check(normalize_text(text)), parser.parse(text)) is not None
 
 
 @pytest.mark.parametrize("text", URGENT)
