@@ -45,6 +45,30 @@ def render(replies: list[Reply]) -> str:
     return "\n\n".join(parts)
 
 
+MORE = "\n（内容较长，后面的部分马上发给您）"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut a long reply at line breaks (or anywhere, for one very long line) into chunks of
+    at most `limit` characters: passive replies are limited to 2048 bytes."""
+    chunks, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    chunks.append(current)
+    return [c for c in chunks if c.strip()] or [""]
+
+
 class WeChatChannel:
     def __init__(self, settings, get_engine, sessions, on_enqueue=None):
         cfg = settings.section("wechat")
@@ -122,7 +146,18 @@ class WeChatChannel:
             return ""
         if handled.duplicate and (handled.flags.get("async") or handled.flags.get("pending")):
             return ""  # the first copy is being delivered through the API
-        return render(handled.replies)[:MAX_REPLY_CHARS]
+        chunks = split_text(render(handled.replies), MAX_REPLY_CHARS - len(MORE))
+        if len(chunks) == 1:
+            return chunks[0]
+        if not self.api.configured:
+            return chunks[0][:MAX_REPLY_CHARS - 1] + "…"
+        if not handled.duplicate:  # a retry must not send the rest twice
+            with transaction(self.sessions) as s:
+                jobs.enqueue(s, "wechat_cs", inbound.user_id,
+                             conv_svc.replies_to_json([Reply(c) for c in chunks[1:]]))
+            if self.on_enqueue:
+                self.on_enqueue()
+        return chunks[0] + MORE
 
     def _mark_async(self, inbound: Inbound) -> None:
         if not inbound.msg_id:
