@@ -32,6 +32,7 @@ def test_long_reply_is_split_and_the_rest_sent_once(make_wechat, runtime, httpse
     httpserver.expect_request("/cgi-bin/message/custom/send", method="POST").respond_with_json({"errcode": 0})
     wx, _engine, _ = make_wechat(safe=True, flows={"report": LongFlow()})
     resp, reply = wx.post(text_xml("oLong", "/report", 4242))
+    assert resp.status_code == 200
     first = reply["Content"]
     assert len(first) <= MAX_REPLY_CHARS and first.startswith("第1段") and "后面的部分马上发给您" in first
     _, again = wx.post(text_xml("oLong", "/report", 4242))  # WeChat's retry
