@@ -60,22 +60,27 @@ def build_requests(n: int, users: int, port: int, first_id: int = 10**12) -> lis
     return out
 
 
+async def exchange(reader, writer, request: bytes, errors: list[str]) -> None:
+    """Send one request on a keep-alive connection and read its whole answer."""
+    writer.write(request)
+    status = await reader.readline()
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    body = await reader.readexactly(length)
+    if b" 200 " not in status or b"<Encrypt>" not in body:
+        errors.append(status.decode(errors="replace").strip())
+
+
 async def client(port: int, queue: list[bytes], latencies: list[float], errors: list[str]) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while queue:
             request = queue.pop()
             start = time.perf_counter()
-            writer.write(request)
-            status = await reader.readline()
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            body = await reader.readexactly(length)
+            await exchange(reader, writer, request, errors)
             latencies.append(time.perf_counter() - start)
-            if b" 200 " not in status or b"<Encrypt>" not in body:
-                errors.append(status.decode(errors="replace").strip())
     finally:
         writer.close()
 
@@ -91,16 +96,8 @@ async def paced_client(port: int, requests: list[bytes], interval: float, offset
             delay = due - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            writer.write(request)
-            status = await reader.readline()
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            body = await reader.readexactly(length)
+            await exchange(reader, writer, request, errors)
             latencies.append(time.perf_counter() - due)
-            if b" 200 " not in status or b"<Encrypt>" not in body:
-                errors.append(status.decode(errors="replace").strip())
     finally:
         writer.close()
 
