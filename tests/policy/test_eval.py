@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from policy.evaluate import evaluate, load_eval
 
 
@@ -36,13 +38,6 @@ def test_eval_curated_only_still_useful(curated_only):
 HOLDOUT2 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout2.yml"
 
 
-def test_holdout2_shape():
-    items = load_eval(HOLDOUT2)
-    unanswerable = [i for i in items if i.get("unanswerable")]
-    traditional = [i for i in items if i.get("script") == "traditional"]
-    assert len(items) >= 50 and len(unanswerable) >= 12 and len(traditional) >= 8
-
-
 def test_holdout2_regression_floor(answerer):
     # A floor, not a target: the figures measured once on this held-out set after the
     # changes of the policy2 branch, raised after policy3 (see docs/policy.md). Since
@@ -62,13 +57,6 @@ def test_holdout2_regression_floor(answerer):
 HOLDOUT3 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout3.yml"
 
 
-def test_holdout3_shape():
-    items = load_eval(HOLDOUT3)
-    unanswerable = [i for i in items if i.get("unanswerable")]
-    traditional = [i for i in items if i.get("script") == "traditional"]
-    assert len(items) >= 50 and len(unanswerable) >= 12 and len(traditional) >= 8
-
-
 def test_holdout3_regression_floor(answerer):
     # A floor, not a target: measured once after the policy3 changes on a set written
     # before they were made and never tuned on. It only catches a change that makes it
@@ -80,3 +68,11 @@ def test_holdout3_regression_floor(answerer):
     assert report["refused_pct"] >= 78, summary
     assert report["top1_source_pct"] >= 63, summary
     assert report["key_fact_pct"] >= 69, summary
+
+
+@pytest.mark.parametrize("path", [HOLDOUT2, HOLDOUT3], ids=["holdout2", "holdout3"])
+def test_holdout_shape(path):
+    items = load_eval(path)
+    unanswerable = [i for i in items if i.get("unanswerable")]
+    traditional = [i for i in items if i.get("script") == "traditional"]
+    assert len(items) >= 50 and len(unanswerable) >= 12 and len(traditional) >= 8
