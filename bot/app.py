@@ -54,11 +54,10 @@ class Runtime:
 
     @property
     def notifier(self) -> Notifier:
-        return self.lazy("notifier", lambda: Notifier(self.sessions, self.settings,
-                                                      on_enqueue=self.wake_worker))
+        return self.lazy("notifier", lambda: Notifier(self.settings, on_enqueue=self.wake_worker))
 
     def flow_context(self) -> FlowContext:
-        return FlowContext(sessions=self.sessions, settings=self.settings,
+        return FlowContext(settings=self.settings,
                            services={"notifier": self.notifier, "policy": self.answerer,
                                      "media": self.fetch_media},
                            parse=self.parse_text)
@@ -101,7 +100,8 @@ class Runtime:
     def engine(self) -> Engine:
         def build():
             uncertain = None if self.parse else self.parser.is_uncertain
-            return Engine(self.flow_context(), build_registry(), self.parse_text, is_uncertain=uncertain)
+            return Engine(self.flow_context(), build_registry(), self.parse_text, is_uncertain=uncertain,
+                          sessions=self.sessions)
         return self.lazy("engine", build)
 
     @property

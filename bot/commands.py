@@ -29,9 +29,15 @@ COMMAND_INTENTS = {"/report": "report_case", "/entrust": "register_entrustment",
 _PUNCT = re.compile(r"[\s。，、！？!?,.~～…]+")
 
 
+# Chinese punctuation is the user's own writing: NFKC would turn "，" into ",".
+_KEEP_WIDE = re.compile("([，。！？：；（）、【】《》“”‘’～]+)")
+
+
 def clean_text(text: str | None) -> str:
-    """NFKC (full-width digits and letters), no control characters, bounded length."""
-    text = unicodedata.normalize("NFKC", text or "")[:MAX_TEXT]
+    """NFKC (full-width digits and letters, but not Chinese punctuation), no control
+    characters, bounded length."""
+    parts = _KEEP_WIDE.split((text or "")[:MAX_TEXT])  # odd items: kept punctuation
+    text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.strip()
 
@@ -60,6 +66,11 @@ def resolve_choice(text: str, choices: list | None) -> tuple[str, str | None]:
         if key and key == _PUNCT.sub("", b.title):
             return b.value, b.title
     return text, None
+
+
+def choice_key(text: str) -> str:
+    """A short answer without spaces and punctuation, for comparing with fixed words."""
+    return _PUNCT.sub("", text or "")
 
 
 def default_is_uncertain(nlu: dict, min_confidence: float = 0.45, margin: float = 0.12) -> bool:

@@ -38,6 +38,8 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
+        _sqlite_transactions(engine)
+
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
@@ -49,6 +51,28 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
     return engine
+
+
+WRITE = {"shouhu_write": True}  # execution option: this transaction will write (BEGIN IMMEDIATE)
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """SQLAlchemy's documented pysqlite recipe: turn off the driver's own transaction
+    handling and let SQLAlchemy emit BEGIN. Without it, pysqlite begins lazily and
+    SAVEPOINT / ROLLBACK TO do not nest inside the outer transaction, so a "nested"
+    block could commit rows that the outer transaction later rolled back.
+
+    A transaction marked with the WRITE option starts with BEGIN IMMEDIATE: it takes the
+    write lock at once instead of failing later when a read upgrades to a write while
+    another process has committed (SQLITE_BUSY_SNAPSHOT is not retried by busy_timeout)."""
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_conn, _record):  # pragma: no cover - trivial
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        immediate = conn.get_execution_options().get("shouhu_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

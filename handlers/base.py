@@ -7,12 +7,13 @@ holds only JSON-serialisable values.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from core.messages import Inbound, Reply
 
@@ -54,16 +55,26 @@ class Turn:
 class Outcome:
     state: FlowState | None
     replies: list[Reply]
+    # Set by a flow that has just filed something (a case, a registration): the engine
+    # answers a repeated confirmation with these replies instead of acting twice.
+    receipt: bool = False
 
 
 @dataclass
 class FlowContext:
-    """What flows may use: settings sections, a session factory, and shared services."""
+    """What flows may use: settings sections, shared services, and the turn's session.
 
-    sessions: sessionmaker[Session]
+    `db` is the ONE session of the current turn, opened and committed by the engine.
+    Flows read and write through it; they never open, commit or roll back a transaction
+    (everything a turn does commits together, or none of it does)."""
+
     settings: Any  # core.settings.Settings
     services: dict[str, Any] = field(default_factory=dict)  # e.g. "policy", "notifier"
     parse: Callable[[str], dict] | None = None  # NLU parse, for flows that re-parse answers
+    db: Session | None = None  # set per turn by the engine (`for_turn`)
+
+    def for_turn(self, session: Session) -> FlowContext:
+        return dataclasses.replace(self, db=session)
 
 
 class Flow(Protocol):

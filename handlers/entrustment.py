@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from core.db import transaction
 from core.messages import Button, Reply
 from core.services.entrustments import Registration, register_from_chat
 from handlers import places
@@ -117,8 +116,7 @@ class EntrustmentFlow:
                 return "没听清孩子的名字，请只回复名字，例如：王小明"
             slots["child_name"] = name
         elif step == Step.PLACE:
-            with transaction(ctx.sessions) as session:
-                gaz = places.load_gazetteer(session)
+            gaz = places.load_gazetteer(ctx.db)
             label = turn.inbound.location.label if turn.inbound.location else text
             match = places.resolve_text(gaz, label)
             if match.status != "ok":
@@ -179,10 +177,9 @@ class EntrustmentFlow:
                            parent_relation=s.get("parent_relation", "parent"), parent_phone=s["parent_phone"],
                            work_city=s["work_city"], guardian_name=s["guardian_name"],
                            guardian_relation=s.get("guardian_relation"), guardian_phone=s["guardian_phone"])
-        with transaction(ctx.sessions) as session:
-            done = register_from_chat(session, reg, turn.channel_user_id, now=turn.now)
+        done = register_from_chat(ctx.db, reg, turn.channel_user_id, now=turn.now)
         what = f"已更新（第{done.version}版，之前的记录都保留着）" if done.updated else "已登记"
         return Outcome(None, [Reply(
             f"{what}。村委会会在一周内和照顾孩子的人核实。\n"
             "请您也把这些信息告诉孩子的学校。以后换了照顾的人或换了工作地，随时发“更新监护信息”。\n"
-            "孩子遇到危险请马上拨打110。")])
+            "孩子遇到危险请马上拨打110。")], receipt=True)

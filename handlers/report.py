@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from core.db import transaction
 from core.messages import Reply
 from core.models.cases import MANDATORY_ROLES
 from core.services import drafts
@@ -71,7 +71,9 @@ EDIT_WORDS = {"修改", "改", "不对", "有错", "要改"}
 
 
 def _new_data(now: datetime) -> dict:
-    return {"slots": {}, "attachments": [], "tries": {}, "updated": now.isoformat()}
+    # draft_id: with the channel user, the case's submission key (a draft is filed once).
+    return {"slots": {}, "attachments": [], "tries": {}, "updated": now.isoformat(),
+            "draft_id": uuid.uuid4().hex}
 
 
 class ReportFlow:
@@ -228,16 +230,18 @@ class ReportFlow:
             reporter_name=s.get("reporter_name"), reporter_phone=s.get("reporter_phone"),
             reporter_unit=s.get("reporter_unit") if mandatory else None,
             reporter_channel_user_id=turn.channel_user_id or None, lat=s.get("lat"), lng=s.get("lng"))
-        with transaction(ctx.sessions) as session:
-            filed = file_report(session, draft, cfg, ctx.services.get("notifier"), now=turn.now,
-                                attachments=data.get("attachments"))
-            if turn.channel_user_id:
-                drafts.delete_draft(session, turn.channel_user_id)
-            minutes = int((filed.case.accept_deadline - filed.case.created_at).total_seconds() // 60)
-            replies = say.submitted(filed.case, minutes, filed.duplicate_of is not None,
-                                    ctx.settings.section("region").get("hotlines") or {})
+        session = ctx.db
+        draft_id = data.setdefault("draft_id", uuid.uuid4().hex)
+        filed = file_report(session, draft, cfg, ctx.services.get("notifier"), now=turn.now,
+                            attachments=data.get("attachments"),
+                            submission_key=f"report:{turn.channel_user_id}:{draft_id}")
+        if turn.channel_user_id:
+            drafts.delete_draft(session, turn.channel_user_id)
+        minutes = int((filed.case.accept_deadline - filed.case.created_at).total_seconds() // 60)
+        replies = say.submitted(filed.case, minutes, filed.duplicate_of is not None,
+                                ctx.settings.section("region").get("hotlines") or {})
         log.info("report filed: case %s (%s, %s)", filed.case.number, filed.case.category, urgency)
-        return Outcome(None, replies)
+        return Outcome(None, replies, receipt=True)
 
     # -- helpers --------------------------------------------------------------------------
     @staticmethod
@@ -269,8 +273,7 @@ class ReportFlow:
 
     @staticmethod
     def _gazetteer(ctx: FlowContext) -> places.Gazetteer:
-        with ctx.sessions() as session:
-            return places.load_gazetteer(session)
+        return places.load_gazetteer(ctx.db)
 
     @staticmethod
     def _draft_hours(ctx: FlowContext) -> float:
@@ -283,18 +286,15 @@ class ReportFlow:
     def _load_draft(self, ctx: FlowContext, turn: Turn) -> dict | None:
         if not turn.channel_user_id:
             return None
-        with transaction(ctx.sessions) as session:
-            return drafts.load_draft(session, turn.channel_user_id, turn.now, self._draft_hours(ctx))
+        return drafts.load_draft(ctx.db, turn.channel_user_id, turn.now, self._draft_hours(ctx))
 
     def _drop_draft(self, ctx: FlowContext, channel_user_id: int) -> None:
         if channel_user_id:
-            with transaction(ctx.sessions) as session:
-                drafts.delete_draft(session, channel_user_id)
+            drafts.delete_draft(ctx.db, channel_user_id)
 
     def _save(self, ctx: FlowContext, turn: Turn, state: FlowState, replies: list[Reply]) -> Outcome:
         if turn.channel_user_id:
-            with transaction(ctx.sessions) as session:
-                drafts.save_draft(session, turn.channel_user_id, state.data, turn.now)
+            drafts.save_draft(ctx.db, turn.channel_user_id, state.data, turn.now)
         return Outcome(state, replies)
 
 

@@ -111,6 +111,13 @@ def apology(settings) -> list[Reply]:
                   f"或直接拨打民政部门电话 {p['civil']}；孩子有危险请马上拨打 {p['police']}。")]
 
 
+def busy(settings) -> list[Reply]:
+    """The message could not be stored: nothing of it happened, so say so plainly."""
+    p = phones(settings)
+    return [Reply("系统繁忙，您刚才的消息没有处理成功，请稍后再发一次。"
+                  f"紧急情况请直接拨打 {p['police']}；也可以拨打民政部门电话 {p['civil']}。")]
+
+
 def empty() -> list[Reply]:
     return [Reply("我没有收到文字。请把您想说的话打出来发给我，或点下面的选项。", MENU)]
 

@@ -40,9 +40,8 @@ class StatusFlow:
         number = _canonical(m.group(0)) if m else None
         if not turn.channel_user_id:
             return Outcome(None, [Reply("暂时查不到您的报告，请稍后再试。")])
-        with ctx.sessions() as session:
-            cases = reporter_cases(session, turn.channel_user_id, number=number)
-            lines = [_line(c) for c in cases]
+        cases = reporter_cases(ctx.db, turn.channel_user_id, number=number)
+        lines = [_line(c) for c in cases]
         if number and not lines:
             return Outcome(None, [Reply(
                 f"没有找到您提交的编号为 {number} 的报告。这里只能查询您自己在本服务提交的报告；"

@@ -49,6 +49,8 @@ class Case(Base):
     accept_deadline: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("case_report.id"), nullable=True)
+    # The conversation and draft it was filed from: unique, so a draft is filed once.
+    submission_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -81,7 +81,7 @@ def _validate(d: CaseDraft) -> None:
 
 def submit_case(session: Session, draft: CaseDraft, routing: dict | None = None,
                 deadlines: dict | None = None, now: datetime | None = None,
-                by: str = "reporter") -> Case:
+                by: str = "reporter", submission_key: str | None = None) -> Case:
     _validate(draft)
     now = now or utcnow()
     township = village = None
@@ -111,6 +111,7 @@ def submit_case(session: Session, draft: CaseDraft, routing: dict | None = None,
         address_text=draft.address_text, lat=draft.lat, lng=draft.lng,
         description=draft.description.strip(), assigned_unit=route(draft.category, township, routing),
         accept_deadline=now + timedelta(minutes=int(minutes)), created_at=now, updated_at=now,
+        submission_key=submission_key,
     )
     # The per-day sequence can race between workers: retry on the unique constraint.
     for attempt in range(5):

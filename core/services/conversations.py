@@ -26,6 +26,8 @@ from core.messages import Button, Reply
 from core.models.channel import ChannelUser, ConversationState, InboundMessage
 
 STALE_AFTER = timedelta(minutes=2)  # a "processing" row older than this was orphaned by a crash
+# What a user is told when their message could not be stored: nothing of it happened.
+BUSY = (Reply("系统繁忙，您刚才的消息没有处理成功，请稍后再发一次。紧急情况请直接拨打110。"),)
 # SQLite has one writer at a time. Queueing this process's short write transactions on a
 # lock is far fairer than SQLite's busy handler, which sleeps up to 100 ms per retry.
 _SQLITE_WRITES = threading.Lock()
@@ -89,10 +91,9 @@ def external_ref(sessions: sessionmaker[Session], channel_user_id: int) -> str |
         return user.external_ref if user else None
 
 
-def set_subscribed(sessions: sessionmaker[Session], channel_user_id: int, subscribed: bool) -> None:
-    with transaction(sessions) as s:
-        s.execute(update(ChannelUser).where(ChannelUser.id == channel_user_id)
-                  .values(subscribed=subscribed))
+def set_subscribed(session: Session, channel_user_id: int, subscribed: bool) -> None:
+    session.execute(update(ChannelUser).where(ChannelUser.id == channel_user_id)
+                    .values(subscribed=subscribed))
 
 
 # --- inbound log and deduplication ----------------------------------------------------
@@ -107,9 +108,16 @@ class Claim:
 
 def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: str,
                   channel_user_id: int, msg_id: str | None, kind: str, text: str | None,
-                  payload: dict | None = None, now: datetime | None = None) -> Claim:
+                  payload: dict | None = None, now: datetime | None = None,
+                  orphan_after: timedelta = STALE_AFTER) -> Claim:
     """Log the message; the first copy of a msg_id gets fresh=True. Without msg_id every
-    message is fresh (web, console) but still logged."""
+    message is fresh (web, console) but still logged.
+
+    A copy also gets fresh=True when the earlier one can no longer finish: its turn was
+    aborted (the commit failed, nothing of it was stored), or it has been "processing"
+    for longer than `orphan_after` (its worker died). Since a turn commits its replies
+    together with everything it did, a row that is not "done" did nothing: running it
+    again cannot file anything twice."""
     now = now or utcnow()
     key = message_key(channel, external_id, msg_id) if msg_id else "local:" + uuid.uuid4().hex
     values = {"channel": channel, "msg_key": key, "channel_user_id": channel_user_id,
@@ -122,18 +130,32 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
             return Claim(new_id, True, payload=payload or {})
     except IntegrityError:
         pass
-    with transaction(sessions) as s:
+    with write_guard(bind), transaction(sessions) as s:
         existing = s.scalar(select(InboundMessage).where(InboundMessage.channel == channel,
                                                           InboundMessage.msg_key == key))
-        if existing.status == "processing" and existing.received_at < now - STALE_AFTER:
-            # The process that claimed it died: take it over (conditional, so only one wins).
+        orphaned = existing.status == "processing" and existing.received_at < now - orphan_after
+        if orphaned or existing.status == "aborted":
+            # Conditional, so that of several copies exactly one takes it over.
             taken = s.execute(update(InboundMessage).where(
-                InboundMessage.id == existing.id, InboundMessage.status == "processing",
-                InboundMessage.received_at == existing.received_at).values(received_at=now))
+                InboundMessage.id == existing.id, InboundMessage.status == existing.status,
+                InboundMessage.received_at == existing.received_at).values(
+                received_at=now, status="processing"))
             if taken.rowcount == 1:
                 return Claim(existing.id, True, payload=existing.payload or {})
-        replies = replies_from_json(existing.replies) if existing.status != "processing" else None
+        replies = (replies_from_json(existing.replies)
+                   if existing.status not in ("processing", "aborted") else None)
         return Claim(existing.id, False, replies, payload=existing.payload or {})
+
+
+def abort_inbound(sessions: sessionmaker[Session], inbound_id: int,
+                  replies: list[Reply] | tuple[Reply, ...] = BUSY) -> None:
+    """The turn of this message could not be committed: mark it so that the next copy
+    (a retry with the same id) runs it again, and waiting copies say to try again."""
+    bind = sessions.kw["bind"]
+    with write_guard(bind), transaction(sessions) as s:
+        s.execute(update(InboundMessage).where(InboundMessage.id == inbound_id,
+                                               InboundMessage.status == "processing")
+                  .values(status="aborted", replies=replies_to_json(list(replies))))
 
 
 def wait_for_replies(sessions: sessionmaker[Session], inbound_id: int, timeout: float,
@@ -144,7 +166,7 @@ def wait_for_replies(sessions: sessionmaker[Session], inbound_id: int, timeout: 
         with transaction(sessions) as s:
             row = s.get(InboundMessage, inbound_id)
             if row.status != "processing":
-                return replies_from_json(row.replies), row.payload or {}
+                return replies_from_json(row.replies) or list(BUSY), row.payload or {}
             payload = dict(row.payload or {})
         if time.monotonic() >= deadline:
             return None, payload

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from core.models import Case
 from core.services.cases import add_event
-from core.services.reporting import alert_after_commit
+from core.services.reporting import alert_units
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def overdue_cases(session: Session, now: datetime) -> list[Case]:
 
 def escalate_overdue(session: Session, now: datetime, notifier=None, config: dict | None = None) -> list[Case]:
     """Escalate every unaccepted case past its deadline, once. Returns the escalated cases;
-    the township and civil affairs are alerted when the caller commits the session."""
+    the alerts to the township and civil affairs are queued in the same session."""
     escalated = []
     for case in overdue_cases(session, now):
         units = escalation_units(case, config)
@@ -46,7 +46,7 @@ def escalate_overdue(session: Session, now: datetime, notifier=None, config: dic
         late = int((now - case.accept_deadline).total_seconds() // 60)
         add_event(session, case, "escalated", "system",
                   note=f"超过受理时限{late}分钟仍未受理，已上报{'、'.join(units)}", now=now)
-        alert_after_commit(session, notifier, case, units, reason="超时未受理")
+        alert_units(session, notifier, case, units, reason="超时未受理")
         escalated.append(case)
     if escalated:
         log.info("escalated %d overdue case(s)", len(escalated))
@@ -55,7 +55,7 @@ def escalate_overdue(session: Session, now: datetime, notifier=None, config: dic
 
 
 def run_escalation(sessions, notifier=None, config: dict | None = None, now: datetime | None = None) -> int:
-    """The scheduler job: one transaction, alerts after it commits. Returns how many escalated."""
+    """The scheduler job: one transaction for the escalations and their alerts."""
     from core.db import transaction, utcnow
 
     with transaction(sessions) as session:

@@ -12,10 +12,9 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from core.db import transaction
 from core.models.jurisdiction import School, Township
 from core.models.staff import StaffUser
 from core.services import jobs
@@ -48,29 +47,45 @@ def on_duty_staff(session: Session, unit: str | None) -> list[StaffUser]:
 
 
 class Notifier:
-    def __init__(self, sessions: sessionmaker[Session], settings, on_enqueue=None):
-        self.sessions = sessions
+    """Alerts go into the outbox (OutboundJob rows) in the CALLER's session, so an alert
+    exists exactly when the case or turn that raised it was committed. The worker is
+    woken after that commit."""
+
+    def __init__(self, settings, on_enqueue=None):
         cfg = settings.section("notifications") if settings is not None else {}
         self.channels = set(cfg.get("channels") or ["log"])
         self.on_enqueue = on_enqueue  # e.g. wake the job worker
 
-    def notify(self, unit: str | None, subject: str, body: str, urgency: str = "normal") -> int:
+    def notify(self, session: Session, unit: str | None, subject: str, body: str,
+               urgency: str = "normal") -> int:
         """Queue the alert for every on-duty target; returns how many jobs were queued."""
-        if "log" in self.channels:
-            log.warning("alert [%s] for %s: %s", urgency, unit or "on-duty staff", subject)
-            log.debug("alert body: %s", body)
         payload = {"subject": subject, "body": body, "urgency": urgency, "unit": unit}
         queued = 0
-        with transaction(self.sessions) as s:
-            for person in on_duty_staff(s, unit):
-                for target in (person.notify_to or "").split(","):
-                    kind, _, address = target.strip().partition(":")
-                    if kind in KINDS and kind in self.channels and address:
-                        jobs.enqueue(s, f"notify:{kind}", address, payload)
-                        queued += 1
+        for person in on_duty_staff(session, unit):
+            for target in (person.notify_to or "").split(","):
+                kind, _, address = target.strip().partition(":")
+                if kind in KINDS and kind in self.channels and address:
+                    jobs.enqueue(session, f"notify:{kind}", address, payload)
+                    queued += 1
+        after_commit(session, lambda: self._committed(unit, subject, urgency, queued))
+        return queued
+
+    def _committed(self, unit, subject, urgency, queued) -> None:
+        if "log" in self.channels:
+            log.warning("alert [%s] for %s: %s", urgency, unit or "on-duty staff", subject)
         if queued and self.on_enqueue:
             self.on_enqueue()
-        return queued
+
+
+def after_commit(session: Session, action) -> None:
+    """Run `action()` once the session's transaction commits (never after a rollback)."""
+    def run(_session) -> None:
+        try:
+            action()
+        except Exception as exc:
+            log.error("after-commit action failed: %s", type(exc).__name__)
+            log.debug("after-commit failure detail", exc_info=True)
+    event.listen(session, "after_commit", run, once=True)
 
 
 def render_text(body: str) -> str:

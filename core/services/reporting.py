@@ -10,12 +10,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import labels
 from core.db import utcnow
-from core.models import Case, ChannelUser, OutboundJob
+from core.models import Attachment, Case, ChannelUser, OutboundJob
 from core.services.attachments import queue_downloads
 from core.services.cases import CaseDraft, add_event, find_duplicate, submit_case
 from core.services.errors import Invalid
@@ -35,6 +35,7 @@ class Filed:
     case: Case
     duplicate_of: Case | None
     alerted: bool
+    repeated: bool = False  # filed earlier under the same submission key
 
 
 def urgency_for(category: str, said_urgent: bool, config: dict | None = None) -> str:
@@ -59,37 +60,36 @@ def alert_text(case: Case, reason: str = "新报告") -> tuple[str, str]:
     return subject, body
 
 
-def alert_after_commit(session: Session, notifier, case: Case, units: list[str], reason: str = "新报告") -> bool:
-    """Alert the units' on-duty staff once the session commits (never for a rolled-back case).
-
-    After the commit because the notifier writes its queue in its own transaction, which
-    SQLite would block while ours holds the write lock."""
+def alert_units(session: Session, notifier, case: Case, units: list[str], reason: str = "新报告") -> bool:
+    """Queue alerts to the units' on-duty staff in the case's own session: they exist
+    exactly when the case (or its escalation) is committed."""
     if notifier is None:
         log.warning("no notifier configured; case %s not alerted", case.number)
         return False
     subject, body = alert_text(case, reason)
-    urgency = case.urgency
-
-    def send(_session) -> None:
-        for unit in units:
-            try:
-                notifier.notify(unit, subject, body, urgency)
-            except Exception:
-                log.exception("alert for a case could not be queued")
-    event.listen(session, "after_commit", send, once=True)
+    for unit in units:
+        notifier.notify(session, unit, subject, body, case.urgency)
     return True
 
 
 def file_report(session: Session, draft: CaseDraft, config: dict | None = None, notifier=None,
-                now: datetime | None = None, attachments: list[dict] | None = None) -> Filed:
-    """Submit, attach media, link a likely duplicate: one transaction; on-duty staff of the
-    assigned unit are alerted (urgent and high) when the caller commits it."""
-    from core.models import Attachment
+                now: datetime | None = None, attachments: list[dict] | None = None,
+                submission_key: str | None = None) -> Filed:
+    """Submit, attach media, link a likely duplicate and alert the assigned unit (urgent
+    and high), all in the caller's transaction: the case, its events and its alert jobs
+    are committed together or not at all.
 
+    With a submission_key (the conversation and the draft), filing is idempotent: a case
+    already filed under that key is returned as it is (`Filed.repeated`)."""
     config = config or {}
     now = now or utcnow()
+    if submission_key:
+        existing = find_by_submission_key(session, submission_key)
+        if existing is not None:
+            return Filed(case=existing, duplicate_of=None, alerted=False, repeated=True)
     case = submit_case(session, draft, routing=config.get("routing"),
-                       deadlines=config.get("accept_deadline_minutes"), now=now)
+                       deadlines=config.get("accept_deadline_minutes"), now=now,
+                       submission_key=submission_key)
     for item in attachments or []:
         case.attachments.append(Attachment(kind=item.get("kind", "file"),
                                            channel=item.get("channel", ""), media_ref=item.get("ref", ""),
@@ -103,11 +103,15 @@ def file_report(session: Session, draft: CaseDraft, config: dict | None = None, 
         add_event(session, original, "duplicate_linked", "system", note=f"新报告{case.number}疑似同一事件", now=now)
     alerted = False
     if case.urgency in ALERT_URGENCIES:
-        alerted = alert_after_commit(session, notifier, case, [case.assigned_unit])
+        alerted = alert_units(session, notifier, case, [case.assigned_unit])
         if alerted:
             add_event(session, case, "alerted", "system", note=f"已通知{case.assigned_unit}值班人员", now=now)
     session.flush()
     return Filed(case=case, duplicate_of=original, alerted=alerted)
+
+
+def find_by_submission_key(session: Session, key: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.submission_key == key))
 
 
 def notify_reporter(session: Session, case: Case, text: str, now: datetime | None = None) -> bool:

@@ -70,7 +70,7 @@ class FakeReportFlow:
                            [Reply("请问您是孩子的什么人？", ROLE_BUTTONS)])
         notifier = ctx.services.get("notifier")
         if notifier is not None:
-            notifier.notify("红星派出所", "新的报告", "测试报告", urgency="urgent")
+            notifier.notify(ctx.db, "红星派出所", "新的报告", "测试报告", urgency="urgent")
         return Outcome(None, [Reply(f"报告已提交（{state.data['place']}，{turn.text}）。谢谢您！")])
 
 
@@ -113,7 +113,7 @@ class RecordingNotifier:
     def __init__(self):
         self.sent: list[tuple] = []
 
-    def notify(self, unit, subject, body, urgency="normal"):
+    def notify(self, session, unit, subject, body, urgency="normal"):
         self.sent.append((unit, subject, body, urgency))
         return 1
 
@@ -128,5 +128,5 @@ def make_engine(runtime, clock=None, flows=None, notifier=None, **kwargs):
     if notifier is not None:
         ctx.services["notifier"] = notifier
     flows = flows or {"report": FakeReportFlow(), "slow": SlowFlow(), "broken": BrokenFlow()}
-    return Engine(ctx, flows, keyword_parse, clock=clock or FakeClock(),
+    return Engine(ctx, flows, keyword_parse, clock=clock or FakeClock(), sessions=runtime.sessions,
                   intent_flows=INTENT_FLOWS, command_flows=COMMAND_FLOWS, **kwargs)

@@ -59,8 +59,9 @@ def test_alerts_reach_the_police_station_by_email_and_telegram(
     on_duty(runtime, "hx_police", "email:duty@police.test, telegram:777")
     on_duty(runtime, "other_police", "email:other@police.test")
 
-    notifier = Notifier(runtime.sessions, settings)
-    assert notifier.notify("红星派出所", "紧急报告 BG-1", "东风村有儿童落水", urgency="urgent") == 2
+    notifier = Notifier(settings)
+    with transaction(runtime.sessions) as s:
+        assert notifier.notify(s, "红星派出所", "紧急报告 BG-1", "东风村有儿童落水", urgency="urgent") == 2
     assert jobs.run_due(runtime.sessions, runtime.senders()) == 2
     (mail,) = inbox.messages
     from email.header import decode_header, make_header
@@ -77,7 +78,8 @@ def test_no_matching_unit_falls_back_to_region_staff(settings, runtime, jurisdic
     settings.raw["notifications"] = {"channels": ["log", "email"]}
     make_staff("county", "civil_affairs")
     on_duty(runtime, "county", "email:county@mz.test")
-    assert Notifier(runtime.sessions, settings).notify(None, "有群众请求人工服务", "x") == 1
+    with transaction(runtime.sessions) as s:
+        assert Notifier(settings).notify(s, None, "有群众请求人工服务", "x") == 1
     with runtime.sessions() as s:
         job = s.scalar(select(OutboundJob))
         assert job.kind == "notify:email" and job.target == "county@mz.test"
@@ -88,7 +90,8 @@ def test_disabled_channels_and_off_duty_staff_get_nothing(settings, runtime, jur
     settings.raw["notifications"] = {"channels": ["log"]}
     make_staff("county", "civil_affairs")
     on_duty(runtime, "county", "email:county@mz.test")
-    assert Notifier(runtime.sessions, settings).notify(None, "s", "b") == 0
+    with transaction(runtime.sessions) as s:
+        assert Notifier(settings).notify(s, None, "s", "b") == 0
 
 
 def test_email_retries_with_backoff_then_gives_up(settings, runtime, jurisdiction):

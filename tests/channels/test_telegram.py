@@ -101,7 +101,7 @@ def test_photo_becomes_media(tg):
     from sqlalchemy import select
 
     from core.models.channel import InboundMessage
-    with engine.ctx.sessions() as s:
+    with engine.store.sessions() as s:
         row = s.scalar(select(InboundMessage))
         assert row.kind == "image" and "big" in row.text
 

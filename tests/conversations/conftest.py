@@ -55,4 +55,5 @@ def clock():
 def engine(jurisdiction, real_parser, clock, notifier):
     ctx = jurisdiction.flow_context()
     ctx.services["notifier"] = notifier
-    return Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain, clock=clock)
+    return Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain, clock=clock,
+                  sessions=jurisdiction.sessions)

@@ -1,8 +1,8 @@
-"""Transcript helpers: push a message, read the reply — without the channel engine.
+"""Transcript helpers: push a message, read the reply - through the real engine.
 
-`Chat` does what bot/engine.py does for a flow (route by command or intent, keep the
-FlowState through a JSON round trip like the database would, map "1"/"2" to button
-payloads, 取消 ends the flow) so the flows can be tested before and apart from the engine.
+`Chat` sends each message through bot/engine.py (the same routing, turn transaction and
+state persistence as every channel), with a deterministic parser and a fake notifier at
+the boundary, and exposes the stored conversation state for assertions.
 """
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import json
 import re
 from datetime import datetime
 
-from bot.flows import COMMAND_FLOWS, INTENT_FLOWS, build_registry
-from core.db import transaction
+from sqlalchemy import select
+
+from bot.engine import Engine
+from bot.flows import build_registry
 from core.messages import Inbound, Location, Media, Reply
-from core.models import ChannelUser
-from handlers.base import FlowContext, FlowState, Turn
+from core.models import ConversationState
+from handlers.base import FlowContext, FlowState
 
 START = datetime(2026, 11, 23, 9, 0, 0)
 
@@ -25,8 +27,9 @@ class FakeNotifier:
     def __init__(self):
         self.sent: list[dict] = []
 
-    def notify(self, unit, subject, body, urgency):
+    def notify(self, session, unit, subject, body, urgency):
         self.sent.append({"unit": unit, "subject": subject, "body": body, "urgency": urgency})
+        return 1
 
     def units(self) -> list[str]:
         return [s["unit"] for s in self.sent]
@@ -46,51 +49,27 @@ def fake_parse(text: str) -> dict:
             "intent_ranking": [{"name": intent, "confidence": 0.9}], "entities": []}
 
 
-def make_user(runtime, external_id: str, channel: str = "web") -> int:
-    with transaction(runtime.sessions) as session:
-        user = ChannelUser(channel=channel, external_id=external_id, external_ref=external_id)
-        session.add(user)
-        session.flush()
-        return user.id
-
-
 class Chat:
     def __init__(self, runtime, parse=fake_parse, notifier=None, user: str = "u1", now: datetime = START):
-        self.ctx = FlowContext(sessions=runtime.sessions, settings=runtime.settings,
-                               services={"notifier": notifier}, parse=parse)
-        self.parse, self.flows = parse, build_registry()
-        self.user, self.now = user, now
-        self.channel_user_id = make_user(runtime, user)
-        self.state: FlowState | None = None
+        ctx = FlowContext(settings=runtime.settings, services={"notifier": notifier}, parse=parse)
+        self.runtime, self.parse, self.user, self.now = runtime, parse, user, now
+        self.engine = Engine(ctx, build_registry(), parse, clock=lambda: self.now,
+                             sessions=runtime.sessions)
         self.buttons: list = []
         self.turns = 0
         self.transcript: list[str] = []
 
-    def send(self, text: str = "", location: Location | None = None, media: Media | None = None) -> list[Reply]:
+    def send(self, text: str = "", location: Location | None = None, media: Media | None = None,
+             msg_id: str | None = None) -> list[Reply]:
         text = text.strip()
-        if text.isdigit() and 0 < int(text) <= len(self.buttons):
-            text = self.buttons[int(text) - 1].value
-        inbound = Inbound(channel="web", user_id=self.user, text=text, location=location, media=media)
-        nlu = self.parse(text) if text else {"text": "", "intent": {"name": "out_of_scope", "confidence": 0},
-                                             "intent_ranking": [], "entities": []}
-        turn = Turn(inbound=inbound, text=text, nlu=nlu, now=self.now, channel_user_id=self.channel_user_id)
-        if self.state is None:
-            name = COMMAND_FLOWS.get(text) or INTENT_FLOWS.get(turn.intent)
-            if name is None:
-                return [Reply("(no flow)")]
-            outcome = self.flows[name].start(self.ctx, turn)
-        elif text == "取消":
-            outcome = self.flows[self.state.flow].cancel(self.ctx, self.state, turn)
-        else:
-            outcome = self.flows[self.state.flow].step(self.ctx, self.state, turn)
-        # Persisted states survive only as JSON: prove the flow's data is serialisable.
-        self.state = (FlowState(outcome.state.flow, str(outcome.state.step), json.loads(json.dumps(outcome.state.data)))
-                      if outcome.state else None)
-        self.buttons = list(outcome.replies[-1].buttons) if outcome.replies else []
+        inbound = Inbound(channel="web", user_id=self.user, text=text, location=location, media=media,
+                          msg_id=msg_id)
+        replies = self.engine.handle(inbound)
+        self.buttons = next((list(r.buttons) for r in reversed(replies) if r.buttons), [])
         self.turns += 1
         self.transcript.append(f"> {text or '(location/media)'}")
-        self.transcript += [f"< {r.text}" for r in outcome.replies]
-        return outcome.replies
+        self.transcript += [f"< {r.text}" for r in replies]
+        return replies
 
     def say(self, text: str = "", **kw) -> str:
         """Send and return all reply texts joined, with button titles."""
@@ -98,5 +77,21 @@ class Chat:
         return "\n".join(r.text + "".join(f" [{b.title}]" for b in r.buttons) for r in replies)
 
     @property
+    def channel_user_id(self) -> int:
+        return self.engine.store.user_id("web", self.user)
+
+    @property
+    def state(self) -> FlowState | None:
+        """The conversation state as stored in the database after the last turn."""
+        with self.runtime.sessions() as session:
+            row = session.scalar(select(ConversationState).where(
+                ConversationState.channel_user_id == self.channel_user_id))
+            if row is None or not row.flow:
+                return None
+            data = json.loads(row.data or "{}").get("data") or {}
+            return FlowState(row.flow, row.step or "", data)
+
+    @property
     def step(self) -> str | None:
-        return self.state.step if self.state else None
+        state = self.state
+        return state.step if state else None

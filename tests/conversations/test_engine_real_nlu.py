@@ -60,8 +60,9 @@ def test_urgent_report_alerts_the_police_station_on_duty(jurisdiction, real_pars
         officer.on_duty, officer.notify_to = True, "telegram:4242"
     jurisdiction.settings.raw["notifications"]["channels"] = ["log", "telegram"]
     ctx = jurisdiction.flow_context()
-    ctx.services["notifier"] = Notifier(jurisdiction.sessions, jurisdiction.settings)
-    t = Talk(Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain, clock=clock), "tg-1", "telegram")
+    ctx.services["notifier"] = Notifier(jurisdiction.settings)
+    t = Talk(Engine(ctx, build_registry(), real_parser.parse, real_parser.is_uncertain, clock=clock,
+                    sessions=jurisdiction.sessions), "tg-1", "telegram")
     first = t.say("快来人！红星镇东风村有个7岁的孩子正在被他爸爸打，一直在哭喊，我是邻居")
     assert "110" in first
     done = t.say("确认")

@@ -10,7 +10,8 @@ CATEGORY_CASES = [
     ("邻居家的孩子一个人住了好几天，没人照顾", {}, "child_alone", "high", "红星派出所"),
     ("村里有个孩子失踪了，两天没回家", {}, "child_missing", "urgent", "红星派出所"),
     ("孩子的爷爷瘫痪在床，根本管不了孩子吃饭上学", {}, "guardian_unfit", "normal", "红星派出所"),
-    ("隔壁孩子又被他爸打了，打得很凶", {}, "domestic_violence", "high", "红星派出所"),
+    # Happening again right now: the danger check gives 110 first and the case is urgent.
+    ("隔壁孩子又被他爸打了，打得很凶", {}, "domestic_violence", "urgent", "红星派出所"),
     ("我看到那个孩子腿上好多淤青，走路一瘸一拐", {}, "injury_or_harm", "high", "红星派出所"),
     ("有个孩子开学一个月了都不上学，在家放羊", {}, "dropout", "normal", "红星镇中心小学"),
     ("孩子在网上被人骗了钱，整天躲在屋里", {"category": "7"}, "other", "normal", "红星镇儿童主任"),

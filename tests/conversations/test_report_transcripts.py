@@ -163,8 +163,7 @@ def test_a_draft_is_kept_and_can_be_continued_later(chat, api_cases):
     c.say("邻居家孩子一个人住了一个星期")
     c.say("红星镇东风村")
     assert c.step == "child"
-    c.state = None  # the user wandered off; the engine forgot the conversation
-    c.now += timedelta(hours=20)
+    c.now += timedelta(hours=20)  # the user wandered off and comes back through the menu
     reply = c.say("/report")
     assert "接着填" in reply
     reply = c.say("1")  # 继续填写
@@ -177,7 +176,6 @@ def test_a_draft_is_kept_and_can_be_continued_later(chat, api_cases):
 def test_an_old_draft_expires(chat):
     c = chat()
     c.say("邻居家孩子一个人住了一个星期")
-    c.state = None
     c.now += timedelta(hours=73)  # config: conversation.draft_hours = 72
     reply = c.say("/report")
     assert c.step == "describe" and "发生了什么" in reply

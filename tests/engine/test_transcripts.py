@@ -194,6 +194,6 @@ def test_database_down_still_answers_with_phones(runtime, clock):
     from sqlalchemy import create_engine
     from sqlalchemy.orm import sessionmaker
     engine = make_engine(runtime, clock)
-    engine.ctx.sessions = sessionmaker(bind=create_engine("sqlite:////nonexistent/dir/x.db"))
+    engine.store.sessions = sessionmaker(bind=create_engine("sqlite:////nonexistent/dir/x.db"))
     reply = engine.handle(Inbound("web", "x", "你好"))[0].text
     assert "0000-1234567" in reply and "110" in reply

@@ -21,7 +21,7 @@ def turn(text: str, intent: str = "ask_policy", confidence: float = 0.9) -> Turn
 
 
 def ctx(answerer) -> FlowContext:
-    return FlowContext(sessions=None, settings=_Settings(), services={"policy": answerer})
+    return FlowContext(settings=_Settings(), services={"policy": answerer})
 
 
 def titles(reply):
@@ -68,7 +68,7 @@ def test_prompt_not_found_and_no_kb(curated_only):
     nf = flow.step(c, prompt.state, turn("给孩子办护照需要什么材料"))
     assert "找人工" in titles(nf.replies[0]) and "原文" not in titles(nf.replies[0])
     # without a policy service the flow builds a curated-only answerer itself
-    bare = FlowContext(sessions=None, settings=_Settings(), services={})
+    bare = FlowContext(settings=_Settings(), services={})
     out = flow.start(bare, turn("儿童主任多久来家访一次"))
     assert "来源：阜民儿童函〔2024〕1号" in out.replies[0].text
     shown = flow.step(bare, out.state, turn("原文"))

@@ -1,0 +1,245 @@
+"""Routing of one turn: danger first, then global commands, the active flow, or a new
+flow by intent. Built per turn by the engine with the turn's FlowContext (whose `db` is
+the turn's session); it never commits."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot import commands as C
+from bot.turns import Conv
+from core.messages import Inbound, Reply
+from core.services import conversations as conv_svc
+from handlers import danger as danger_mod
+from handlers import smalltalk as talk
+from handlers.base import FlowContext, FlowState, Outcome, Turn
+from nlu.normalize import normalize_text
+
+log = logging.getLogger(__name__)
+# Intents that may interrupt an active flow without ending it, and how sure the model must be.
+DIGRESSIONS = ("check_status", "ask_policy", "human_handoff")
+DIGRESSION_CONFIDENCE = 0.75
+# A confirmation repeated this soon after a filing is answered with the same receipt.
+RECEIPT_MINUTES = 30
+CONFIRM_AGAIN = {"1", "确认", "确认提交", "提交", "confirm", "确认登记", "entrust:yes"}
+
+
+class Router:
+    def __init__(self, engine, ctx: FlowContext):
+        self.ctx = ctx
+        self.flows, self.parse, self.is_uncertain = engine.flows, engine.parse, engine.is_uncertain
+        self.intent_flows, self.command_flows = engine.intent_flows, engine.command_flows
+        self.idle = engine.idle
+
+    def turn(self, inbound: Inbound, cu_id: int, conv: Conv, now: datetime) -> list[Reply]:
+        if inbound.event in ("subscribe", "unsubscribe"):
+            conv_svc.set_subscribed(self.ctx.db, cu_id, inbound.event == "subscribe")
+            conv.reset()
+            return [Reply(talk.WELCOME, talk.MENU)] if inbound.event == "subscribe" else []
+        if inbound.event and inbound.event.startswith("unsupported"):
+            return talk.unsupported()
+        text = C.clean_text(inbound.text)
+        plain = normalize_text(text) if text else ""  # Simplified, half-width: for word lists
+        value, title = C.resolve_choice(text, conv.meta.pop("choices", None))
+        receipt = conv.meta.pop("receipt", None)
+
+        danger = danger_mod.check(plain)
+        warned = danger_mod.replies(danger, self.hotlines) if danger else []
+        if danger:
+            log.warning("danger words detected (%s) on %s", ",".join(danger.kinds), inbound.channel)
+        cmd = C.command_word(value) or (C.command_word(plain) if value == text else None)
+        resume_pending = conv.meta.pop("resume", False)
+        if (conv.flow and conv.updated_at and now - conv.updated_at > self.idle and not danger
+                and cmd is None):
+            conv.meta["resume"] = True
+            return warned + talk.resume_question()
+        if cmd is not None:
+            nlu = C.synthetic_parse(value, C.COMMAND_INTENTS.get(cmd, "out_of_scope"))
+            turn = self._make_turn(inbound, value, nlu, now, cu_id)
+            return warned + self._command(cmd, conv, turn, danger is not None)
+        if receipt and not danger and self._repeated_confirmation(value, receipt, now):
+            conv.meta["receipt"] = receipt
+            return [Reply("这一份已经提交过了，不会重复提交。")] + conv_svc.replies_from_json(receipt["replies"])
+
+        words = title or value
+        nlu = self._parse(words) if words else C.synthetic_parse("", "out_of_scope")
+        replies = warned
+        if title is None:  # the user's own words, not a button: let the model have its say
+            decided = danger_mod.decide(danger, nlu)
+            if decided is not None and danger is None:
+                replies = danger_mod.replies(decided, self.hotlines)
+            elif decided is None:
+                replies = []
+            danger = decided
+        if danger is not None:
+            nlu = _mark_urgent(nlu)
+        turn = self._make_turn(inbound, value, nlu, now, cu_id)
+        if conv.flow in self.flows:
+            return replies + self._in_flow(conv, turn, resume_pending, title is not None)
+        conv.reset()  # no flow, or one no longer registered
+        return replies + self._route(conv, turn, text, danger is not None)
+
+    def _in_flow(self, conv: Conv, turn: Turn, resume_pending: bool, chosen: bool) -> list[Reply]:
+        if resume_pending and turn.intent == "greet":
+            conv.meta["resume"] = True
+            return talk.resume_question()
+        aside = None if chosen else self._digression(conv, turn)
+        if aside is not None:
+            return aside
+        state = FlowState(conv.flow, conv.step or "", conv.data)
+        return self._apply(conv, self.flows[conv.flow].step(self.ctx, state, turn), now=turn.now)
+
+    def _route(self, conv: Conv, turn: Turn, text: str, in_danger: bool) -> list[Reply]:
+        """No active flow: start one by intent, or answer directly."""
+        inbound, settings = turn.inbound, self.ctx.settings
+        if not text and not in_danger:
+            if inbound.location:
+                return talk.location_received()
+            if inbound.media is not None:
+                return talk.voice_unrecognised() if inbound.media.kind == "voice" else talk.media_received()
+            return talk.empty()
+        intent = turn.intent
+        if in_danger and intent not in self.intent_flows and "report_case" in self.intent_flows:
+            intent = "report_case"  # after the 110 guidance, take the report
+        elif not in_danger and self.is_uncertain(turn.nlu):
+            options = self._clarify_options(turn.nlu)
+            if options:
+                return talk.clarify(options)
+        if intent == "human_handoff":
+            return self._handoff(inbound, conv, in_danger)
+        if intent == "cancel":
+            return talk.cancelled()
+        if intent in self.intent_flows:
+            return self._start(self.intent_flows[intent], conv, turn)
+        if in_danger:
+            return []
+        if intent in talk.INTENT_MENU:  # a service whose flow is not installed here
+            return talk.unavailable(settings)
+        return talk.respond(intent, settings)
+
+    @property
+    def hotlines(self) -> dict | None:
+        settings = self.ctx.settings
+        return settings.section("region").get("hotlines") if settings is not None else None
+
+    @staticmethod
+    def _repeated_confirmation(value: str, receipt: dict, now: datetime) -> bool:
+        """The same confirmation again, soon after a filing (a retry without a message id
+        after a lost reply): answer with the receipt instead of starting anything."""
+        at = datetime.fromisoformat(receipt.get("at") or "1970-01-01T00:00:00")
+        fresh = (now - at).total_seconds() < RECEIPT_MINUTES * 60
+        return fresh and C.choice_key(value) in CONFIRM_AGAIN
+
+    # --- pieces ------------------------------------------------------------------------
+    def _command(self, cmd: str, conv: Conv, turn: Turn, in_danger: bool) -> list[Reply]:
+        settings = self.ctx.settings
+        if cmd in ("/cancel", "/restart"):
+            # A flow may keep more than its state (the report draft): let it forget that too.
+            hook = getattr(self.flows.get(conv.flow or ""), "cancel", None)
+            if hook is not None:
+                outcome = hook(self.ctx, FlowState(conv.flow, conv.step or "", conv.data), turn)
+                conv.reset()
+                return list(outcome.replies) if cmd == "/cancel" else talk.menu()
+            conv.reset()
+            return talk.cancelled() if cmd == "/cancel" else talk.menu()
+        if cmd == "/help":
+            return talk.respond("help", settings)
+        if cmd == "/start":
+            conv.reset()
+            return talk.respond("greet", settings)
+        if cmd == "/menu":
+            return talk.menu()
+        if cmd == "/human":
+            return self._handoff(turn.inbound, conv, in_danger)
+        if cmd == "/continue":
+            prompt = conv_svc.replies_from_json(conv.meta.get("prompt")) if conv.flow else []
+            return [talk.resumed()] + prompt if prompt else talk.menu()
+        if cmd in self.command_flows:
+            return self._start(self.command_flows[cmd], conv, turn)
+        if cmd in C.COMMAND_INTENTS:
+            return talk.unavailable(settings)
+        return talk.respond("out_of_scope", settings)
+
+    def _start(self, name: str, conv: Conv, turn: Turn) -> list[Reply]:
+        flow = self.flows.get(name)
+        if flow is None:
+            conv.reset()
+            return talk.unavailable(self.ctx.settings)
+        conv.reset()
+        return self._apply(conv, flow.start(self.ctx, turn), name, now=turn.now)
+
+    def _apply(self, conv: Conv, outcome: Outcome, name: str | None = None,
+               now: datetime | None = None) -> list[Reply]:
+        if outcome.state is None:
+            conv.reset()
+            if outcome.receipt and now is not None:
+                conv.meta["receipt"] = {"at": now.isoformat(),
+                                        "replies": conv_svc.replies_to_json(outcome.replies)}
+        else:
+            conv.flow = outcome.state.flow or name or conv.flow
+            conv.step, conv.data = str(outcome.state.step), dict(outcome.state.data or {})
+            conv.meta["prompt"] = conv_svc.replies_to_json(outcome.replies)
+        return list(outcome.replies)
+
+    def _handoff(self, inbound: Inbound, conv: Conv, in_danger: bool) -> list[Reply]:
+        notifier = self.ctx.services.get("notifier")
+        notified = False
+        if notifier is not None:
+            try:
+                with self.ctx.db.begin_nested():  # a failed alert must not undo the turn
+                    queued = notifier.notify(self.ctx.db, None, "有群众请求人工服务",
+                                             f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
+                                             "请到管理后台查看会话并尽快联系。",
+                                             urgency="urgent" if in_danger else "high")
+                notified = queued is None or queued > 0  # only say so if someone was reached
+            except Exception as exc:
+                log.error("handoff notification failed: %s", type(exc).__name__)
+                log.debug("handoff failure detail", exc_info=True)
+        return talk.handoff(self.ctx.settings, notified)
+
+    def _digression(self, conv: Conv, turn: Turn) -> list[Reply] | None:
+        """A clear question, status request or handoff in the middle of a flow is answered,
+        then the flow's last question is asked again: nothing said so far is lost."""
+        flow = self.flows[conv.flow]
+        if (turn.intent not in DIGRESSIONS or turn.confidence < DIGRESSION_CONFIDENCE
+                or self.is_uncertain(turn.nlu) or self.intent_flows.get(turn.intent) == conv.flow
+                or conv.step in getattr(flow, "free_text_steps", ())):
+            return None
+        if turn.intent == "human_handoff":
+            aside = self._handoff(turn.inbound, conv, False)
+        else:
+            target = self.flows.get(self.intent_flows.get(turn.intent, ""))
+            if target is None:
+                return None
+            aside = list(target.start(self.ctx, turn).replies)
+        prompt = conv_svc.replies_from_json(conv.meta.get("prompt"))
+        return aside + [Reply("我们接着刚才的事。")] + prompt
+
+    def _clarify_options(self, nlu: dict):
+        ranking = nlu.get("intent_ranking") or [nlu.get("intent") or {}]
+        options = []
+        for item in ranking[:2]:
+            button = talk.INTENT_MENU.get(item.get("name"))
+            if button and button not in options:
+                options.append(button)
+        return options
+
+    def _parse(self, text: str) -> dict:
+        try:
+            return self.parse(text)
+        except Exception as exc:
+            log.error("NLU parse failed: %s", type(exc).__name__)
+            log.debug("NLU failure detail", exc_info=True)
+            return C.synthetic_parse(text, "out_of_scope") | {"intent": {"name": "out_of_scope",
+                                                                          "confidence": 0.0}}
+
+    def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
+        return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
+
+
+def _mark_urgent(nlu: dict) -> dict:
+    """After the 110 guidance the report that follows is urgent, whatever the model said."""
+    if any(e.get("entity") == "urgency" for e in nlu.get("entities") or []):
+        return nlu
+    entity = {"entity": "urgency", "value": "urgent", "start": 0, "end": 0, "extractor": "danger_check"}
+    return {**nlu, "entities": [*(nlu.get("entities") or []), entity]}
