@@ -76,14 +76,14 @@ class Engine:
         except Exception as exc:
             log.error("cannot log an inbound message: %s", type(exc).__name__)
             log.debug("inbound log failure detail", exc_info=True)
-            return Handled(talk.busy(self.ctx.settings))
+            return Handled(talk.busy(self.ctx.settings), retry=True)
         if not claim.fresh:
             return self.store.answer_duplicate(claim)
         try:
             replies = self.store.run(cu_id, claim.inbound_id, now,
                                      lambda session, conv: self._guarded(session, inbound, cu_id, conv, now))
         except TurnFailed:
-            return Handled(talk.busy(self.ctx.settings), False, claim.inbound_id)
+            return Handled(talk.busy(self.ctx.settings), False, claim.inbound_id, retry=True)
         return Handled(replies, False, claim.inbound_id)
 
     def _guarded(self, session: Session, inbound: Inbound, cu_id: int, conv: Conv,

@@ -50,6 +50,9 @@ class Handled:
     duplicate: bool = False  # a retry of a message already processed (or being processed)
     inbound_id: int | None = None
     flags: dict = field(default_factory=dict)  # the stored message's delivery flags
+    # Nothing was stored (or another copy is still running): the client should send the
+    # same message again, with the same id.
+    retry: bool = False
 
 
 class TurnFailed(Exception):
@@ -89,7 +92,8 @@ class TurnStore:
             replies, flags = conv_svc.wait_for_replies(self.sessions, claim.inbound_id,
                                                        self.dedupe_wait)
         if replies is None:  # still running elsewhere: say so rather than nothing
-            replies, flags = [Reply("您刚才的消息还在处理中，请稍等一下。")], {**flags, "pending": True}
+            return Handled([Reply("您刚才的消息还在处理中，请稍等一下。")], True, claim.inbound_id,
+                           {**flags, "pending": True}, retry=True)
         return Handled(replies, True, claim.inbound_id, flags)
 
     def run(self, cu_id: int, inbound_id: int, now: datetime,

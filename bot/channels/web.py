@@ -41,7 +41,10 @@ def make_blueprint(get_engine) -> Blueprint:
                 return _bad("location is out of range")
         inbound = Inbound(channel="web", user_id=user_id.strip(), text=text[:MAX_TEXT],
                           location=location, msg_id=body.get("msg_id") if isinstance(body.get("msg_id"), str) else None)
-        replies = get_engine().handle(inbound)
-        return jsonify({"replies": [r.to_dict() for r in replies]})
+        handled = get_engine().process(inbound)
+        body = {"replies": [r.to_dict() for r in handled.replies]}
+        if handled.retry:  # nothing of it was stored yet: send it again with the same msg_id
+            return jsonify({**body, "retry": True}), 503, {"Retry-After": "2"}
+        return jsonify(body)
 
     return bp
