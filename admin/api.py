@@ -6,8 +6,9 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
+from core.categories import CODES as CATEGORIES
 from core.db import transaction
-from core.models.cases import CATEGORIES, STATUSES
+from core.models.cases import STATUSES
 from core.services import cases as case_service
 from core.services import children as child_service
 from core.services import staff as staff_service
