@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from core import categories
+from core import categories, permissions
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _VAR = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
@@ -77,11 +77,12 @@ def _resolve_sqlite(url: str, base: Path) -> str:
 
 
 def _check_cases(cases: Any, path: Path) -> None:
-    """Routing and urgency overrides must name known categories."""
+    """Routing and urgency overrides must name known categories and staffed units."""
     if cases is not None and not isinstance(cases, dict):
         raise SettingsError(f"{path}: config section 'cases' must be a mapping")
     try:
         categories.check_overrides(cases)
+        permissions.check_routing(categories.routing((cases or {}).get("routing")))
     except ValueError as exc:
         raise SettingsError(f"{path}: {exc}") from exc
 

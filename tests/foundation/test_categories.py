@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from core import categories, labels
+from core import categories, labels, permissions
 from core.categories import CODES
 from core.settings import REPO_ROOT, SettingsError, load_settings
 
@@ -32,6 +32,7 @@ def test_the_table_holds_the_interface_codes_once_each():
 def test_every_row_is_complete(row):
     assert re.search(r"[\u4e00-\u9fff]", row.label) and re.search(r"[\u4e00-\u9fff]", row.button)
     assert row.urgency in categories.URGENCIES
+    assert row.routing in permissions.routable_units(), "routed to a unit no staff role answers for"
     text = row.next_text.format(unit="红星派出所", township="红星镇", deadline="2小时")
     assert "{" not in text and "红星派出所" in text and "2小时" in text
 
@@ -150,8 +151,9 @@ def _load(tmp_path, cases: dict):
     ({"default_urgency": {"child_alone": "high", "neglect": "high"}}, "unknown category neglect"),
     ({"default_urgency": {"dropout": "very"}}, "cases.default_urgency.dropout is 'very'"),
     ({"routing": {"dropout": "{village}小学"}}, "uses {village}"),
+    ({"routing": {"dropout": "{township}人民政府"}}, "no staff role answers for"),
     ({"routing": ["dropout"]}, "must be a mapping"),
-], ids=["routing-code", "urgency-code", "urgency-value", "placeholder", "shape"])
+], ids=["routing-code", "urgency-code", "urgency-value", "placeholder", "unstaffed-unit", "shape"])
 def test_a_config_naming_unknown_things_is_refused_at_load(tmp_path, cases, words):
     with pytest.raises(SettingsError) as err:
         _load(tmp_path, cases)
