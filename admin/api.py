@@ -6,8 +6,10 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
+from core import permissions
+from core.categories import CODES as CATEGORIES
 from core.db import transaction
-from core.models.cases import CATEGORIES, STATUSES
+from core.models.cases import STATUSES
 from core.services import cases as case_service
 from core.services import children as child_service
 from core.services import staff as staff_service
@@ -21,23 +23,29 @@ def _error(status: int, message: str):
 def make_blueprint(sessions) -> Blueprint:
     bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-    def authenticated(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-            with transaction(sessions) as session:
-                user = staff_service.user_for_token(session, token)
-                if user is None:
-                    resp = _error(401, "missing, wrong or revoked token")
-                    resp[0].headers["WWW-Authenticate"] = 'Bearer realm="shouhu"'
-                    return resp
-                g.session, g.user = session, user
-                return view(*args, **kwargs)
-        return wrapper
+    def authenticated(action: str):
+        """A bearer token whose role the permission table lets read the API and take `action`."""
+        def decorate(view):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                header = request.headers.get("Authorization", "")
+                token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+                with transaction(sessions) as session:
+                    user = staff_service.user_for_token(session, token)
+                    if user is None:
+                        resp = _error(401, "missing, wrong or revoked token")
+                        resp[0].headers["WWW-Authenticate"] = 'Bearer realm="shouhu"'
+                        return resp
+                    for needed in ("api_read", action):
+                        if not permissions.allowed(user.role, needed):
+                            return _error(403, f"role {user.role} may not {needed.replace('_', ' ')}")
+                    g.session, g.user = session, user
+                    return view(*args, **kwargs)
+            return wrapper
+        return decorate
 
     @bp.get("/cases")
-    @authenticated
+    @authenticated("view_case")
     def cases():
         args = request.args
         if args.get("status") and args["status"] not in STATUSES:
@@ -62,7 +70,7 @@ def make_blueprint(sessions) -> Blueprint:
         return jsonify({"cases": [case_service.case_to_dict(c) for c in rows], "count": len(rows)})
 
     @bp.get("/cases/<number>")
-    @authenticated
+    @authenticated("view_case")
     def case(number: str):
         try:
             row = case_service.get_case(g.session, g.user, number, source=request.remote_addr)
@@ -71,13 +79,13 @@ def make_blueprint(sessions) -> Blueprint:
         return jsonify(case_service.case_to_dict(row))
 
     @bp.get("/children")
-    @authenticated
+    @authenticated("view_child")
     def children():
         rows = child_service.list_children(g.session, g.user, source=request.remote_addr)
         return jsonify({"children": [child_service.child_to_dict(c) for c in rows], "count": len(rows)})
 
     @bp.get("/children/<int:child_id>")
-    @authenticated
+    @authenticated("view_child")
     def child(child_id: int):
         try:
             row = child_service.get_child(g.session, g.user, child_id, source=request.remote_addr)

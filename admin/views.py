@@ -5,7 +5,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from core import labels
+from core import labels, permissions
 from core.db import transaction, utcnow
 from core.models import Case, Child, StaffUser
 from core.services import attachments as attachment_service
@@ -16,7 +16,7 @@ from core.services import workflow
 from core.services.errors import Forbidden, Invalid, NotFound
 from core.services.scope import case_scope
 
-OPEN = ("submitted", "accepted", "responding", "referred", "assessing", "assisting", "monitoring")
+OPEN = permissions.OPEN
 
 
 def make_blueprint(sessions) -> Blueprint:
@@ -24,10 +24,14 @@ def make_blueprint(sessions) -> Blueprint:
 
     @bp.app_context_processor
     def inject_labels():
-        return {"labels": labels}
+        return {"labels": labels, "allowed": permissions.allowed}
 
-    def staff(session) -> StaffUser:
-        return session.get(StaffUser, int(current_user.id))
+    def staff(session, action: str | None = None) -> StaffUser:
+        """The signed-in staff member; 403 when the permission table refuses their role `action`."""
+        user = session.get(StaffUser, int(current_user.id))
+        if action is not None and not permissions.allowed(user.role, action):
+            abort(403)
+        return user
 
     @bp.get("/")
     @login_required
@@ -47,7 +51,7 @@ def make_blueprint(sessions) -> Blueprint:
     def cases():
         status = request.args.get("status") or None
         with transaction(sessions) as session:
-            user = staff(session)
+            user = staff(session, "view_case")
             rows = case_service.list_cases(session, user, status=status, source=request.remote_addr)
             return render_template("admin/cases.html", user=user, cases=rows, status=status,
                                    now=utcnow())
@@ -56,7 +60,7 @@ def make_blueprint(sessions) -> Blueprint:
     @login_required
     def case(number: str):
         with transaction(sessions) as session:
-            user = staff(session)
+            user = staff(session, "view_case")
             try:
                 row = case_service.get_case(session, user, number, source=request.remote_addr)
             except NotFound:
@@ -68,7 +72,7 @@ def make_blueprint(sessions) -> Blueprint:
     @login_required
     def advance(number: str):
         with transaction(sessions) as session:
-            user = staff(session)
+            user = staff(session, "view_case")
             try:
                 row = case_service.get_case(session, user, number, source=request.remote_addr)
                 workflow.advance(session, row, user, request.form.get("to", ""),
@@ -87,7 +91,7 @@ def make_blueprint(sessions) -> Blueprint:
     def attachment(attachment_id: int):
         with transaction(sessions) as session:
             try:
-                data, ctype = attachment_service.read_attachment(session, staff(session), attachment_id,
+                data, ctype = attachment_service.read_attachment(session, staff(session, "view_case"), attachment_id,
                                                                  source=request.remote_addr)
             except NotFound:
                 abort(404)
@@ -98,7 +102,7 @@ def make_blueprint(sessions) -> Blueprint:
     @login_required
     def tasks():
         with transaction(sessions) as session:
-            user = staff(session)
+            user = staff(session, "view_tasks")
             rows = task_service.open_tasks(session, user, source=request.remote_addr)
             children = {t.child_id: session.get(Child, t.child_id) for t in rows if t.child_id}
             return render_template("admin/tasks.html", user=user, tasks=rows, children=children,
@@ -109,7 +113,7 @@ def make_blueprint(sessions) -> Blueprint:
     def task_done(task_id: int):
         with transaction(sessions) as session:
             try:
-                task_service.complete_task(session, staff(session), task_id, source=request.remote_addr)
+                task_service.complete_task(session, staff(session, "view_tasks"), task_id, source=request.remote_addr)
             except NotFound:
                 abort(404)
         flash("已标记为完成。")
@@ -119,7 +123,7 @@ def make_blueprint(sessions) -> Blueprint:
     @login_required
     def children():
         with transaction(sessions) as session:
-            user = staff(session)
+            user = staff(session, "view_child")
             rows = child_service.list_children(session, user, source=request.remote_addr)
             return render_template("admin/children.html", user=user, children=rows,
                                    current=child_service.current_entrustment)

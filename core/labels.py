@@ -1,14 +1,10 @@
 """Chinese labels for the codes users and staff read."""
+from __future__ import annotations
 
-CATEGORY = {
-    "child_alone": "脱离监护、单独居住生活",
-    "child_missing": "失踪",
-    "guardian_unfit": "监护人无力或不履行监护责任",
-    "domestic_violence": "疑似遭受家庭暴力",
-    "injury_or_harm": "疑似遭受意外伤害或不法侵害",
-    "dropout": "辍学或无故旷课",
-    "other": "其他情况",
-}
+from core import categories
+
+# The category labels live in the category table; this is its view by code.
+CATEGORY = {c.code: c.label for c in categories.TABLE}
 URGENCY = {"urgent": "紧急（正在发生危险）", "high": "较急", "normal": "一般"}
 REPORTER_ROLE = {
     "teacher": "学校或幼儿园老师", "medical": "医务人员", "village_cadre": "村（居）干部或儿童主任",

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from core import categories, permissions
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _VAR = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
 
@@ -74,6 +76,17 @@ def _resolve_sqlite(url: str, base: Path) -> str:
     return url
 
 
+def _check_cases(cases: Any, path: Path) -> None:
+    """Routing and urgency overrides must name known categories and staffed units."""
+    if cases is not None and not isinstance(cases, dict):
+        raise SettingsError(f"{path}: config section 'cases' must be a mapping")
+    try:
+        categories.check_overrides(cases)
+        permissions.check_routing(categories.routing((cases or {}).get("routing")))
+    except ValueError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
+
+
 def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None,
                   overrides: dict | None = None) -> Settings:
     env = os.environ if env is None else env
@@ -91,6 +104,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     data = _expand(data, env)
     for key, value in (overrides or {}).items():
         data[key] = value
+    _check_cases(data.get("cases"), path)
     base = path.resolve().parent
     instance_dir = Path(data.get("instance_dir") or "instance")
     if not instance_dir.is_absolute():

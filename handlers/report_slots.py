@@ -6,7 +6,8 @@ a problem when the answer is not valid, so the flow can re-ask with an example.
 """
 from __future__ import annotations
 
-from core.models.cases import CATEGORIES, MANDATORY_ROLES, REPORTER_ROLES
+from core.categories import CODES as CATEGORIES
+from core.models.cases import MANDATORY_ROLES, REPORTER_ROLES
 from handlers import places
 from handlers import validators as v
 from handlers.base import Turn

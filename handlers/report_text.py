@@ -3,15 +3,12 @@ what happens next. Plain, warm Simplified Chinese for teachers in a hurry and gr
 """
 from __future__ import annotations
 
-from core import labels
+from core import categories, labels
 from core.messages import Button, Reply
 from core.models.cases import MANDATORY_ROLES
 
-CATEGORY_BUTTONS = (
-    ("孩子一个人住、没人照看", "child_alone"), ("孩子失踪、找不到了", "child_missing"),
-    ("监护人管不了或不管", "guardian_unfit"), ("疑似家暴", "domestic_violence"),
-    ("受伤或被人伤害", "injury_or_harm"), ("不上学、辍学", "dropout"), ("其他情况", "other"),
-)
+# The category question's buttons, in the category table's order (button "7" is 其他情况).
+CATEGORY_BUTTONS = tuple((c.button, c.code) for c in categories.TABLE)
 ROLE_BUTTONS = (
     ("老师", "teacher"), ("医生/护士", "medical"), ("村干部/儿童主任", "village_cadre"),
     ("社工/救助机构", "social_worker"), ("亲戚", "relative"), ("邻居/村民", "citizen"),
@@ -115,24 +112,16 @@ def summary(slots: dict, attachments: int = 0, changed: bool = False) -> Reply:
     return Reply("\n".join(lines), CONFIRM_BUTTONS)
 
 
-NEXT_STEPS = {
-    "police": "{unit}会尽快受理（{deadline}内），出警或上门核查，保护好孩子，并把情况通报{township}，"
-              "再由乡镇会同民政等部门评估，安排帮扶或监护干预。",
-    "dropout": "{unit}和{township}会尽快（{deadline}内）核实孩子没上学的原因，上门劝返，帮孩子回到学校。",
-    "other": "{unit}会尽快（{deadline}内）联系核实，需要时转给派出所、学校或民政等部门处理。",
-}
-
-
 def _deadline(minutes: int) -> str:
     return f"{minutes}分钟" if minutes < 60 else (f"{minutes // 60}小时" if minutes < 1440 else f"{minutes // 1440}天")
 
 
 def submitted(case, deadline_minutes: int, duplicate: bool, hotlines: dict) -> list[Reply]:
     township = case.township.name if case.township else "乡镇"
-    kind = case.category if case.category in ("dropout", "other") else "police"
+    next_text = categories.get(case.category).next_text
     lines = [f"已提交！您的报告编号是 {case.number}。",
-             "接下来：" + NEXT_STEPS[kind].format(unit=case.assigned_unit, township=township,
-                                                  deadline=_deadline(deadline_minutes))]
+             "接下来：" + next_text.format(unit=case.assigned_unit, township=township,
+                                           deadline=_deadline(deadline_minutes))]
     if duplicate:
         lines.append("这件事近期已有人报告过，我们已把您的报告和之前的报告关联在一起，一并处理。")
     if case.mandatory_reporter:

@@ -30,6 +30,8 @@ FORMAT = 4  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
 DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "category_model": True,
                     "urgency_model": True}
+# A copy of core/categories.py CODES (nlu imports nothing of core); tests/foundation/
+# test_categories.py holds the two equal.
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
               "injury_or_harm", "dropout", "other")
 DOMAIN_WORDS = ["留守", "留守儿童", "委托", "委托照护", "照护人", "被委托人", "监护人", "监护", "家暴", "家庭暴力", "辍学", "旷课", "失踪", "走丢", "转人工", "人工客服", "儿童主任", "强制报告", "网格员", "村干部", "班主任", "打工", "务工", "外出务工", "登记", "报备", "进度", "举报", "报案", "报告", "受理", "案件", "屋头", "伢子", "娃娃", "不见了", "没人管", "一个人住", "救命", "快来", "掉水里", "往死里打", "打孩子", "困境儿童", "政策", "规定", "法律", "犯法", "取消", "不报了", "真人", "变更", "更改", "修改", "换成", "改成", "续签", "注销"]

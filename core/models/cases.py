@@ -6,12 +6,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import categories
 from core.crypto import Encrypted, LookupHash
 from core.db import Base, utcnow
 
-CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
-              "injury_or_harm", "dropout", "other")
-URGENCIES = ("urgent", "high", "normal")
+# The codes a case's category and urgency may take: the category table's (core/categories.py).
+CATEGORIES = categories.CODES
+URGENCIES = categories.URGENCIES
 REPORTER_ROLES = ("teacher", "medical", "village_cadre", "social_worker", "relative",
                   "citizen", "child_self", "parent", "other")
 MANDATORY_ROLES = frozenset({"teacher", "medical", "village_cadre", "social_worker"})

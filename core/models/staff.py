@@ -6,19 +6,13 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import permissions
 from core.crypto import Encrypted
 from core.db import Base, utcnow
 
-ROLES = ("police", "township", "village", "civil_affairs", "school", "admin")
-# The scope each role's data is limited to.
-ROLE_SCOPE = {
-    "police": "township",
-    "township": "township",
-    "village": "village",
-    "school": "school",
-    "civil_affairs": "region",
-    "admin": "region",
-}
+# The roles and each role's own jurisdiction come from the permission table.
+ROLES = permissions.ROLES
+ROLE_SCOPE = {role: permissions.home_scope(role) for role in ROLES}
 
 
 class StaffUser(Base):

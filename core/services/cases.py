@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import categories
 from core.crypto import cipher, phone_hash
 from core.db import utcnow
 from core.models import Case, CaseEvent, StaffUser, Township, Village
@@ -16,8 +17,7 @@ from core.services import audit
 from core.services.errors import Invalid, NotFound
 from core.services.scope import case_scope
 
-DEFAULT_ROUTING = {c: "{police_station}" for c in CATEGORIES}
-DEFAULT_ROUTING.update({"dropout": "{school}", "other": "{township}儿童主任"})
+DEFAULT_ROUTING = categories.routing()
 DEFAULT_DEADLINES = {"urgent": 15, "high": 120, "normal": 1440}
 
 
@@ -43,13 +43,15 @@ class CaseDraft:
 
 
 def route(category: str, township: Township | None, routing: dict | None = None) -> str:
-    """The unit that receives a case, from the config's routing templates."""
-    template = (routing or DEFAULT_ROUTING).get(category) or DEFAULT_ROUTING["other"]
+    """The unit that receives a case: the category table's routing, overridden by the
+    config's for the categories it names."""
+    template = categories.routing(routing).get(category) or DEFAULT_ROUTING[categories.FALLBACK]
     if township is None:
-        return template.format(police_station="县公安局", township="县", school="县教育局")
+        return categories.fill(template)
     school = township.schools[0].name if township.schools else f"{township.name}中心学校"
-    return template.format(police_station=township.police_station, township=township.name,
-                           school=school)
+    region = township.region.name if township.region is not None else None
+    return categories.fill(template, police_station=township.police_station, township=township.name,
+                           school=school, region=region)
 
 
 def name_hash(name: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Alerts to on-duty staff: `Notifier.notify(unit, subject, body, urgency)`.
+"""Alerts to on-duty staff: `Notifier.notify(session, unit, subject, body, urgency)`.
 
 Targets come from StaffUser.notify_to ("email:a@b.cn", "telegram:12345",
 "wechat:<openid>", comma-separated); which kinds are used is set by config
@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from core import permissions
 from core.models.jurisdiction import School, Township
 from core.models.staff import StaffUser
 from core.services import jobs
@@ -32,7 +33,7 @@ def on_duty_staff(session: Session, unit: str | None) -> list[StaffUser]:
         station = session.scalars(select(Township.id).where(Township.police_station == unit)).all()
         if station:
             found = session.scalars(base.where(StaffUser.township_id.in_(station),
-                                               StaffUser.role == "police")).all()
+                                               StaffUser.role.in_(permissions.alert_roles("{police_station}")))).all()
         school = session.scalars(select(School.id).where(School.name == unit)).all()
         if not found and school:
             found = session.scalars(base.where(StaffUser.school_id.in_(school))).all()
@@ -40,9 +41,10 @@ def on_duty_staff(session: Session, unit: str | None) -> list[StaffUser]:
             towns = [t for t in session.scalars(select(Township)).all() if unit.startswith(t.name)]
             if towns:
                 found = session.scalars(base.where(StaffUser.township_id.in_([t.id for t in towns]),
-                                                   StaffUser.role.in_(("township", "village")))).all()
+                                                   StaffUser.role.in_(permissions.alert_roles("{township}")))).all()
     if not found:
-        found = session.scalars(base.where(StaffUser.role.in_(("civil_affairs", "admin")))).all()
+        found = session.scalars(base.where(
+            StaffUser.role.in_(permissions.roles_for("receive_alert", permissions.REGION)))).all()
     return list(found)
 
 

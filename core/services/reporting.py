@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import labels
+from core import categories, labels
 from core.db import utcnow
 from core.models import Attachment, Case, ChannelUser, OutboundJob
 from core.services.attachments import queue_downloads
@@ -22,10 +22,8 @@ from core.services.errors import Invalid
 
 log = logging.getLogger(__name__)
 
-# Urgency by category when the reporter did not say it is happening now.
-DEFAULT_URGENCY = {"child_missing": "urgent", "domestic_violence": "high", "injury_or_harm": "high",
-                   "child_alone": "high", "guardian_unfit": "normal", "dropout": "normal",
-                   "other": "normal"}
+# Urgency by category when the reporter did not say it is happening now (the category table's).
+DEFAULT_URGENCY = categories.urgencies()
 ALERT_URGENCIES = ("urgent", "high")
 REPORTER_MESSAGE = "reporter_message"  # OutboundJob kind: a text to one channel user
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
+from core import permissions
 from core.db import utcnow
 from core.models import Case, Child, FollowUpTask, StaffUser
 from core.services import audit
@@ -14,6 +15,8 @@ from core.services.scope import case_scope, child_scope
 
 
 def _scoped(user: StaffUser):
+    if not permissions.allowed(user.role, "view_tasks"):
+        return false()
     in_children = select(Child.id).where(child_scope(user))
     in_cases = select(Case.id).where(case_scope(user))
     return or_(FollowUpTask.child_id.in_(in_children), FollowUpTask.case_id.in_(in_cases))

@@ -1,61 +1,56 @@
-"""The case workflow the policy prescribes, one step at a time, and who may take each step.
+"""The case workflow the policy prescribes, one step at a time.
 
-Police accept (受理) and respond (出警/应急处置), then notify the township (通报乡镇);
-the township assesses (调查评估) and arranges help or guardianship intervention
-(帮扶/监护干预); the village committee follows up (随访); the case is closed (结案).
+Which steps exist, the statuses they join and who may take them where are the permission
+table's (core/permissions.py); this module only carries a step out. Police accept (受理)
+and respond (出警/应急处置), then notify the township (通报乡镇); the township assesses
+(调查评估) and arranges help or guardianship intervention (帮扶/监护干预); the village
+committee follows up (随访); the case is closed (结案). An office routing assigned the case
+to (a village's 儿童主任, a school, civil affairs) may take every step of it itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core import labels, permissions
 from core.models import Case, StaffUser
+from core.permissions import Action
 from core.services import audit
 from core.services.cases import add_event
 from core.services.errors import Forbidden, Invalid
 from core.services.reporting import accept_case, close_case
 
-
-@dataclass(frozen=True)
-class Step:
-    to: str
-    label: str  # the button staff press
-    roles: frozenset[str]
+Step = Action  # a workflow step is a permission-table action with a status change
 
 
-STEPS: dict[str, tuple[Step, ...]] = {
-    "submitted": (Step("accepted", "受理", frozenset({"police", "township", "school", "civil_affairs", "admin"})),),
-    "accepted": (Step("responding", "出警/应急处置", frozenset({"police", "admin"})),
-                 Step("referred", "通报乡镇", frozenset({"police", "school", "admin"}))),
-    "responding": (Step("referred", "通报乡镇", frozenset({"police", "admin"})),),
-    "referred": (Step("assessing", "开始调查评估", frozenset({"township", "civil_affairs", "admin"})),),
-    "assessing": (Step("assisting", "安排帮扶/监护干预", frozenset({"township", "civil_affairs", "admin"})),
-                  Step("monitoring", "转入随访", frozenset({"township", "civil_affairs", "admin"}))),
-    "assisting": (Step("monitoring", "转入随访", frozenset({"township", "village", "civil_affairs", "admin"})),),
-    "monitoring": (Step("closed", "结案", frozenset({"township", "civil_affairs", "admin"})),),
-}
-
-
-def next_steps(case: Case, user: StaffUser) -> list[Step]:
-    return [s for s in STEPS.get(case.status, ()) if user.role in s.roles]
+def next_steps(case: Case, user: StaffUser) -> list[Action]:
+    return permissions.next_actions(user, case)
 
 
 def advance(session: Session, case: Case, user: StaffUser, to: str, note: str | None = None,
             now: datetime | None = None, source: str | None = None) -> Case:
-    """Move a case one step; raise Forbidden/Invalid rather than skip or guess."""
-    step = next((s for s in STEPS.get(case.status, ()) if s.to == to), None)
+    """Move a case one step; raise Forbidden/Invalid (in words staff read) rather than skip
+    or guess."""
+    step = permissions.step_to(case, to)
     if step is None:
-        raise Invalid(f"a case that is {case.status} cannot move to {to}")
-    if user.role not in step.roles:
-        raise Forbidden(f"role {user.role} cannot take the step {step.label}")
+        raise Invalid(f"这个案件现在是“{labels.STATUS.get(case.status, case.status)}”，"
+                      f"不能直接改为“{labels.STATUS.get(to, to)}”。")
+    reason = permissions.refusal(user, step.code, case)
+    if reason:
+        raise Forbidden(reason)
     by = f"{user.username}"
     note = (note or "").strip()[:1000] or None
     if to == "accepted":
         accept_case(session, case, by, note, now)
     elif to == "closed":
         close_case(session, case, by, note, now)
+    elif to == "merged":
+        original = session.get(Case, case.duplicate_of_id)
+        add_event(session, case, "merged", by, status_to="merged", now=now,
+                  note=note or (f"并入{original.number}" if original is not None else None))
+        if original is not None:
+            add_event(session, original, "duplicate_merged", by, note=f"{case.number}已并入本案", now=now)
     else:
         add_event(session, case, to, by, note=note, status_to=to, now=now)
     audit.record(session, f"staff:{user.id}", "update", "case", case.id, source=source,
@@ -63,4 +58,4 @@ def advance(session: Session, case: Case, user: StaffUser, to: str, note: str | 
     return case
 
 
-__all__ = ["STEPS", "Step", "advance", "next_steps"]
+__all__ = ["Step", "advance", "next_steps"]
