@@ -36,6 +36,7 @@ from core.services import conversations as conv_svc
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import Flow, FlowContext, FlowState, Outcome, Turn
+from nlu import danger as danger_words
 from nlu.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -166,7 +167,7 @@ class Engine:
         if inbound.event and inbound.event.startswith("unsupported"):
             return talk.unsupported()
 
-        danger = danger_mod.check(plain)
+        danger = danger_words.check(plain)
         hotlines = settings.section("region").get("hotlines") if settings is not None else None
         warned = danger_mod.replies(danger, hotlines) if danger else []
         if danger:
@@ -187,7 +188,7 @@ class Engine:
         words = title or value
         nlu = self._parse(words) if words else C.synthetic_parse("", "out_of_scope")
         if title is None:  # the user's own words, not a button: let the model have its say
-            decided = danger_mod.decide(danger, nlu)
+            decided = danger_words.decide(danger, nlu)
             if decided is not None and danger is None:
                 replies += danger_mod.replies(decided, hotlines)
             elif decided is None and danger is not None:

@@ -38,7 +38,7 @@ def test_model_floor(parser, name):
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_system_floor(parser, name):
-    """The engine's decision: handlers.danger.decide(word list, model)."""
+    """The engine's decision: nlu.danger.decide(word list, model)."""
     _, total, _, negatives, _, _, system_tp, system_fp = FLOORS[name]
     s = score(parser, DATA / name)["system"]
     assert s["tp"] >= system_tp and s["tp"] + s["fn"] == total
