@@ -18,8 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from nlu import DEFAULT_DATA, lexicon, load_parser
+from nlu import DEFAULT_DATA, categories, load_parser
 from nlu import parser as parser_mod
+from nlu import urgency as urgency_rules
 from nlu.evaluate import evaluate
 from nlu.training_data import load_training_data
 
@@ -85,12 +86,12 @@ def main() -> None:
         full = load_parser({}, Path(tmp) / "full")
         row("no-norm", NoNorm(load_parser({}, Path(tmp) / "full")))
         row("+words", load_parser({"pipeline": {"words": True}}, Path(tmp) / "words"))
-        saved_cat, saved_urg = lexicon._CAT, (lexicon._STRONG, lexicon._CONTEXT)
-        lexicon._CAT, lexicon._STRONG, lexicon._CONTEXT = [], [], []
+        saved_cat, saved_urg = categories._CAT, (urgency_rules._STRONG, urgency_rules._CONTEXT)
+        categories._CAT, urgency_rules._STRONG, urgency_rules._CONTEXT = [], [], []
         try:
             row("no-rules", load_parser({}, Path(tmp) / "full"))
         finally:
-            lexicon._CAT, (lexicon._STRONG, lexicon._CONTEXT) = saved_cat, saved_urg
+            categories._CAT, (urgency_rules._STRONG, urgency_rules._CONTEXT) = saved_cat, saved_urg
         row("full", full)
 
 

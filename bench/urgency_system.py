@@ -4,7 +4,7 @@
 
 model  = the NLU parse carries an `urgency` entity (what `shouhu nlu test` scores);
 system = what makes the engine answer with the 110 guidance first:
-         `handlers.danger.decide(check(normalised text), parse)`: the word list OR an urgent
+         `nlu.danger.decide(check(normalised text), parse)`: the word list OR an urgent
          report from the model, minus confident questions about the rules or a past report.
 
 Gold urgent = the example is annotated with an `urgency` entity. A false alarm is a
@@ -24,14 +24,14 @@ FILES = ["test.yml", "test_blind.yml", "test_blind2.yml", "test_blind3.yml", "te
 
 def system_urgent(text: str, result: dict) -> bool:
     """Exactly the engine's decision (bot/engine.py)."""
-    from handlers import danger
+    from nlu import danger
     from nlu.normalize import normalize_text
 
     return danger.decide(danger.check(normalize_text(text)), result) is not None
 
 
 def score(parser, path: str | Path) -> dict:
-    from handlers import danger
+    from nlu import danger
     from nlu.normalize import normalize_text
     from nlu.training_data import load_training_data
 

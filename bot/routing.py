@@ -13,6 +13,7 @@ from core.services import conversations as conv_svc
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import FlowContext, FlowState, Outcome, Turn
+from nlu import danger as danger_words
 from nlu.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class Router:
         value, title = C.resolve_choice(text, conv.meta.pop("choices", None))
         receipt = conv.meta.pop("receipt", None)
 
-        danger = danger_mod.check(plain)
+        danger = danger_words.check(plain)
         warned = danger_mod.replies(danger, self.hotlines) if danger else []
         if danger:
             log.warning("danger words detected (%s) on %s", ",".join(danger.kinds), inbound.channel)
@@ -65,7 +66,7 @@ class Router:
         nlu = self._parse(words) if words else C.synthetic_parse("", "out_of_scope")
         replies = warned
         if title is None:  # the user's own words, not a button: let the model have its say
-            decided = danger_mod.decide(danger, nlu)
+            decided = danger_words.decide(danger, nlu)
             if decided is not None and danger is None:
                 replies = danger_mod.replies(decided, self.hotlines)
             elif decided is None:

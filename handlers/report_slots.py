@@ -61,13 +61,32 @@ def apply_place(data: dict, match: places.PlaceMatch, force: bool) -> str | None
 
 
 def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = None) -> str | None:
-    """Merge what this message says into data["slots"]; return a problem code for `focus`."""
+    """Merge what this message says into data["slots"]; return a problem code for `focus`.
+
+    Each part below reports a problem only for its own `focus`, so at most one does.
+    """
     slots = data["slots"]
+    before = dict(slots)
+    problem = _what_happened(slots, turn, focus)
+    problem = _where(data, turn, gaz, focus) or problem
+    problem = _the_child(slots, turn, focus) or problem
+    problem = _the_reporter(slots, turn, focus) or problem
+    if focus == "place" and problem == "unknown" and _other_facts(before, slots):
+        # They answered something else ("十岁左右"): keep it, and ask for the place again.
+        problem = None
+        data.pop("place_said", None)
+        if slots.get("township"):
+            data["place_options"] = [[o.title, o.payload] for o in
+                                     places.resolve_text(gaz, slots["township"]).options]
+        else:
+            data.pop("place_options", None)
+    return problem
+
+
+def _what_happened(slots: dict, turn: Turn, focus: str | None) -> str | None:
+    """Category, urgency and (when asked for) the description."""
     text = turn.text
     problem = None
-    before = dict(slots)
-
-    # What happened.
     category = turn.entity("category") if focus in (None, "category", "description") else None
     if category not in CATEGORIES:
         category = None
@@ -85,37 +104,52 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
             problem = "empty"
         else:
             slots["description"] = desc
+    return problem
 
-    # Where.
+
+def _where(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None) -> str | None:
+    """The township and village: from a shared location, an answer to our question, or names."""
+    slots = data["slots"]
+    text = turn.text
     loc = turn.inbound.location
     if loc is not None:
-        slots.update(lat=loc.lat, lng=loc.lng)
-        if loc.label:
-            slots.setdefault("address_text", loc.label)
-        match = places.resolve_location(gaz, loc.label)
-        if match.status in ("ok", "need_village") or focus == "place":
-            apply_place(data, match, force=focus == "place" or not slots.get("township"))
-            if match.status not in ("ok", "need_village"):
-                data["place_options"] = [[o.title, o.payload] for o in match.options] or \
-                    [[t, f"{places.PLACE_PREFIX}{t}/"] for t in gaz.townships]
-    elif focus == "place":
+        _from_location(data, loc, gaz, focus)
+        return None
+    if focus == "place":
         if slots.get("township") and not slots.get("village") and is_unknown(text):
             slots["village_unknown"] = True
-        else:
-            match = places.resolve_text(gaz, text)
-            if match.status in ("ambiguous", "unknown") and slots.get("township") and match.options:
-                # "东风" while asking for a village of 红星镇: prefer that township's villages.
-                inside = [o for o in match.options if o.payload.startswith(f"{places.PLACE_PREFIX}{slots['township']}/")
-                          and not o.payload.endswith("/")]
-                if len(inside) == 1:
-                    match = places.resolve_text(gaz, inside[0].payload)
-            problem = apply_place(data, match, force=True) or problem
-    else:
-        t_ent, v_ent = turn.entity("township"), turn.entity("village")
-        match = places.resolve_names(gaz, t_ent, v_ent) if (t_ent or v_ent) else places.resolve_text(gaz, text, strict=True)
-        apply_place(data, match, force=False)
+            return None
+        match = places.resolve_text(gaz, text)
+        if match.status in ("ambiguous", "unknown") and slots.get("township") and match.options:
+            # "东风" while asking for a village of 红星镇: prefer that township's villages.
+            inside = [o for o in match.options if o.payload.startswith(f"{places.PLACE_PREFIX}{slots['township']}/")
+                      and not o.payload.endswith("/")]
+            if len(inside) == 1:
+                match = places.resolve_text(gaz, inside[0].payload)
+        return apply_place(data, match, force=True)
+    t_ent, v_ent = turn.entity("township"), turn.entity("village")
+    match = places.resolve_names(gaz, t_ent, v_ent) if (t_ent or v_ent) else places.resolve_text(gaz, text, strict=True)
+    apply_place(data, match, force=False)
+    return None
 
-    # The child.
+
+def _from_location(data: dict, loc, gaz: places.Gazetteer, focus: str | None) -> None:
+    slots = data["slots"]
+    slots.update(lat=loc.lat, lng=loc.lng)
+    if loc.label:
+        slots.setdefault("address_text", loc.label)
+    match = places.resolve_location(gaz, loc.label)
+    if match.status in ("ok", "need_village") or focus == "place":
+        apply_place(data, match, force=focus == "place" or not slots.get("township"))
+        if match.status not in ("ok", "need_village"):
+            data["place_options"] = [[o.title, o.payload] for o in match.options] or \
+                [[t, f"{places.PLACE_PREFIX}{t}/"] for t in gaz.townships]
+
+
+def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
+    """The child's age, gender and name."""
+    text = turn.text
+    problem = None
     age = v.parse_age(text)
     ent_age = turn.entity("age")
     if age is None and ent_age is not None and str(ent_age).isdigit() and 0 <= int(ent_age) <= v.MAX_AGE:
@@ -132,8 +166,13 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
     if name is None and focus == "child_age" and turn.entity("person_name"):
         name = turn.entity("person_name")
     _set(slots, "child_name", name, force=focus in ("child_age", "child_name"))
+    return problem
 
-    # The reporter.
+
+def _the_reporter(slots: dict, turn: Turn, focus: str | None) -> str | None:
+    """Who reports (their role) and, for mandatory reporters, how to reach them."""
+    text = turn.text
+    problem = None
     role = turn.entity("reporter_role") if turn.entity("reporter_role") in REPORTER_ROLES else None
     if focus == "reporter_role":
         role = data_choice(text, "role:") or v.guess_role(text, loose=True) or role
@@ -155,15 +194,6 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
         problem = "bad_phone"
     elif focus == "contact" and not contact:
         problem = "no_contact"
-    if focus == "place" and problem == "unknown" and _other_facts(before, slots):
-        # They answered something else ("十岁左右"): keep it, and ask for the place again.
-        problem = None
-        data.pop("place_said", None)
-        if slots.get("township"):
-            data["place_options"] = [[o.title, o.payload] for o in
-                                     places.resolve_text(gaz, slots["township"]).options]
-        else:
-            data.pop("place_options", None)
     return problem
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .training_data import load_training_data
@@ -22,84 +23,120 @@ def _first(entities: list[dict], name: str):
     return None
 
 
-def evaluate(parser, data_path: str | Path, synonyms: dict[str, str] | None = None) -> dict:
-    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+@dataclass
+class _Tally:
+    """Counts over one data file, message by message."""
+    gold: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    ent_tp: Counter = field(default_factory=Counter)
+    ent_fp: Counter = field(default_factory=Counter)
+    ent_fn: Counter = field(default_factory=Counter)
+    urgent: dict = field(default_factory=lambda: {"tp": 0, "fn": 0, "fp": 0, "tn": 0})
+    cat_total: int = 0
+    cat_ok: int = 0
+    missed_urgent: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+    cat_errors: list[dict] = field(default_factory=list)
 
-    data = load_training_data(data_path)
-    syn = {**(synonyms or {}), **data.synonyms}
-    gold, pred, errors, rows = [], [], [], []
-    ent_tp, ent_fp, ent_fn = Counter(), Counter(), Counter()
-    urgent = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
-    cat_total = cat_ok = 0
-    missed_urgent, false_alarms, cat_errors = [], [], []
-    for ex in data.examples:
-        result = parser.parse(ex.text)
+    def add(self, ex, result: dict, syn: dict[str, str]) -> None:
         name = result["intent"]["name"]
-        gold.append(ex.intent)
-        pred.append(name)
+        self.gold.append(ex.intent)
+        self.pred.append(name)
         if name != ex.intent:
-            errors.append({"text": ex.text, "line": ex.line, "expected": ex.intent, "predicted": name,
-                           "confidence": result["intent"]["confidence"]})
+            self.errors.append({"text": ex.text, "line": ex.line, "expected": ex.intent, "predicted": name,
+                                "confidence": result["intent"]["confidence"]})
+        self._entities(ex, result, syn)
+        self._urgency(ex, result)
+        self._category(ex, result, syn)
+
+    def _entities(self, ex, result: dict, syn: dict[str, str]) -> None:
         g_ents = Counter((e["entity"], syn.get(e["value"], e["value"])) for e in ex.entities)
         p_ents = Counter((e["entity"], str(e["value"])) for e in result["entities"])
         for (ent, _v), n in (g_ents & p_ents).items():
-            ent_tp[ent] += n
+            self.ent_tp[ent] += n
         for (ent, _v), n in (p_ents - g_ents).items():
-            ent_fp[ent] += n
+            self.ent_fp[ent] += n
         for (ent, _v), n in (g_ents - p_ents).items():
-            ent_fn[ent] += n
+            self.ent_fn[ent] += n
+
+    def _urgency(self, ex, result: dict) -> None:
         g_urg = any(e["entity"] == "urgency" for e in ex.entities)
         p_urg = any(e["entity"] == "urgency" for e in result["entities"])
         key = ("t" if g_urg == p_urg else "f") + ("p" if p_urg else "n")
-        urgent[key] += 1
+        self.urgent[key] += 1
         if g_urg and not p_urg:
-            missed_urgent.append(ex.text)
+            self.missed_urgent.append(ex.text)
         if p_urg and not g_urg:
-            false_alarms.append(ex.text)
+            self.false_alarms.append(ex.text)
+
+    def _category(self, ex, result: dict, syn: dict[str, str]) -> None:
         g_cat = next((syn.get(e["value"], e["value"]) for e in ex.entities if e["entity"] == "category"), None)
         if ex.intent == "report_case" and g_cat:
-            cat_total += 1
+            self.cat_total += 1
             p_cat = _first(result["entities"], "category")
-            cat_ok += p_cat == g_cat
+            self.cat_ok += p_cat == g_cat
             if p_cat != g_cat:
-                cat_errors.append({"text": ex.text, "expected": g_cat, "predicted": p_cat})
-        rows.append({"text": ex.text, "expected": ex.intent, "result": result})
-    labels = sorted(set(gold) | set(pred))
-    p, r, f, s = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
-    per_intent = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
-                        "f1": round(float(f[i]), 4), "support": int(s[i])} for i, lab in enumerate(labels)}
-    macro = precision_recall_fscore_support(gold, pred, labels=labels, average="macro", zero_division=0)
-    weighted = precision_recall_fscore_support(gold, pred, labels=labels, average="weighted", zero_division=0)
-    entities = {}
-    for ent in sorted(set(ent_tp) | set(ent_fp) | set(ent_fn)):
-        tp, fp, fn = ent_tp[ent], ent_fp[ent], ent_fn[ent]
-        entities[ent] = {"precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
-                         "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
-                         "support": tp + fn, "predicted": tp + fp}
-    n_urg = urgent["tp"] + urgent["fn"]
-    n_non = urgent["fp"] + urgent["tn"]
-    report = {
-        "data": str(data_path), "examples": len(gold),
-        "intent_accuracy": round(float(accuracy_score(gold, pred)), 4),
-        "macro": {"precision": round(float(macro[0]), 4), "recall": round(float(macro[1]), 4),
-                  "f1": round(float(macro[2]), 4)},
-        "weighted": {"precision": round(float(weighted[0]), 4), "recall": round(float(weighted[1]), 4),
-                     "f1": round(float(weighted[2]), 4)},
-        "urgent_recall": round(urgent["tp"] / n_urg, 4) if n_urg else 1.0,
-        "urgent_false_alarm_rate": round(urgent["fp"] / n_non, 4) if n_non else 0.0,
-        "urgent_counts": urgent,
-        "category_accuracy": round(cat_ok / cat_total, 4) if cat_total else 1.0,
-        "category_support": cat_total,
-        "per_intent": per_intent, "entities": entities, "labels": labels,
-        "confusion": _confusion(gold, pred, labels),
-        "errors": errors, "missed_urgent": missed_urgent, "false_alarms": false_alarms,
-        "category_errors": cat_errors,
-    }
+                self.cat_errors.append({"text": ex.text, "expected": g_cat, "predicted": p_cat})
+
+
+def evaluate(parser, data_path: str | Path, synonyms: dict[str, str] | None = None) -> dict:
+    data = load_training_data(data_path)
+    syn = {**(synonyms or {}), **data.synonyms}
+    t = _Tally()
+    for ex in data.examples:
+        t.add(ex, parser.parse(ex.text), syn)
+    report = {"data": str(data_path), "examples": len(t.gold), **_intent_scores(t.gold, t.pred)}
+    n_urg = t.urgent["tp"] + t.urgent["fn"]
+    n_non = t.urgent["fp"] + t.urgent["tn"]
+    report.update({
+        "urgent_recall": round(t.urgent["tp"] / n_urg, 4) if n_urg else 1.0,
+        "urgent_false_alarm_rate": round(t.urgent["fp"] / n_non, 4) if n_non else 0.0,
+        "urgent_counts": t.urgent,
+        "category_accuracy": round(t.cat_ok / t.cat_total, 4) if t.cat_total else 1.0,
+        "category_support": t.cat_total,
+    })
+    report.update(_per_label(t))
+    report.update({"errors": t.errors, "missed_urgent": t.missed_urgent, "false_alarms": t.false_alarms,
+                   "category_errors": t.cat_errors})
     values = {**report, "macro_f1": report["macro"]["f1"]}
     report["targets"] = {k: {"target": v, "value": values[k],
                              "met": values[k] <= v if "false_alarm" in k else values[k] >= v}
                          for k, v in TARGETS.items()}
     return report
+
+
+def _intent_scores(gold: list[str], pred: list[str]) -> dict:
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+
+    labels = sorted(set(gold) | set(pred))
+    macro = precision_recall_fscore_support(gold, pred, labels=labels, average="macro", zero_division=0)
+    weighted = precision_recall_fscore_support(gold, pred, labels=labels, average="weighted", zero_division=0)
+    return {
+        "intent_accuracy": round(float(accuracy_score(gold, pred)), 4),
+        "macro": {"precision": round(float(macro[0]), 4), "recall": round(float(macro[1]), 4),
+                  "f1": round(float(macro[2]), 4)},
+        "weighted": {"precision": round(float(weighted[0]), 4), "recall": round(float(weighted[1]), 4),
+                     "f1": round(float(weighted[2]), 4)},
+    }
+
+
+def _per_label(t: _Tally) -> dict:
+    """Per-intent and per-entity scores, the labels and the confusion matrix."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    labels = sorted(set(t.gold) | set(t.pred))
+    p, r, f, s = precision_recall_fscore_support(t.gold, t.pred, labels=labels, zero_division=0)
+    per_intent = {lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+                        "f1": round(float(f[i]), 4), "support": int(s[i])} for i, lab in enumerate(labels)}
+    entities = {}
+    for ent in sorted(set(t.ent_tp) | set(t.ent_fp) | set(t.ent_fn)):
+        tp, fp, fn = t.ent_tp[ent], t.ent_fp[ent], t.ent_fn[ent]
+        entities[ent] = {"precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+                         "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0,
+                         "support": tp + fn, "predicted": tp + fp}
+    return {"per_intent": per_intent, "entities": entities, "labels": labels,
+            "confusion": _confusion(t.gold, t.pred, labels)}
 
 
 def _confusion(gold: list[str], pred: list[str], labels: list[str]) -> list[list[int]]:

@@ -5,7 +5,8 @@ import logging
 import re
 from pathlib import Path
 
-from . import lexicon
+from . import categories, guards, roles, urgency
+from .match import Match
 from .normalize import Normalized, normalize
 from .pipeline import (
     CATEGORIES,
@@ -15,6 +16,7 @@ from .pipeline import (
     load_urgency_model,
     softmax_ranking,
 )
+from .simple_entities import simple_entities
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +123,9 @@ class Parser:
         feats = self.featurize(norm.text)
         probs = self.intent.predict(feats)
         ranking = softmax_ranking(self.intent.classes, probs)
-        if ranking[0]["name"] == "report_case" and lexicon.not_about_a_child(norm.text):
+        if ranking[0]["name"] == "report_case" and guards.not_about_a_child(norm.text):
             ranking = _demote_report(ranking)
-        elif ranking[0]["name"] == "report_case" and lexicon.asks_not_reports(norm.text):
+        elif ranking[0]["name"] == "report_case" and guards.asks_not_reports(norm.text):
             ranking = _demote_report(ranking, "ask_policy")
         entities = self._entities(norm, feats, ranking[0])
         return {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
@@ -133,31 +135,31 @@ class Parser:
         intent = top["name"]
         question = intent in QUESTION_INTENTS and top["confidence"] >= 0.5
         t = norm.text
-        found: list[lexicon.Match] = []
-        cat = lexicon.best_category(t, self._cat_syn)
+        found: list[Match] = []
+        cat = categories.best_category(t, self._cat_syn)
         if cat is None and intent == "report_case" and self.category is not None:
             p = self.category.predict(feats)
             i = int(p.argmax())
             if p[i] >= CATEGORY_MODEL_MIN:
-                m = lexicon.Match("category", self.category.classes[i], 0, len(t), "ShouhuCategoryModel")
+                m = Match("category", self.category.classes[i], 0, len(t), "ShouhuCategoryModel")
                 m.confidence = round(float(p[i]), 4)
                 found.append(m)
         elif cat is not None:
             found.append(cat)
-        urg = lexicon.urgency(t, self._urg_syn, question)
-        if urg is None and self.urgency_model is not None and not lexicon.urgency_blocked(t, question):
+        urg = urgency.urgency(t, self._urg_syn, question)
+        if urg is None and self.urgency_model is not None and not urgency.urgency_blocked(t, question):
             p = self.urgency_model.predict(feats)
             pu = float(p[self.urgency_model.classes.index("urgent")])
             if pu >= URGENCY_MODEL_MIN:
-                urg = lexicon.Match("urgency", "urgent", 0, len(t), "ShouhuUrgencyModel")
+                urg = Match("urgency", "urgent", 0, len(t), "ShouhuUrgencyModel")
                 urg.confidence = round(pu, 4)
-        for m in (urg, lexicon.reporter_role(t)):
+        for m in (urg, roles.reporter_role(t)):
             if m is not None:
                 found.append(m)
-        found.extend(lexicon.simple_entities(t))
+        found.extend(simple_entities(t))
         for entity, pat, names in self._gaz:
             for m in pat.finditer(t):
-                found.append(lexicon.Match(entity, names[m.group()], m.start(), m.end(), "ShouhuGazetteer"))
+                found.append(Match(entity, names[m.group()], m.start(), m.end(), "ShouhuGazetteer"))
         out = []
         for m in sorted(found, key=lambda m: (m.start, m.end)):
             start, end = norm.span(m.start, m.end)

@@ -5,8 +5,8 @@ logistic regression over TF-IDF features: character 1-3-grams of the normalised 
 jieba words. Training exports the vocabulary, idf weights and coefficients to a versioned
 artefact (`<model_dir>/<hash>/model.npz` + `meta.json`, hash of data + pipeline config +
 format), so serving needs neither scikit-learn nor pickle and loads in milliseconds.
-Entities come from rules (nlu/lexicon.py), the data's synonyms and lookups, and the
-runtime gazetteer of townships and villages.
+Entities come from rules (nlu/categories.py, urgency.py, roles.py, simple_entities.py),
+the data's synonyms and lookups, and the runtime gazetteer of townships and villages.
 """
 from __future__ import annotations
 

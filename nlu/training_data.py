@@ -82,6 +82,26 @@ def _lines(node: yaml.Node, where: str) -> list[tuple[int, str]]:
 def load_training_data(path: str | Path) -> TrainingData:
     path = Path(path)
     where = str(path)
+    data = TrainingData()
+    for item in _items(path, where).value:
+        line0 = item.start_mark.line + 1
+        kind, name, values = _item(item, where, line0)
+        if kind == "intent":
+            _add_intent(data, name, values, where, line0)
+        elif kind == "synonym":
+            for _, v in values:
+                data.synonyms[v] = name
+        elif kind == "lookup":
+            data.lookups.setdefault(name, []).extend(v for _, v in values)
+        else:
+            _add_regexes(data, name, values, where)
+    if not data.examples:
+        raise NluDataError(f"{where}:1: no intent examples")
+    return data
+
+
+def _items(path: Path, where: str) -> yaml.SequenceNode:
+    """The file's `nlu:` list, as YAML nodes (they carry the line numbers)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -102,54 +122,53 @@ def load_training_data(path: str | Path) -> TrainingData:
     items = top["nlu"]
     if not isinstance(items, yaml.SequenceNode):
         raise NluDataError(f"{where}:{items.start_mark.line + 1}: 'nlu' must be a list")
-    data = TrainingData()
-    for item in items.value:
-        line0 = item.start_mark.line + 1
-        if not isinstance(item, yaml.MappingNode):
-            raise NluDataError(f"{where}:{line0}: each 'nlu' item must be a mapping")
-        keys = {k.value: v for k, v in item.value}
-        kinds = [k for k in ("intent", "synonym", "lookup", "regex") if k in keys]
-        if len(kinds) != 1:
-            raise NluDataError(f"{where}:{line0}: an item needs exactly one of intent, synonym, "
-                               f"lookup, regex (found {sorted(keys)})")
-        kind = kinds[0]
-        name = keys[kind].value if isinstance(keys[kind], yaml.ScalarNode) else None
-        if not name:
-            raise NluDataError(f"{where}:{line0}: '{kind}' needs a name")
-        if "examples" not in keys:
-            raise NluDataError(f"{where}:{line0}: {kind} '{name}' has no 'examples'")
-        lines = _lines(keys["examples"], where)
-        if not lines:
-            raise NluDataError(f"{where}:{line0}: {kind} '{name}' has no examples")
-        values = []
-        for lineno, line in lines:
-            if not line.startswith("- ") or not line[2:].strip():
-                raise NluDataError(f"{where}:{lineno}: example must start with '- ' and have text: {line!r}")
-            values.append((lineno, line[2:].strip()))
-        if kind == "intent":
-            if not _NAME.match(name):
-                raise NluDataError(f"{where}:{line0}: intent name {name!r} must be snake_case")
-            for lineno, raw in values:
-                try:
-                    plain, ents = parse_example(raw)
-                except ValueError as exc:
-                    raise NluDataError(f"{where}:{lineno}: {exc}") from exc
-                for e in ents:
-                    if e["entity"] not in ENTITIES:
-                        raise NluDataError(f"{where}:{lineno}: unknown entity {e['entity']!r}")
-                data.examples.append(Example(plain, name, ents, lineno))
-        elif kind == "synonym":
-            for _, v in values:
-                data.synonyms[v] = name
-        elif kind == "lookup":
-            data.lookups.setdefault(name, []).extend(v for _, v in values)
-        else:
-            for lineno, v in values:
-                try:
-                    re.compile(v)
-                except re.error as exc:
-                    raise NluDataError(f"{where}:{lineno}: invalid regex {v!r}: {exc}") from exc
-                data.regexes.setdefault(name, []).append(v)
-    if not data.examples:
-        raise NluDataError(f"{where}:1: no intent examples")
-    return data
+    return items
+
+
+def _item(item: yaml.Node, where: str, line0: int) -> tuple[str, str, list[tuple[int, str]]]:
+    """One `nlu:` item -> (kind, name, [(line, example text)])."""
+    if not isinstance(item, yaml.MappingNode):
+        raise NluDataError(f"{where}:{line0}: each 'nlu' item must be a mapping")
+    keys = {k.value: v for k, v in item.value}
+    kinds = [k for k in ("intent", "synonym", "lookup", "regex") if k in keys]
+    if len(kinds) != 1:
+        raise NluDataError(f"{where}:{line0}: an item needs exactly one of intent, synonym, "
+                           f"lookup, regex (found {sorted(keys)})")
+    kind = kinds[0]
+    name = keys[kind].value if isinstance(keys[kind], yaml.ScalarNode) else None
+    if not name:
+        raise NluDataError(f"{where}:{line0}: '{kind}' needs a name")
+    if "examples" not in keys:
+        raise NluDataError(f"{where}:{line0}: {kind} '{name}' has no 'examples'")
+    lines = _lines(keys["examples"], where)
+    if not lines:
+        raise NluDataError(f"{where}:{line0}: {kind} '{name}' has no examples")
+    values = []
+    for lineno, line in lines:
+        if not line.startswith("- ") or not line[2:].strip():
+            raise NluDataError(f"{where}:{lineno}: example must start with '- ' and have text: {line!r}")
+        values.append((lineno, line[2:].strip()))
+    return kind, name, values
+
+
+def _add_intent(data: TrainingData, name: str, values: list[tuple[int, str]], where: str, line0: int) -> None:
+    if not _NAME.match(name):
+        raise NluDataError(f"{where}:{line0}: intent name {name!r} must be snake_case")
+    for lineno, raw in values:
+        try:
+            plain, ents = parse_example(raw)
+        except ValueError as exc:
+            raise NluDataError(f"{where}:{lineno}: {exc}") from exc
+        for e in ents:
+            if e["entity"] not in ENTITIES:
+                raise NluDataError(f"{where}:{lineno}: unknown entity {e['entity']!r}")
+        data.examples.append(Example(plain, name, ents, lineno))
+
+
+def _add_regexes(data: TrainingData, name: str, values: list[tuple[int, str]], where: str) -> None:
+    for lineno, v in values:
+        try:
+            re.compile(v)
+        except re.error as exc:
+            raise NluDataError(f"{where}:{lineno}: invalid regex {v!r}: {exc}") from exc
+        data.regexes.setdefault(name, []).append(v)

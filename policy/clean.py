@@ -128,86 +128,105 @@ def own_number(simple_lines: list[str]) -> str | None:
 
 
 def clean_lines(raw: str) -> Cleaned:
-    meta: dict = {}
-    dropped: dict[str, int] = {}
-
-    def drop(reason: str) -> None:
-        dropped[reason] = dropped.get(reason, 0) + 1
-
-    kept: list[Line] = []
-    in_toc = False
-    all_simple: list[str] = []
+    c = _Cleaner()
     for raw_line in raw.splitlines():
+        if not c.feed(raw_line):
+            break
+    number = own_number(c.all_simple)
+    if number:
+        c.meta["document"] = number
+    return Cleaned(join_wraps(c.kept), c.meta, c.dropped)
+
+
+class _Cleaner:
+    """Reads a document line by line: what it keeps, what it drops and why, its metadata."""
+
+    def __init__(self) -> None:
+        self.meta: dict = {}
+        self.dropped: dict[str, int] = {}
+        self.kept: list[Line] = []
+        self.in_toc = False
+        self.all_simple: list[str] = []
+
+    def drop(self, reason: str) -> None:
+        self.dropped[reason] = self.dropped.get(reason, 0) + 1
+
+    def feed(self, raw_line: str) -> bool:
+        """Take one line; False once the document is over (its distribution list)."""
         original = strip_pinyin(raw_line.replace("\u3000", " ").replace("\xa0", " ")).strip()
         if not original:
-            continue
+            return True
         simple = to_simplified(original)
-        all_simple.append(simple)
-        if in_toc:
-            if re.fullmatch(r"[…\.。]+", simple) or len(simple) <= 40 and "。" not in simple:
-                drop("toc")
-                continue
-            in_toc = False
-        if re.match(r"^(目录|提纲|目录/提纲)", simple):
-            in_toc = True
-            drop("toc")
-            continue
+        self.all_simple.append(simple)
+        if self._toc(simple):
+            return True
         if re.match(r"^(抄送|抄报)[:：]", simple):
-            drop("footer")
-            break  # distribution list: the document is over
+            self.drop("footer")
+            return False
         if _INLINE_JUNK.search(original):
             # a paywall or "page truncated" note: keep an honest ellipsis in its place
             original = _INLINE_JUNK.sub("……", original).strip()
             simple = to_simplified(original)
-            drop("inline_junk")
+            self.drop("inline_junk")
+        reason = self._not_the_document(simple)
+        if reason is None and re.fullmatch(r"[…\.\s]+", simple):
+            if self.kept and not self.kept[-1].simple.endswith(TERMINAL):
+                last = self.kept[-1]
+                self.kept[-1] = Line(last.original + "……", last.simple + "……")
+            return True
+        reason = reason or self._letterhead(simple)
+        if reason:
+            self.drop(reason)
+        else:
+            self.kept.append(Line(original, simple))
+        return True
+
+    def _toc(self, simple: str) -> bool:
+        """A table of contents and its entries."""
+        if self.in_toc:
+            if re.fullmatch(r"[…\.。]+", simple) or len(simple) <= 40 and "。" not in simple:
+                self.drop("toc")
+                return True
+            self.in_toc = False
+        if re.match(r"^(目录|提纲|目录/提纲)", simple):
+            self.in_toc = True
+            self.drop("toc")
+            return True
+        return False
+
+    def _not_the_document(self, simple: str) -> str | None:
+        """Spam, site navigation, place lists, web-page metadata (read first), page residue."""
         if is_spam(simple):
-            drop("spam")
-            continue
+            return "spam"
         if is_nav(simple):
-            drop("navigation")
-            continue
+            return "navigation"
         if is_place_list(simple):
-            drop("place_list")
-            continue
+            return "place_list"
         if _META_LINE.match(simple):
-            _read_meta(simple, meta)
-            drop("metadata")
-            continue
+            _read_meta(simple, self.meta)
+            return "metadata"
         if not re.search(f"[{CJK}]", simple) and len(simple) < 20:
-            drop("page_residue")  # page numbers like "- 3 -", stray markup text
-            continue
-        if re.fullmatch(r"[…\.\s]+", simple):
-            if kept and not kept[-1].simple.endswith(TERMINAL):
-                kept[-1] = Line(kept[-1].original + "……", kept[-1].simple + "……")
-            continue
+            return "page_residue"  # page numbers like "- 3 -", stray markup text
+        return None
+
+    def _letterhead(self, simple: str) -> str | None:
+        """The masthead, date, signature, number and title lines around the text."""
         if re.fullmatch(f"[{CJK}]{{2,30}}文件", simple):
-            drop("masthead")
-            continue
+            return "masthead"
         m = _DATE_CN.fullmatch(simple.replace("印发", "").replace("发布", "").strip())
         if m:
-            meta.setdefault("date", _iso(m))
-            drop("signature")
-            continue
-        if _SIGNATURE.match(simple) and kept:
-            meta.setdefault("signature", simple)
-            drop("signature")
-            continue
+            self.meta.setdefault("date", _iso(m))
+            return "signature"
+        if _SIGNATURE.match(simple) and self.kept:
+            self.meta.setdefault("signature", simple)
+            return "signature"
         if DOC_NUMBER.fullmatch(simple):
-            drop("number_line")
-            continue
+            return "number_line"
         if not HEADING.match(simple) and len(simple) <= 90 and not simple.endswith(TERMINAL[:3]) \
                 and TITLE_LINE.search(simple.rstrip("》")):
-            meta.setdefault("titles", []).append(simple)
-            if DOC_NUMBER.search(simple):
-                drop("title")
-                continue
-            drop("title")
-            continue
-        kept.append(Line(original, simple))
-    number = own_number(all_simple)
-    if number:
-        meta["document"] = number
-    return Cleaned(join_wraps(kept), meta, dropped)
+            self.meta.setdefault("titles", []).append(simple)
+            return "title"
+        return None
 
 
 def join_wraps(lines: list[Line]) -> list[Line]:

@@ -26,7 +26,7 @@ def test_danger_words_make_the_report_urgent(engine, api_cases, notifier):
     "孩子喝了农药",
 ])
 def test_model_flagged_emergency_gets_110_even_without_danger_words(engine, text):
-    from handlers import danger
+    from nlu import danger
     assert danger.check(text) is None  # the word list misses these; the model must not
     reply = Talk(engine, "wx-emergency").say(text)
     assert "110" in reply.split("---")[0]

@@ -49,7 +49,7 @@ def test_danger_inside_a_flow_continues_the_flow(chat):
 
 
 def test_danger_words_do_not_fire_on_everyday_words(chat):
-    from handlers.danger import check
+    from nlu.danger import check
     for words in ("我在外地打工，想登记一下谁照看孩子", "我想打电话问补助", "打算下个月回家"):
         assert check(words) is None, words
     assert "【紧急】" not in chat.text("我在外地打工，想登记一下谁照看孩子")

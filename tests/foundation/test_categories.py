@@ -57,11 +57,11 @@ def test_core_readers_see_the_same_codes():
 
 
 def test_the_nlu_copy_of_the_codes_agrees():
-    from nlu import lexicon, pipeline
+    from nlu import categories, pipeline
 
     assert pipeline.CATEGORIES == CODES
-    assert set(lexicon.CATEGORY_RULES) == set(CODES)
-    assert {code for pair in lexicon.OVERRIDES for code in pair} <= set(CODES)
+    assert set(categories.CATEGORY_RULES) == set(CODES)
+    assert {code for pair in categories.OVERRIDES for code in pair} <= set(CODES)
 
 
 def _category_values(path: Path) -> tuple[set[str], set[str]]:

@@ -2,8 +2,9 @@
 
 test_blind5.yml: the figures of its one blind scoring (fourth NLU revision), which show that
 issue 4's targets (urgent recall >= 98 %, false alarms <= 5 %, category >= 90 %) are not met
-by the model alone on new text. test_blind4.yml: development data since the fourth revision,
-so its floors say nothing about generalisation. Raise the floors when the system improves;
+by the model alone on new text (the model catches one emergency more since the danger lists
+were merged: docs/nlu.md, "One set of danger lists"). test_blind4.yml: development data
+since the fourth revision, so its floors say nothing about generalisation. Raise the floors when the system improves;
 never lower them to make a change pass.
 """
 from __future__ import annotations
@@ -20,8 +21,8 @@ DATA = Path(__file__).resolve().parents[2] / "nlu" / "data"
 # file: (urgent tp, urgent total, false alarms max, non-urgent total, category, intent,
 #        system tp, system false alarms max)
 FLOORS = {
-    "test_blind4.yml": (81, 81, 1, 83, 0.974, 0.981, 81, 8),
-    "test_blind5.yml": (57, 61, 15, 101, 0.819, 0.993, 60, 22),
+    "test_blind4.yml": (81, 81, 1, 83, 0.974, 0.981, 81, 7),
+    "test_blind5.yml": (58, 61, 15, 101, 0.819, 0.993, 60, 22),
 }
 
 
@@ -38,7 +39,7 @@ def test_model_floor(parser, name):
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_system_floor(parser, name):
-    """The engine's decision: handlers.danger.decide(word list, model)."""
+    """The engine's decision: nlu.danger.decide(word list, model)."""
     _, total, _, negatives, _, _, system_tp, system_fp = FLOORS[name]
     s = score(parser, DATA / name)["system"]
     assert s["tp"] >= system_tp and s["tp"] + s["fn"] == total

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from handlers import danger
+from nlu import danger
 from nlu.normalize import normalize_text
 
 URGENT = [
