@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, jsonify, request
 
+from bot.channels.inbound import clean_incoming_text
+
 RASA_VERSION = "3.6.20"  # the Rasa API version whose shapes we follow
 
 
@@ -26,7 +28,7 @@ def make_blueprint(get_parser: Callable[[], object]) -> Blueprint:
         if not isinstance(text, str):
             return error(400, "BadRequest", "'text' must be a string")
         try:
-            return jsonify(get_parser().parse(text))
+            return jsonify(get_parser().parse(clean_incoming_text(text, "a /model/parse text")))
         except Exception:  # noqa: BLE001 - Parser.parse does not raise; this guards a broken parser factory
             return error(503, "ModelUnavailable", "the NLU model is not available")
 
