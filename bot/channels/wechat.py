@@ -9,6 +9,7 @@ OutboundJob, retried by the job worker).
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -73,13 +74,15 @@ class WeChatChannel:
     name = "wechat"
     pushes = True
 
-    def __init__(self, settings, get_engine, sessions, on_enqueue=None):
+    def __init__(self, settings, get_engine, sessions, on_enqueue=None, clock=time.time):
         cfg = settings.section("wechat")
         self.token = str(cfg.get("token") or "")
         self.aes_key = str(cfg.get("aes_key") or "")
         self.appid = str(cfg.get("appid") or "")
         self.mode = str(cfg.get("mode") or ("safe" if self.aes_key else "plaintext"))
         self.passive_seconds = float(cfg.get("passive_reply_seconds", 4.0))
+        self.max_skew = float(cfg.get("max_clock_skew_seconds", 300))
+        self.clock = clock  # seconds since the epoch, like WeChat's `timestamp`
         self.crypto = WeChatCrypto(self.token, self.aes_key, self.appid) if self.aes_key else None
         self.api = WeChatApi(cfg.get("api_base") or "https://api.weixin.qq.com", self.appid,
                              str(cfg.get("secret") or ""))
@@ -101,9 +104,17 @@ class WeChatChannel:
 
     # --- HTTP ----------------------------------------------------------------------------
     def check_request(self, args) -> None:
-        """Raises PermissionError unless WeChat signed this request."""
+        """Raises PermissionError unless WeChat signed this request within the clock window:
+        a captured URL must not work forever."""
         if not self.signature_ok(args):
             raise PermissionError("bad signature")
+        if not self.timestamp_ok(args.get("timestamp", "")):
+            raise PermissionError("timestamp outside the allowed clock skew")
+
+    def timestamp_ok(self, timestamp: str) -> bool:
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            return False
+        return abs(self.clock() - int(timestamp)) <= self.max_skew
 
     def signature_ok(self, args) -> bool:
         if not self.token:
