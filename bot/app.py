@@ -20,7 +20,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.wechat import WeChatChannel
 from bot.engine import Engine
 from bot.flows import build_registry
-from bot.http_errors import register_error_handlers
+from bot.http_errors import install_error_handling
 from core import crypto
 from core.db import make_engine, make_session_factory, transaction
 from core.messages import Media
@@ -210,7 +210,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
     admin_auth.init_login(app, runtime.sessions)
     app.add_url_rule("/healthz", "healthz", lambda: healthz(runtime))
-    register_error_handlers(app)
+    install_error_handling(app)
     return app
 
 

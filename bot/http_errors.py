@@ -30,7 +30,8 @@ class SafeJSONProvider(DefaultJSONProvider):
             raise JSONTooDeep() from None
 
 
-def register_error_handlers(app: Flask) -> None:
+def install_error_handling(app: Flask) -> None:
+    """Safe JSON parsing, and JSON answers for 400, 413 and (under JSON_PREFIXES) 404/405."""
     app.json = SafeJSONProvider(app)
     app.json.ensure_ascii = False
 
