@@ -1,11 +1,13 @@
 """Property tests for every parser at the edge: WeChat XML (signed correctly, plaintext and
-safe mode), Telegram JSON (the right secret) and chat JSON. Whatever arrives, the answer
+safe mode), Telegram JSON (the right secret), chat JSON, and the JSON of /model/parse and
+/api/v1/ask. Whatever arrives, the answer
 is never a 5xx, never a hang, and a user is never told "您说的话我们已经记下了" because a
 turn failed on their input. (tests/foundation covers the jurisdiction YAML loader.)"""
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 from xml.sax.saxutils import escape
 
 import pytest
@@ -14,7 +16,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tests.channels.conftest import TG_SECRET, WeChatClient, build_app, configure
-from tests.channels.fakes import make_engine
+from tests.channels.fakes import keyword_parse, make_engine
 from tests.channels.test_telegram import FakeBotApi
 
 PROPS = hsettings(max_examples=60, deadline=None,
@@ -188,3 +190,23 @@ def test_chat_with_any_text_is_answered(prop_app, body):
     resp = app.test_client().post("/api/chat", data=json.dumps(body), content_type="application/json")
     assert resp.status_code == 200
     assert not any(APOLOGY in r["text"] for r in resp.get_json()["replies"]), body
+
+
+# --- the NLU and policy APIs -----------------------------------------------------------
+api_bodies = st.one_of(st.fixed_dictionaries({"text": any_text, "question": any_text}),
+                       st.dictionaries(st.sampled_from(["text", "question", "x"]), json_values),
+                       json_values)
+
+
+@PROPS
+@given(body=api_bodies)
+def test_parse_and_ask_with_any_json(prop_app, runtime, body):
+    """/model/parse (a keyword parser stands in for the model) and /api/v1/ask (the real
+    answerer on an empty knowledge base)."""
+    app, _ = prop_app
+    runtime._lazy["parser"] = SimpleNamespace(parse=keyword_parse)
+    client = app.test_client()
+    for path in ("/model/parse", "/api/v1/ask"):
+        resp = client.post(path, data=json.dumps(body), content_type="application/json")
+        event(f"{path} {resp.status_code}")
+        assert resp.status_code in (200, 400) and resp.is_json, (path, resp.data)
