@@ -29,19 +29,19 @@ def verify_url(client, ts: str):
                                                "nonce": "n1", "echostr": "echo42"})
 
 
-@pytest.mark.parametrize("offset", [-330, 330, -86400 * 365])
 @pytest.mark.parametrize("safe, mode, _aes", MODES[:3], ids=MODE_IDS[:3])
-def test_url_verification_outside_the_window_is_403(make_wechat, safe, mode, _aes, offset, caplog):
+def test_url_verification_outside_the_window_is_403(make_wechat, safe, mode, _aes, caplog):
     wx, _, _ = make_wechat(safe=safe, wechat={"mode": mode})
-    resp = verify_url(wx.client, str(now() + offset))
-    assert resp.status_code == 403 and b"echo42" not in resp.data
-    assert "timestamp outside the allowed clock skew" in caplog.text
+    for offset in (-330, 330, -86400 * 365):
+        resp = verify_url(wx.client, str(now() + offset))
+        assert resp.status_code == 403 and b"echo42" not in resp.data, offset
+    assert "wechat GET refused: timestamp outside the allowed clock skew" in caplog.text
 
 
-@pytest.mark.parametrize("ts", ["978307200", "abc", "", "-5", "1e9", "1764320000" + "0" * 20, "١٧٦٤٣٢٠٠٠٠"])
-def test_url_signed_in_2001_or_with_a_bogus_timestamp_is_403(make_wechat, ts):
+def test_url_signed_in_2001_or_with_a_bogus_timestamp_is_403(make_wechat):
     wx, _, _ = make_wechat(safe=True)
-    assert verify_url(wx.client, ts).status_code == 403
+    for ts in ["978307200", "abc", "", "-5", "1e9", "1764320000" + "0" * 20, "١٧٦٤٣٢٠٠٠٠"]:
+        assert verify_url(wx.client, ts).status_code == 403, ts
 
 
 @pytest.mark.parametrize("safe, mode, aes", MODES, ids=MODE_IDS)
