@@ -15,16 +15,18 @@ from admin import api as admin_api
 from admin import auth as admin_auth
 from admin import views as admin_views
 from bot import nlu_api, policy_api
-from bot.channels import telegram as telegram_channel
-from bot.channels import web
-from bot.channels import wechat as wechat_channel
+from bot.channels import CHANNELS, Channel, ChannelDeps
+from bot.channels.telegram import TelegramChannel
+from bot.channels.wechat import WeChatChannel
 from bot.engine import Engine
 from bot.flows import build_registry
+from bot.http_errors import install_error_handling
 from core import crypto
 from core.db import make_engine, make_session_factory, transaction
+from core.messages import Media
 from core.services import attachments, jobs
 from core.services.jurisdiction import gazetteer
-from core.services.notifications import Notifier, email_sender
+from core.services.notifications import Notifier, email_sender, render_text
 from core.services.scheduler import Scheduler, default_tasks
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
@@ -104,47 +106,50 @@ class Runtime:
                           sessions=self.sessions)
         return self.lazy("engine", build)
 
-    @property
-    def wechat(self) -> wechat_channel.WeChatChannel:
-        return self.lazy("wechat", lambda: wechat_channel.WeChatChannel(
-            self.settings, lambda: self.engine, self.sessions, on_enqueue=self.wake_worker))
+    # --- channels: every loop below runs over the one registry, bot.channels.CHANNELS ---
+    def channel(self, name: str) -> Channel:
+        """The adapter registered under `name`, built at first use."""
+        deps = ChannelDeps(self.settings, lambda: self.engine, self.sessions, self.wake_worker)
+        return self.lazy(f"channel:{name}", lambda: CHANNELS[name].from_deps(deps))
 
     @property
-    def telegram(self) -> telegram_channel.TelegramChannel:
-        return self.lazy("telegram", lambda: telegram_channel.TelegramChannel(
-            self.settings, lambda: self.engine))
+    def wechat(self) -> WeChatChannel:
+        return self.channel("wechat")
 
-    def fetch_media(self, channel: str, media) -> tuple[bytes, str] | None:
+    @property
+    def telegram(self) -> TelegramChannel:
+        return self.channel("telegram")
+
+    def fetch_media(self, channel: str, media: Media) -> tuple[bytes, str] | None:
         """Download a user's photo or voice (Inbound.media) for a flow to attach to a case.
         None when that channel has no API credentials configured."""
-        if channel == "wechat" and self.wechat.api.configured:
-            return self.wechat.api.download_media(media.ref)
-        if channel == "telegram" and self.telegram.bot is not None:
-            return self.telegram.download(media.ref), media.content_type or "image/jpeg"
-        return None
+        if channel not in CHANNELS:
+            return None
+        return self.channel(channel).fetch_media(media)
 
     def senders(self) -> dict[str, jobs.Sender]:
         """Job kind -> delivery function, for the outbound-job worker."""
-        return {
-            "wechat_cs": self.wechat.send_job,
-            "notify:wechat": self.wechat.send_alert,
-            "notify:telegram": self.telegram.send_alert,
+        senders = {
             "notify:email": email_sender(self.settings),
             "reporter_message": self.send_to_reporter,
             attachments.FETCH_JOB: attachments.fetcher(self.sessions, self.settings.instance_dir / "attachments",
                                                        self.fetch_media),
         }
+        for name, adapter in CHANNELS.items():
+            if adapter.pushes:
+                senders[f"notify:{name}"] = lambda to, body, name=name: self.channel(name).send_text(
+                    to, render_text(body))
+            senders.update(self.channel(name).job_senders())
+        return senders
 
     def send_to_reporter(self, target: str, body: str) -> None:
         """A case update for its reporter, on the channel they reported from ("wechat:<openid>").
         Web and console users have no push channel: they see it under "我的报告"."""
         channel, _, address = target.partition(":")
-        if channel == "wechat":
-            self.wechat.api.send_text(address, body)
-        elif channel == "telegram":
-            self.telegram.send_text(address, body)
-        else:
-            log.debug("no push channel for %s; the reporter sees it under 我的报告", channel)
+        if channel not in CHANNELS:
+            log.warning("a reporter message for an unknown channel was dropped")
+            return
+        self.channel(channel).send_text(address, body)
 
     def start_worker(self, interval: float = 1.0) -> jobs.JobWorker:
         def build():
@@ -172,8 +177,8 @@ class Runtime:
             thread = self._lazy.pop(name, None)
             if thread is not None:
                 thread.stop()
-        for name in ("wechat", "telegram"):
-            channel = self._lazy.pop(name, None)
+        for name in CHANNELS:
+            channel = self._lazy.pop(f"channel:{name}", None)
             if channel is not None:
                 channel.close()
 
@@ -192,61 +197,56 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     if not settings.secret_key:
         raise SettingsError("SHOUHU_SECRET_KEY is not set (sessions cannot be signed)")
     app = Flask(__name__)
+    _configure(app, settings)
+    app.extensions["shouhu"] = runtime
+    csrf = CSRFProtect(app)
+    # Machine endpoints authenticate by token or signature, not by browser session.
+    for bp in (*_channel_blueprints(runtime), admin_api.make_blueprint(runtime.sessions),
+               nlu_api.make_blueprint(lambda: runtime.parser),
+               policy_api.make_blueprint(lambda: runtime.answerer)):
+        app.register_blueprint(bp)
+        csrf.exempt(bp)
+    app.register_blueprint(admin_auth.make_blueprint(runtime.sessions))
+    app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
+    admin_auth.init_login(app, runtime.sessions)
+    app.add_url_rule("/healthz", "healthz", lambda: healthz(runtime))
+    install_error_handling(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    admin_cfg = settings.section("admin")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_BODY,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(settings.section("admin").get("secure_cookies")),
-        REMEMBER_COOKIE_SECURE=bool(settings.section("admin").get("secure_cookies")),
-        PERMANENT_SESSION_LIFETIME=60 * int(settings.section("admin").get("session_minutes", 60)),
+        SESSION_COOKIE_SECURE=bool(admin_cfg.get("secure_cookies")),
+        REMEMBER_COOKIE_SECURE=bool(admin_cfg.get("secure_cookies")),
+        PERMANENT_SESSION_LIFETIME=60 * int(admin_cfg.get("session_minutes", 60)),
         REGION_NAME=settings.section("region").get("name", ""),
     )
     proxies = int(settings.section("server").get("trusted_proxies") or 0)
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    app.json.ensure_ascii = False
-    app.extensions["shouhu"] = runtime
-    csrf = CSRFProtect(app)
 
-    app.register_blueprint(web.make_blueprint(lambda: runtime.engine))
-    app.register_blueprint(wechat_channel.make_blueprint(lambda: runtime.wechat))
-    app.register_blueprint(telegram_channel.make_blueprint(lambda: runtime.telegram))
-    api_bp = admin_api.make_blueprint(runtime.sessions)
-    app.register_blueprint(api_bp)
-    nlu_bp = nlu_api.make_blueprint(lambda: runtime.parser)
-    ask_bp = policy_api.make_blueprint(lambda: runtime.answerer)
-    app.register_blueprint(nlu_bp)
-    app.register_blueprint(ask_bp)
-    app.register_blueprint(admin_auth.make_blueprint(runtime.sessions))
-    app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
-    admin_auth.init_login(app, runtime.sessions)
-    # Machine endpoints authenticate by token or signature, not by browser session.
-    for bp in (api_bp, nlu_bp, ask_bp):
-        csrf.exempt(bp)
-    for bp_name in ("web", "wechat", "telegram"):
-        csrf.exempt(app.blueprints[bp_name])
 
-    @app.get("/healthz")
-    def healthz():
-        try:
-            with runtime.db.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            db_status = "ok"
-        except Exception:
-            log.exception("health check: database unreachable")
-            db_status = "error"
-        ok = db_status == "ok"
-        return jsonify({"status": "ok" if ok else "degraded", "db": db_status,
-                        "database": runtime.db.dialect.name}), (200 if ok else 503)
+def _channel_blueprints(runtime: Runtime) -> list:
+    """Each channel's webhook; the adapter itself is built at its first request."""
+    made = (adapter.make_blueprint(lambda name=name: runtime.channel(name))
+            for name, adapter in CHANNELS.items())
+    return [bp for bp in made if bp is not None]
 
-    @app.errorhandler(413)
-    def too_large(_e):
-        return jsonify({"error": "request body too large"}), 413
 
-    @app.errorhandler(400)
-    def bad_request(e):
-        return jsonify({"error": getattr(e, "description", "bad request")}), 400
-
-    return app
+def healthz(runtime: Runtime):
+    try:
+        with runtime.db.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        db_status = "ok"
+    except Exception:
+        log.exception("health check: database unreachable")
+        db_status = "error"
+    ok = db_status == "ok"
+    return jsonify({"status": "ok" if ok else "degraded", "db": db_status,
+                    "database": runtime.db.dialect.name}), (200 if ok else 503)

@@ -1,10 +1,14 @@
 """Rasa-compatible HTTP API for the NLU: POST /model/parse, GET /status, GET /version."""
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import Blueprint, jsonify, request
 
+from bot.channels.inbound import clean_incoming_text
+
+log = logging.getLogger(__name__)
 RASA_VERSION = "3.6.20"  # the Rasa API version whose shapes we follow
 
 
@@ -26,8 +30,9 @@ def make_blueprint(get_parser: Callable[[], object]) -> Blueprint:
         if not isinstance(text, str):
             return error(400, "BadRequest", "'text' must be a string")
         try:
-            return jsonify(get_parser().parse(text))
-        except Exception:  # noqa: BLE001 - Parser.parse does not raise; this guards a broken parser factory
+            return jsonify(get_parser().parse(clean_incoming_text(text, "a /model/parse text")))
+        except Exception as exc:  # noqa: BLE001 - Parser.parse does not raise; this guards a broken parser factory
+            log.error("NLU parser unavailable: %s", type(exc).__name__)
             return error(503, "ModelUnavailable", "the NLU model is not available")
 
     @bp.get("/status")

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, jsonify, request
 
+from bot.channels.inbound import clean_incoming_text
+
 MAX_QUESTION_CHARS = 2000
 
 
@@ -23,7 +25,7 @@ def make_blueprint(get_answerer: Callable[[], object]) -> Blueprint:
         question = payload.get("question")
         if not isinstance(question, str):
             return jsonify(error="bad_request", message="'question' (a string) is required"), 400
-        answer = get_answerer().ask(question[:MAX_QUESTION_CHARS])
+        answer = get_answerer().ask(clean_incoming_text(question[:MAX_QUESTION_CHARS], "a question"))
         return jsonify(answer=answer.answer, found=answer.found,
                        sources=[{"document": s["document"], "title": s["title"],
                                  "section": s["section"]} for s in answer.sources])

@@ -1,13 +1,46 @@
 """The console channel: the same engine on stdin/stdout (`shouhu chat`)."""
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TextIO
 
-from core.messages import Inbound, numbered_text
+from bot.channels.inbound import clean_inbound
+from core.messages import Inbound, Media, numbered_text
 
+log = logging.getLogger(__name__)
 PROMPT = "您："
 EXIT_WORDS = {"exit", "quit", ":q"}
+
+
+class ConsoleChannel:
+    """A terminal session: no webhook, and no way to reach a user between turns."""
+
+    name = "console"
+    pushes = False
+
+    def __init__(self, get_engine):
+        self.get_engine = get_engine
+
+    @classmethod
+    def from_deps(cls, deps) -> ConsoleChannel:
+        return cls(deps.get_engine)
+
+    @staticmethod
+    def make_blueprint(get_channel) -> None:
+        return None
+
+    def send_text(self, address: str, text: str) -> None:
+        log.debug("no push channel for console; the reporter sees it under 我的报告")
+
+    def fetch_media(self, media: Media) -> None:
+        return None
+
+    def job_senders(self) -> dict:
+        return {}
+
+    def close(self) -> None:
+        pass
 
 
 def run(engine, user_id: str = "console", stdin: TextIO | None = None,
@@ -24,7 +57,8 @@ def run(engine, user_id: str = "console", stdin: TextIO | None = None,
         line = stdin.readline()
         if not line or line.strip().lower() in EXIT_WORDS:
             break
-        for reply in engine.handle(Inbound("console", user_id, line.rstrip("\r\n"))):
+        inbound = clean_inbound(Inbound("console", user_id, line.rstrip("\r\n")))
+        for reply in engine.handle(inbound):
             text = numbered_text(reply)
             if reply.link:
                 text += f"\n{reply.link}"

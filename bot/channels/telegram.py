@@ -9,19 +9,23 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import math
 import threading
 
 from flask import Blueprint, jsonify, request
 from telegram import Bot, KeyboardButton, ReplyKeyboardMarkup, Update
 
+from bot.channels.inbound import clean_inbound
 from core.messages import Inbound, Location, Media, Reply
-from core.services.notifications import render_text
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096  # Telegram's message limit
 
 
 class TelegramChannel:
+    name = "telegram"
+    pushes = True
+
     def __init__(self, settings, get_engine):
         cfg = settings.section("telegram")
         self.token = str(cfg.get("token") or "")
@@ -31,6 +35,17 @@ class TelegramChannel:
         self.bot = Bot(self.token, base_url=self.base_url) if self.token else None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_deps(cls, deps) -> TelegramChannel:
+        return cls(deps.settings, deps.get_engine)
+
+    @staticmethod
+    def make_blueprint(get_channel) -> Blueprint:
+        return make_blueprint(get_channel)
+
+    def job_senders(self) -> dict:
+        return {}
 
     def _call(self, make_coro, timeout: float = 60.0):
         if self.bot is None:
@@ -62,7 +77,9 @@ class TelegramChannel:
         self.handle_update(Update.de_json(data, self.bot))
 
     def handle_update(self, update: Update) -> None:
-        inbound = to_inbound(update)
+        self.handle_inbound(to_inbound(update))
+
+    def handle_inbound(self, inbound: Inbound | None) -> None:
         if inbound is None:
             return
         handled = self.get_engine().process(inbound)
@@ -84,8 +101,10 @@ class TelegramChannel:
             return bytes(await tg_file.download_as_bytearray())
         return self._call(fetch)
 
-    def send_alert(self, chat_id: str, body: str) -> None:
-        self.send_text(chat_id, render_text(body))
+    def fetch_media(self, media: Media) -> tuple[bytes, str] | None:
+        if self.bot is None:
+            return None
+        return self.download(media.ref), media.content_type or "image/jpeg"
 
     def send_text(self, chat_id: str, text: str) -> None:
         self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=text[:MAX_TEXT]))
@@ -116,16 +135,36 @@ def keyboard(reply: Reply) -> ReplyKeyboardMarkup | None:
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
 
 
+def _location(loc) -> Location | None:
+    """Telegram's coordinates, or None when they are not a place on Earth."""
+    try:
+        lat, lng = float(loc.latitude), float(loc.longitude)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    return Location(lat, lng)
+
+
 def to_inbound(update: Update) -> Inbound | None:
     msg = update.message or update.edited_message
     if msg is None or msg.chat is None:
         return None  # channel posts, inline queries ...: not a conversation
-    base = {"channel": "telegram", "user_id": str(msg.chat.id),
-            "msg_id": f"{msg.message_id}:{'e' if update.edited_message else 'm'}"}
+    if not isinstance(msg.chat.id, int):
+        raise TypeError("chat id must be a number")
+    inbound = _message_inbound(msg, {
+        "channel": "telegram", "user_id": str(msg.chat.id),
+        "msg_id": f"{msg.message_id}:{'e' if update.edited_message else 'm'}"})
+    return clean_inbound(inbound)
+
+
+def _message_inbound(msg, base: dict) -> Inbound:
+    if not all(isinstance(v, str | None) for v in (msg.text, msg.caption)):
+        raise TypeError("text and caption must be strings")
     text = msg.text or msg.caption or ""
-    if msg.location:
-        return Inbound(text=text, location=Location(msg.location.latitude, msg.location.longitude),
-                       **base)
+    location = _location(msg.location) if msg.location else None
+    if location is not None:
+        return Inbound(text=text, location=location, **base)
     if msg.photo:
         return Inbound(text=text, media=Media("image", msg.photo[-1].file_id, "image/jpeg"), **base)
     if msg.voice:
@@ -150,11 +189,12 @@ def make_blueprint(get_channel) -> Blueprint:
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             return jsonify({"error": "not a Telegram update"}), 400
         try:
-            update = Update.de_json(data, channel.bot)
-        except Exception:  # noqa: BLE001 - whatever shape PTB rejects is a bad request
+            inbound = to_inbound(Update.de_json(data, channel.bot))
+        except Exception as exc:  # noqa: BLE001 - whatever shape PTB rejects is a bad request
+            log.warning("telegram webhook: malformed update (%s)", type(exc).__name__)
             return jsonify({"error": "not a Telegram update"}), 400
         try:
-            channel.handle_update(update)
+            channel.handle_inbound(inbound)
         except Exception as exc:
             log.error("telegram update failed: %s", type(exc).__name__)
             log.debug("telegram failure detail", exc_info=True)

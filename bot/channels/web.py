@@ -1,15 +1,80 @@
 """The web channel: POST /api/chat (JSON) and a small chat page at /."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from core.messages import Inbound, Location
+from bot.channels.inbound import clean_inbound
+from core.messages import Inbound, Location, Media
 
+log = logging.getLogger(__name__)
 MAX_TEXT = 10_000
 
 
 def _bad(message: str):
     return jsonify({"error": message}), 400
+
+
+class WebChannel:
+    """Answers in the HTTP response; it has no way to reach a user later."""
+
+    name = "web"
+    pushes = False
+
+    def __init__(self, get_engine):
+        self.get_engine = get_engine
+
+    @classmethod
+    def from_deps(cls, deps) -> WebChannel:
+        return cls(deps.get_engine)
+
+    @staticmethod
+    def make_blueprint(get_channel) -> Blueprint:
+        return make_blueprint(lambda: get_channel().get_engine())
+
+    def send_text(self, address: str, text: str) -> None:
+        log.debug("no push channel for web; the reporter sees it under 我的报告")
+
+    def fetch_media(self, media: Media) -> None:
+        return None
+
+    def job_senders(self) -> dict:
+        return {}
+
+    def close(self) -> None:
+        pass
+
+
+def _location(loc) -> Location | str:
+    """The optional location of a chat message, or the error to answer with."""
+    try:
+        location = Location(lat=float(loc["lat"]), lng=float(loc["lng"]),
+                            label=str(loc.get("label") or ""))
+    except (TypeError, KeyError, ValueError, OverflowError, AttributeError):
+        return "location must be {lat, lng, label?}"
+    if not (-90 <= location.lat <= 90 and -180 <= location.lng <= 180):
+        return "location is out of range"
+    return location
+
+
+def _inbound(body) -> Inbound | str:
+    """The message of a POST /api/chat body, or the error to answer with."""
+    if not isinstance(body, dict):
+        return "body must be a JSON object"
+    user_id, text = body.get("user_id"), body.get("text", "")
+    if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > 128:
+        return "user_id must be a non-empty string (at most 128 characters)"
+    if not isinstance(text, str):
+        return "text must be a string"
+    location = None
+    if body.get("location") is not None:
+        location = _location(body["location"])
+        if isinstance(location, str):
+            return location
+    msg_id = body.get("msg_id") if isinstance(body.get("msg_id"), str) else None
+    return clean_inbound(Inbound(channel="web", user_id=user_id.strip(), text=text[:MAX_TEXT],
+                                 location=location, msg_id=msg_id))
 
 
 def make_blueprint(get_engine) -> Blueprint:
@@ -21,26 +86,9 @@ def make_blueprint(get_engine) -> Blueprint:
 
     @bp.post("/api/chat")
     def chat():
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            return _bad("body must be a JSON object")
-        user_id, text = body.get("user_id"), body.get("text", "")
-        if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > 128:
-            return _bad("user_id must be a non-empty string (at most 128 characters)")
-        if not isinstance(text, str):
-            return _bad("text must be a string")
-        location = None
-        loc = body.get("location")
-        if loc is not None:
-            try:
-                location = Location(lat=float(loc["lat"]), lng=float(loc["lng"]),
-                                    label=str(loc.get("label") or ""))
-            except (TypeError, KeyError, ValueError):
-                return _bad("location must be {lat, lng, label?}")
-            if not (-90 <= location.lat <= 90 and -180 <= location.lng <= 180):
-                return _bad("location is out of range")
-        inbound = Inbound(channel="web", user_id=user_id.strip(), text=text[:MAX_TEXT],
-                          location=location, msg_id=body.get("msg_id") if isinstance(body.get("msg_id"), str) else None)
+        inbound = _inbound(request.get_json(silent=True))
+        if isinstance(inbound, str):
+            return _bad(inbound)
         handled = get_engine().process(inbound)
         body = {"replies": [r.to_dict() for r in handled.replies]}
         if handled.retry:  # nothing of it was stored yet: send it again with the same msg_id

@@ -9,6 +9,7 @@ OutboundJob, retried by the job worker).
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -19,12 +20,12 @@ from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from bot.channels.inbound import clean_inbound
 from bot.channels.wechat_api import WeChatApi
 from core.db import transaction
 from core.messages import Inbound, Location, Media, Reply, numbered_text
 from core.services import conversations as conv_svc
 from core.services import jobs
-from core.services.notifications import render_text
 
 log = logging.getLogger(__name__)
 MAX_XML = 64 * 1024
@@ -70,13 +71,18 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 class WeChatChannel:
-    def __init__(self, settings, get_engine, sessions, on_enqueue=None):
+    name = "wechat"
+    pushes = True
+
+    def __init__(self, settings, get_engine, sessions, on_enqueue=None, clock=time.time):
         cfg = settings.section("wechat")
         self.token = str(cfg.get("token") or "")
         self.aes_key = str(cfg.get("aes_key") or "")
         self.appid = str(cfg.get("appid") or "")
         self.mode = str(cfg.get("mode") or ("safe" if self.aes_key else "plaintext"))
         self.passive_seconds = float(cfg.get("passive_reply_seconds", 4.0))
+        self.max_skew = float(cfg.get("max_clock_skew_seconds", 300))
+        self.clock = clock  # seconds since the epoch, like WeChat's `timestamp`
         self.crypto = WeChatCrypto(self.token, self.aes_key, self.appid) if self.aes_key else None
         self.api = WeChatApi(cfg.get("api_base") or "https://api.weixin.qq.com", self.appid,
                              str(cfg.get("secret") or ""))
@@ -84,11 +90,32 @@ class WeChatChannel:
         self.pool = ThreadPoolExecutor(max_workers=int(cfg.get("workers", 32)),
                                        thread_name_prefix="wechat")
 
+    @classmethod
+    def from_deps(cls, deps) -> WeChatChannel:
+        return cls(deps.settings, deps.get_engine, deps.sessions, on_enqueue=deps.on_enqueue)
+
+    @staticmethod
+    def make_blueprint(get_channel) -> Blueprint:
+        return make_blueprint(get_channel)
+
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.api.close()
 
     # --- HTTP ----------------------------------------------------------------------------
+    def check_request(self, args) -> None:
+        """Raises PermissionError unless WeChat signed this request within the clock window:
+        a captured URL must not work forever."""
+        if not self.signature_ok(args):
+            raise PermissionError("bad signature")
+        if not self.timestamp_ok(args.get("timestamp", "")):
+            raise PermissionError("timestamp outside the allowed clock skew")
+
+    def timestamp_ok(self, timestamp: str) -> bool:
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
+            return False
+        return abs(self.clock() - int(timestamp)) <= self.max_skew
+
     def signature_ok(self, args) -> bool:
         if not self.token:
             return False
@@ -101,8 +128,7 @@ class WeChatChannel:
 
     def handle_post(self, args, body: bytes) -> str:
         """Returns the response body; raises BadRequest (400) or PermissionError (403)."""
-        if not self.signature_ok(args):
-            raise PermissionError("bad signature")
+        self.check_request(args)
         encrypted = args.get("encrypt_type", "raw") == "aes"
         if encrypted and self.crypto is None:
             raise BadRequest("safe mode is not configured")
@@ -126,7 +152,7 @@ class WeChatChannel:
         inbound = to_inbound(fields)
         if inbound is None:
             return "success"
-        text = self._reply_text(inbound)
+        text = self._reply_text(clean_inbound(inbound))
         if not text:
             return "success"
         xml = TextReply(source=fields.get("ToUserName", ""), target=inbound.user_id,
@@ -187,8 +213,16 @@ class WeChatChannel:
         for reply in conv_svc.replies_from_json(body):
             self.api.send_text(openid, render([reply]))
 
-    def send_alert(self, openid: str, body: str) -> None:
-        self.api.send_text(openid, render_text(body))
+    def send_text(self, openid: str, text: str) -> None:
+        self.api.send_text(openid, text)
+
+    def fetch_media(self, media: Media) -> tuple[bytes, str] | None:
+        if not self.api.configured:
+            return None
+        return self.api.download_media(media.ref)
+
+    def job_senders(self) -> dict:
+        return {"wechat_cs": self.send_job}
 
     def create_menu(self) -> dict:
         return self.api.create_menu([{"type": "click", "name": n, "key": k} for n, k in MENU])
@@ -248,15 +282,16 @@ def make_blueprint(get_channel) -> Blueprint:
     @bp.route("/wechat", methods=["GET", "POST"])
     def wechat():
         channel = get_channel()
-        if request.method == "GET":
-            if not channel.signature_ok(request.args):
-                return Response("forbidden", 403)
-            return Response(request.args.get("echostr", ""), mimetype="text/plain")
         try:
+            if request.method == "GET":
+                channel.check_request(request.args)
+                return Response(request.args.get("echostr", ""), mimetype="text/plain")
             body = channel.handle_post(request.args, request.get_data(cache=False))
-        except PermissionError:
+        except PermissionError as exc:
+            log.warning("wechat %s refused: %s", request.method, exc)
             return Response("forbidden", 403)
         except BadRequest as exc:
+            log.warning("wechat %s rejected: %s", request.method, exc)
             return Response(f"bad request: {exc}", 400)
         ctype = "text/plain" if body == "success" else "application/xml"
         return Response(body, content_type=f"{ctype}; charset=utf-8")

@@ -5,6 +5,8 @@ name), so loading the same file twice changes nothing.
 """
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from sqlalchemy.orm import Session
 
 from core.models import Region, School, Township, Village
 from core.services.errors import Invalid
+
+MAX_DEPTH = 20  # the format needs 4 levels; deeper nesting would exhaust the recursion limit
+MAX_NAME = 100  # the width of the name columns
 
 
 @dataclass
@@ -27,6 +32,23 @@ class LoadResult:
         return bool(self.created or self.updated)
 
 
+class _Loader(yaml.SafeLoader):
+    """Composes nodes like SafeLoader, refusing nesting deeper than MAX_DEPTH with a
+    YAML error at its line instead of a RecursionError."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested too deeply (more than {MAX_DEPTH} levels)",
+                                              self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def _line(node: yaml.Node | None) -> int:
     return node.start_mark.line + 1 if node is not None else 1
 
@@ -38,7 +60,12 @@ def _map_items(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]
 def _scalar(node: yaml.Node, where: str, src: str) -> str:
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
         raise Invalid(f"{src}:{_line(node)}: {where} must be a non-empty text")
-    return str(node.value).strip()
+    value = str(node.value).strip()
+    if len(value) > MAX_NAME:
+        raise Invalid(f"{src}:{_line(node)}: {where} is longer than {MAX_NAME} characters")
+    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+        raise Invalid(f"{src}:{_line(node)}: {where} contains a control or invalid character")
+    return value
 
 
 def _scalar_list(node: yaml.Node | None, where: str, src: str) -> list[str]:
@@ -47,7 +74,7 @@ def _scalar_list(node: yaml.Node | None, where: str, src: str) -> list[str]:
     if not isinstance(node, yaml.SequenceNode):
         raise Invalid(f"{src}:{_line(node)}: {where} must be a list, e.g. [东风村, 向阳村]")
     values = [_scalar(item, f"each entry of {where}", src) for item in node.value]
-    dupes = {v for v in values if values.count(v) > 1}
+    dupes = {v for v, n in Counter(values).items() if n > 1}
     if dupes:
         raise Invalid(f"{src}:{_line(node)}: {where} lists {min(dupes)} twice")
     return values
@@ -56,7 +83,7 @@ def _scalar_list(node: yaml.Node | None, where: str, src: str) -> list[str]:
 def parse_jurisdiction(text: str, src: str = "<jurisdiction>") -> dict:
     """Validate a jurisdiction document and return plain data; raise Invalid with line numbers."""
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1

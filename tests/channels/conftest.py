@@ -40,8 +40,9 @@ class WeChatClient:
         self.client, self.safe = client, safe
         self.crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
 
-    def post_raw(self, body: bytes | str, *, good_signature=True, msg_signature=None, params=None):
-        ts, nonce = str(int(time.time())), "nonce123"
+    def post_raw(self, body: bytes | str, *, good_signature=True, msg_signature=None, params=None,
+                 ts: str | None = None):
+        ts, nonce = ts or str(int(time.time())), "nonce123"
         query = {"signature": sign(TOKEN, ts, nonce) if good_signature else "0" * 40,
                  "timestamp": ts, "nonce": nonce, "openid": "o"}
         if self.safe:
@@ -50,11 +51,12 @@ class WeChatClient:
         return self.client.post("/wechat", query_string=query, data=body,
                                 content_type="text/xml")
 
-    def post(self, xml: str, *, good_signature=True, bad_msg_signature=False):
+    def post(self, xml: str, *, good_signature=True, bad_msg_signature=False, ts: str | None = None):
+        """`ts`: the signed timestamp (default: now)."""
         if not self.safe:
-            resp = self.post_raw(xml, good_signature=good_signature)
+            resp = self.post_raw(xml, good_signature=good_signature, ts=ts)
             return resp, (parse_reply(resp.data) if resp.status_code == 200 else None)
-        ts, nonce = str(int(time.time())), "nonce123"
+        ts, nonce = ts or str(int(time.time())), "nonce123"
         enc = ET.fromstring(self.crypto.encrypt_message(xml, nonce, ts))
         encrypt, msg_sig = enc.findtext("Encrypt"), enc.findtext("MsgSignature")
         body = f"<xml><ToUserName><![CDATA[gh_shouhu]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
@@ -83,10 +85,10 @@ def parse_reply(data: bytes) -> dict | None:
     return {child.tag: child.text for child in root}
 
 
-def configure(settings, safe: bool, api_base: str = "http://127.0.0.1:9", passive=2.0):
+def configure(settings, safe: bool, api_base: str = "http://127.0.0.1:9", passive=2.0, **wechat):
     settings.raw["wechat"] = {"token": TOKEN, "aes_key": AES_KEY if safe else "", "appid": APPID,
                               "secret": "wx-secret", "api_base": api_base,
-                              "passive_reply_seconds": passive}
+                              "passive_reply_seconds": passive, **wechat}
     settings.raw["telegram"] = {"token": TG_TOKEN, "secret": TG_SECRET,
                                 "base_url": api_base + "/bot"}
 
@@ -108,8 +110,8 @@ def build_app(runtime, engine):
 def make_wechat(settings, runtime, jurisdiction, httpserver, notifier):
     made = []
 
-    def make(safe=True, passive=2.0, **engine_kw):
-        configure(settings, safe, httpserver.url_for("").rstrip("/"), passive)
+    def make(safe=True, passive=2.0, wechat=None, **engine_kw):
+        configure(settings, safe, httpserver.url_for("").rstrip("/"), passive, **(wechat or {}))
         engine = make_engine(runtime, notifier=notifier, **engine_kw)
         app = build_app(runtime, engine)
         made.append(runtime)
