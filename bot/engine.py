@@ -81,6 +81,9 @@ class Engine:
         self.command_flows = registry.COMMAND_FLOWS if command_flows is None else command_flows
         conv_cfg = ctx.settings.section("conversation") if ctx.settings is not None else {}
         self.idle = timedelta(minutes=float(conv_cfg.get("idle_minutes", 30)))
+        takeover = conv_cfg.get("orphan_takeover_seconds")
+        self.stale_after = (conv_svc.STALE_AFTER if takeover is None
+                            else timedelta(seconds=float(takeover)))
         self.dedupe_wait = dedupe_wait
         self._locks = [threading.Lock() for _ in range(64)]  # one user's turns run in order
         self._user_ids: dict[tuple[str, str], int] = {}  # channel users are never deleted
@@ -96,7 +99,8 @@ class Engine:
             cu_id = self._user_id(inbound.channel, inbound.user_id)
             claim = conv_svc.claim_inbound(
                 sessions, inbound.channel, inbound.user_id, cu_id, inbound.msg_id, C.message_kind(inbound),
-                C.loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now)
+                C.loggable_text(inbound), {"event": inbound.event} if inbound.event else {}, now,
+                stale_after=self.stale_after)
         except Exception as exc:
             log.error("cannot log an inbound message: %s", type(exc).__name__)
             log.debug("inbound log failure detail", exc_info=True)

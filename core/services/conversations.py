@@ -107,9 +107,11 @@ class Claim:
 
 def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: str,
                   channel_user_id: int, msg_id: str | None, kind: str, text: str | None,
-                  payload: dict | None = None, now: datetime | None = None) -> Claim:
+                  payload: dict | None = None, now: datetime | None = None,
+                  stale_after: timedelta = STALE_AFTER) -> Claim:
     """Log the message; the first copy of a msg_id gets fresh=True. Without msg_id every
-    message is fresh (web, console) but still logged."""
+    message is fresh (web, console) but still logged. A copy still "processing" after
+    `stale_after` was orphaned by a crash: this caller takes it over."""
     now = now or utcnow()
     key = message_key(channel, external_id, msg_id) if msg_id else "local:" + uuid.uuid4().hex
     values = {"channel": channel, "msg_key": key, "channel_user_id": channel_user_id,
@@ -125,7 +127,7 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
     with transaction(sessions) as s:
         existing = s.scalar(select(InboundMessage).where(InboundMessage.channel == channel,
                                                           InboundMessage.msg_key == key))
-        if existing.status == "processing" and existing.received_at < now - STALE_AFTER:
+        if existing.status == "processing" and existing.received_at < now - stale_after:
             # The process that claimed it died: take it over (conditional, so only one wins).
             taken = s.execute(update(InboundMessage).where(
                 InboundMessage.id == existing.id, InboundMessage.status == "processing",
