@@ -121,5 +121,7 @@ def post_fork(server, worker):
 def post_worker_init(worker):
     install()
     control = os.environ.get("SHOUHU_CRASH_DIR")
-    if control:  # tells the test this worker has loaded the app and can take requests
-        open(os.path.join(control, f"ready-{os.getpid()}"), "w").close()
+    if control:  # tells the test this worker has loaded the app (and from where)
+        import bot
+        with open(os.path.join(control, f"ready-{os.getpid()}"), "w", encoding="utf-8") as fh:
+            fh.write(bot.__file__)

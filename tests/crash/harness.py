@@ -56,6 +56,9 @@ class Server:
              "bot.wsgi:create()"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         self.wait_workers(timeout)
+        code = (self.control / f"ready-{self.ready_workers()[0]}").read_text(encoding="utf-8")
+        if not Path(code).is_relative_to(ROOT):
+            raise RuntimeError(f"gunicorn imported bot from {code}, not from {ROOT}")
 
     def worker_pids(self) -> list[int]:
         """The master's children (gunicorn workers), from /proc."""
