@@ -274,9 +274,9 @@ def check_database(runtime, reporters: list[Reporter]) -> tuple[list[str], dict]
             if who not in by_user:
                 anomalies.append(f"{tag}: filed by nobody this test knows")
             if not events[case.id]:
-                anomalies.append(f"{tag}: no events at all (want 'submitted'"
-                                 f"{', alerted' if case.urgency in ALERTED else ''}): the case row "
-                                 "was committed without them")
+                want = "'submitted', 'alerted'" if case.urgency in ALERTED else "'submitted'"
+                anomalies.append(f"{tag}: no events at all (want {want}): the case row was "
+                                 "committed without them")
             elif events[case.id]["submitted"] != 1:
                 anomalies.append(f"{tag}: {events[case.id]['submitted']} 'submitted' events (want 1)")
             if case.urgency in ALERTED:
