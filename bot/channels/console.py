@@ -6,41 +6,22 @@ import sys
 from typing import TextIO
 
 from bot.channels.inbound import clean_inbound
-from core.messages import Inbound, Media, numbered_text
+from bot.channels.local import LocalChannel
+from core.messages import Inbound, numbered_text
 
 log = logging.getLogger(__name__)
 PROMPT = "您："
 EXIT_WORDS = {"exit", "quit", ":q"}
 
 
-class ConsoleChannel:
+class ConsoleChannel(LocalChannel):
     """A terminal session: no webhook, and no way to reach a user between turns."""
 
     name = "console"
-    pushes = False
-
-    def __init__(self, get_engine):
-        self.get_engine = get_engine
-
-    @classmethod
-    def from_deps(cls, deps) -> ConsoleChannel:
-        return cls(deps.get_engine)
 
     @staticmethod
     def make_blueprint(get_channel) -> None:
         return None
-
-    def send_text(self, address: str, text: str) -> None:
-        log.debug("no push channel for console; the reporter sees it under 我的报告")
-
-    def fetch_media(self, media: Media) -> None:
-        return None
-
-    def job_senders(self) -> dict:
-        return {}
-
-    def close(self) -> None:
-        pass
 
 
 def run(engine, user_id: str = "console", stdin: TextIO | None = None,

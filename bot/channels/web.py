@@ -6,7 +6,8 @@ import logging
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.channels.inbound import clean_inbound
-from core.messages import Inbound, Location, Media
+from bot.channels.local import LocalChannel
+from core.messages import Inbound, Location
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 10_000
@@ -16,34 +17,14 @@ def _bad(message: str):
     return jsonify({"error": message}), 400
 
 
-class WebChannel:
+class WebChannel(LocalChannel):
     """Answers in the HTTP response; it has no way to reach a user later."""
 
     name = "web"
-    pushes = False
-
-    def __init__(self, get_engine):
-        self.get_engine = get_engine
-
-    @classmethod
-    def from_deps(cls, deps) -> WebChannel:
-        return cls(deps.get_engine)
 
     @staticmethod
     def make_blueprint(get_channel) -> Blueprint:
         return make_blueprint(lambda: get_channel().get_engine())
-
-    def send_text(self, address: str, text: str) -> None:
-        log.debug("no push channel for web; the reporter sees it under 我的报告")
-
-    def fetch_media(self, media: Media) -> None:
-        return None
-
-    def job_senders(self) -> dict:
-        return {}
-
-    def close(self) -> None:
-        pass
 
 
 def _location(loc) -> Location | str:
