@@ -80,10 +80,13 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
+def transaction(factory: sessionmaker[Session], write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error. `write`: it reads
+    then writes, so on SQLite take the write lock at BEGIN (see _sqlite_transactions)."""
     session = factory()
     try:
+        if write:
+            session.connection(execution_options=WRITE)
         yield session
         session.commit()
     except BaseException:

@@ -130,7 +130,7 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
             return Claim(new_id, True, payload=payload or {})
     except IntegrityError:
         pass
-    with write_guard(bind), transaction(sessions) as s:
+    with write_guard(bind), transaction(sessions, write=True) as s:
         existing = s.scalar(select(InboundMessage).where(InboundMessage.channel == channel,
                                                           InboundMessage.msg_key == key))
         orphaned = existing.status == "processing" and existing.received_at < now - orphan_after
