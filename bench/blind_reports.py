@@ -1,0 +1,97 @@
+"""Score a blind set of FIRST reports (eval/blind6/first_reports.yml format): intent,
+category, and whether the engine's first answer would be the 110/120 guidance.
+
+    PYTHONPATH=. python bench/blind_reports.py [FILE] [--model-dir DIR] [--misses]
+
+Each item has `text`, `intent`, `category` and `urgent` (a child in danger now). The
+system decision is the engine's: `nlu.danger.decide(check(normalised text), parse)`.
+The category is the parse's first `category` entity. Prints aggregate figures only;
+`--misses` lists texts, and must not be used on a blind file before the system under
+test is final (reading the misses ends its blindness). Not a test.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "eval" / "blind6" / "first_reports.yml"
+
+
+def predict(parser, text: str) -> dict:
+    from bench.urgency_system import system_urgent
+
+    result = parser.parse(text)
+    cats = [e["value"] for e in result.get("entities", []) if e.get("entity") == "category"]
+    return {"intent": (result.get("intent") or {}).get("name"), "category": cats[0] if cats else None,
+            "model_urgent": any(e.get("entity") == "urgency" for e in result.get("entities", [])),
+            "system_urgent": system_urgent(text, result)}
+
+
+def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
+    c: Counter = Counter()
+    misses = []
+    per_category: Counter = Counter()
+    for item in items:
+        p = predict(parser, item["text"])
+        gold_urgent = bool(item.get("urgent"))
+        c["n"] += 1
+        c["intent_ok"] += p["intent"] == item["intent"]
+        if item.get("category"):
+            c["with_category"] += 1
+            c["category_ok"] += p["category"] == item["category"]
+            per_category[(item["category"], p["category"] == item["category"])] += 1
+        for kind in ("system", "model"):
+            said = p[f"{kind}_urgent"]
+            c[f"{kind}_{'tp' if said and gold_urgent else 'fn' if gold_urgent else 'fp' if said else 'tn'}"] += 1
+        if p["intent"] != item["intent"]:
+            misses.append(("intent", item["text"]))
+        if item.get("category") and p["category"] != item["category"]:
+            misses.append(("category", item["text"]))
+        if gold_urgent != p["system_urgent"]:
+            misses.append(("missed urgent" if gold_urgent else "false alarm", item["text"]))
+    c.update({f"cat:{k[0]}:{'ok' if k[1] else 'wrong'}": v for k, v in per_category.items()})
+    return dict(c), misses
+
+
+def report(c: dict) -> str:
+    def pct(a, b):
+        return f"{a / b:6.1%} ({a}/{b})" if b else "   n/a"
+    lines = [f"items {c['n']}",
+             f"intent            {pct(c.get('intent_ok', 0), c['n'])}",
+             f"category          {pct(c.get('category_ok', 0), c.get('with_category', 0))}"]
+    for kind in ("system", "model"):
+        pos = c.get(f"{kind}_tp", 0) + c.get(f"{kind}_fn", 0)
+        neg = c.get(f"{kind}_fp", 0) + c.get(f"{kind}_tn", 0)
+        lines.append(f"{kind:6} urgent recall {pct(c.get(f'{kind}_tp', 0), pos)}   "
+                     f"false alarms {pct(c.get(f'{kind}_fp', 0), neg)}")
+    cats = sorted({k.split(':')[1] for k in c if k.startswith('cat:')})
+    for cat in cats:
+        ok, wrong = c.get(f"cat:{cat}:ok", 0), c.get(f"cat:{cat}:wrong", 0)
+        lines.append(f"  category {cat:18} {pct(ok, ok + wrong)}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("file", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--model-dir", default="/tmp/shouhu-bench-nlu-models")
+    ap.add_argument("--misses", action="store_true", help="list the texts scored wrong (ends blindness)")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from nlu import load_parser
+
+    items = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))["items"]
+    counts, misses = score(load_parser({}, args.model_dir), items)
+    print(f"{Path(args.file).name}\n{report(counts)}")
+    if args.misses:
+        for kind, text in misses:
+            print(f"    {kind}: {text}")
+
+
+if __name__ == "__main__":
+    main()
