@@ -134,11 +134,11 @@ def make_blueprint(sessions, limiter, throttle: LoginThrottle, ip_attempts: str)
         if not form.validate_on_submit():
             return render_template("admin/code.html", form=form)
         with transaction(sessions) as session:
-            staff = session.get(StaffUser, pending["user"])
-            which = throttle.blocked(staff.username, request.remote_addr)
+            staff = session.get(StaffUser, pending.get("user"))
+            which = staff is None or throttle.blocked(staff.username, request.remote_addr)
             if which:
-                flash(locked_message(throttle, which))
                 cookie.pop("pending", None)
+                flash(locked_message(throttle, which) if staff else "请重新登录。")
                 return redirect(url_for("auth.login"))
             if staff.active and totp.verify(staff, form.code.data):
                 _start_session(session, staff, throttle)

@@ -60,6 +60,7 @@ def ensure_demo_data(runtime) -> list[tuple[str, str, str]]:
                                       village=village, school=school, actor="demo")
             known[username] = (role, password)
             created.append((username, role, password))
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(accounts_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         for username, (role, password) in known.items():
