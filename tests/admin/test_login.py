@@ -147,3 +147,15 @@ def test_wrong_codes_lock_the_account_too(client, runtime, make_staff):
     assert resp.status_code == 302 and resp.location.endswith("/admin/login")
     assert not signed_in(client)
     assert "已暂时锁定" in post_login(client, "county_admin", PW).get_data(as_text=True)
+
+
+def test_too_many_login_forms_from_one_address_get_a_chinese_answer(runtime, jurisdiction):
+    from bot.app import create_app
+    runtime.settings.raw.setdefault("admin", {})["login"] = {"ip_attempts": "3 per minute"}
+    app = create_app(runtime.settings, runtime)
+    client = app.test_client()
+    for _ in range(3):
+        assert post_login(client, "someone", "wrong guess 1234").status_code == 200
+    resp = post_login(client, "someone", "wrong guess 1234")
+    assert resp.status_code == 429 and "太频繁" in resp.get_data(as_text=True)
+    assert "Content-Security-Policy" in resp.headers

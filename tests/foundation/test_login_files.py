@@ -104,3 +104,16 @@ def test_user_password_and_totp_commands(run, runtime):
     with transaction(runtime.sessions) as session:
         assert staff_service.find_user(session, "county").totp_secret is None
     assert run("user", "totp", "--username", "nobody").exit_code != 0
+
+
+def test_hashes_verify_and_say_when_to_upgrade():
+    from argon2 import PasswordHasher
+    from werkzeug.security import generate_password_hash
+    current = passwords.hash_password("correct horse battery")
+    assert passwords.verify(current, "correct horse battery") == (True, False)
+    assert passwords.verify(current, "wrong") == (False, False)
+    for older in (generate_password_hash("correct horse battery"),
+                  PasswordHasher(time_cost=1, memory_cost=8 * 1024).hash("correct horse battery")):
+        assert passwords.verify(older, "correct horse battery") == (True, True)
+        assert passwords.verify(older, "wrong")[0] is False
+    assert passwords.verify("not a hash", "x") == (False, False)
