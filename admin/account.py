@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from admin.auth import SessionUser
+from admin.auth import SessionUser, locked_message
+from admin.security import LoginThrottle
 from core.db import transaction
 from core.models import StaffUser
 from core.services import passwords, staff_sessions
@@ -23,7 +24,7 @@ class PasswordForm(FlaskForm):
         DataRequired(), EqualTo("new", message="两次输入的新密码不一样。")])
 
 
-def make_blueprint(sessions) -> Blueprint:
+def make_blueprint(sessions, throttle: LoginThrottle) -> Blueprint:
     bp = Blueprint("account", __name__, url_prefix="/admin/account")
 
     @bp.route("/password", methods=["GET", "POST"])
@@ -33,8 +34,15 @@ def make_blueprint(sessions) -> Blueprint:
         with transaction(sessions) as session:
             user = session.get(StaffUser, int(current_user.id))
             if form.validate_on_submit():
-                ok, _ = passwords.verify(user.password_hash, form.current.data)
+                # Guessing the current password counts like a failed login: a borrowed
+                # session cannot be used to try passwords without limit.
+                which = throttle.blocked(user.username, request.remote_addr)
+                ok = not which and passwords.verify(user.password_hash, form.current.data)[0]
+                if not ok and not which:
+                    throttle.failed(user.username, request.remote_addr)
                 try:
+                    if which:
+                        raise Invalid(locked_message(throttle, which))
                     if not ok:
                         raise Invalid("现在的密码不对。")
                     staff_service.change_password(session, user, form.new.data,

@@ -215,7 +215,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(admin_auth.make_blueprint(runtime.sessions, limiter, throttle,
                                                      login_cfg["ip_attempts"]))
     app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
-    app.register_blueprint(admin_account.make_blueprint(runtime.sessions))
+    app.register_blueprint(admin_account.make_blueprint(runtime.sessions, throttle))
     admin_auth.init_login(app, runtime.sessions, settings.section("admin"))
     app.add_url_rule("/healthz", "healthz", lambda: healthz(runtime))
     install_error_handling(app)

@@ -150,3 +150,15 @@ def test_session_cookie_is_secure_over_https(client, make_staff):
     assert resp.status_code == 302
     assert "Secure" in resp.headers["Set-Cookie"] and "HttpOnly" in resp.headers["Set-Cookie"]
     assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_guessing_the_current_password_is_throttled(client, make_staff):
+    make_staff("hx_town", "township", township="红星镇")
+    post_login(client, "hx_town", PW)
+    csrf = csrf_of(client, "/admin/account/password")
+    form = {"new": NEW_PW, "again": NEW_PW, "csrf_token": csrf}
+    for i in range(5):
+        client.post("/admin/account/password", data={**form, "current": f"guess number {i}"})
+    page = client.post("/admin/account/password", data={**form, "current": PW})
+    assert "已暂时锁定" in page.get_data(as_text=True)
+    assert post_login(client.application.test_client(), "hx_town", NEW_PW).status_code != 302
