@@ -23,7 +23,8 @@ OPEN = permissions.OPEN
 
 
 def make_blueprint(sessions) -> Blueprint:
-    bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+    bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates",
+                   static_folder="static", static_url_path="/static")
     bp.record_once(add_converters)
     bp.app_context_processor(lambda: {"labels": labels, "allowed": permissions.allowed})
     for rule, view, methods in ROUTES:

@@ -11,8 +11,10 @@ from flask import Flask, jsonify
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import text
 
+from admin import account as admin_account
 from admin import api as admin_api
 from admin import auth as admin_auth
+from admin import security as admin_security
 from admin import views as admin_views
 from bot import nlu_api, policy_api
 from bot.channels import CHANNELS, Channel, ChannelDeps
@@ -200,17 +202,24 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     _configure(app, settings)
     app.extensions["shouhu"] = runtime
     csrf = CSRFProtect(app)
+    admin_security.install_headers(app)
+    login_cfg = admin_security.login_settings(settings.section("admin"))
+    limiter = admin_security.make_limiter(app, login_cfg)
+    throttle = admin_security.LoginThrottle(limiter, login_cfg)
     # Machine endpoints authenticate by token or signature, not by browser session.
     for bp in (*_channel_blueprints(runtime), admin_api.make_blueprint(runtime.sessions),
                nlu_api.make_blueprint(lambda: runtime.parser),
                policy_api.make_blueprint(lambda: runtime.answerer)):
         app.register_blueprint(bp)
         csrf.exempt(bp)
-    app.register_blueprint(admin_auth.make_blueprint(runtime.sessions))
+    app.register_blueprint(admin_auth.make_blueprint(runtime.sessions, limiter, throttle,
+                                                     login_cfg["ip_attempts"]))
     app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
-    admin_auth.init_login(app, runtime.sessions)
+    app.register_blueprint(admin_account.make_blueprint(runtime.sessions, throttle))
+    admin_auth.init_login(app, runtime.sessions, settings.section("admin"))
     app.add_url_rule("/healthz", "healthz", lambda: healthz(runtime))
     install_error_handling(app)
+    app.register_error_handler(429, admin_auth.too_many)
     return app
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -38,6 +39,9 @@ def _runtime(create_secrets: bool = False):
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level.")
 def cli(verbose: bool) -> None:
     """守护 Shouhu: reporting and care for rural left-behind children."""
+    # Everything the service writes (database, secrets, models, uploads) is for its own
+    # account only.
+    os.umask(0o077)
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -102,6 +106,43 @@ def user_create(username, role, township, village, school, password_stdin) -> No
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created {username} ({role})")
+
+
+@user.command("password")
+@click.option("--username", required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def user_password(username, password_stdin) -> None:
+    """Set a new password (same policy as create); ends the account's sessions."""
+    if not password_stdin:
+        raise click.UsageError("pass the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    runtime, _ = _runtime()
+    try:
+        with transaction(runtime.sessions) as session:
+            staff_service.set_password_by_name(session, username, password)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"password changed for {username}; its sessions were ended")
+
+
+@user.command("totp")
+@click.option("--username", required=True)
+@click.option("--disable", is_flag=True, help="Turn the one-time code off again.")
+def user_totp(username, disable) -> None:
+    """Require a one-time code (authenticator app) at login; prints the secret once."""
+    from core.services import totp
+    runtime, _ = _runtime()
+    with transaction(runtime.sessions) as session:
+        staff = staff_service.find_user(session, username)
+        if staff is None:
+            raise click.ClickException(f"no staff account '{username}'")
+        if disable:
+            totp.disable(session, staff)
+            click.echo(f"one-time codes turned off for {username}")
+            return
+        secret, uri = totp.enrol(session, staff)
+    click.echo(f"secret (enter it in the authenticator app, or make a QR code of the URI):\n"
+               f"  {secret}\n  {uri}")
 
 
 @cli.group()
@@ -175,9 +216,13 @@ def demo(host, port) -> None:
     click.echo("loading the language model (trained on first start, a few seconds)...")
     runtime.parser  # noqa: B018 - warm up before the first user waits for it
     app = create_app(s, runtime)
-    click.echo(f"demo staff accounts (also in {s.instance_dir / 'demo-accounts.txt'}, mode 0600):")
-    for username, role, password in accounts:
-        click.echo(f"  {username:<18} {role:<14} {password}")
+    where = s.instance_dir / "demo-accounts.txt"
+    if accounts:
+        click.echo(f"demo staff accounts created (shown this once; also in {where}, mode 0600):")
+        for username, role, password in accounts:
+            click.echo(f"  {username:<18} {role:<14} {password}")
+    else:
+        click.echo(f"demo staff accounts: their passwords are in {where} (mode 0600)")
     click.echo(f"admin: http://{host or s.host}:{port or s.port}/admin/")
     runtime.start_worker()
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))

@@ -1,6 +1,7 @@
 """Database engine, sessions and the declarative base (SQLAlchemy 2.0 style)."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,8 +31,10 @@ def utcnow() -> datetime:
 
 def make_engine(url: str, echo: bool = False) -> Engine:
     kwargs: dict = {"echo": echo, "future": True}
+    db_file = None
     if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        db_file = Path(url[len("sqlite:///"):])
+        private_sqlite_file(db_file)
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
@@ -50,7 +53,24 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
+            if db_file is not None:
+                private_sqlite_file(db_file)
     return engine
+
+
+def private_sqlite_file(path: Path) -> None:
+    """The SQLite file and its -wal/-shm companions: readable by this account only (0600).
+    The file is created here, before SQLite opens it, so it never exists with wider rights;
+    SQLite gives the companions the main file's mode, and existing ones are narrowed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            pass
 
 
 WRITE = {"shouhu_write": True}  # execution option: this transaction will write (BEGIN IMMEDIATE)

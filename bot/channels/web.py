@@ -59,7 +59,8 @@ def _inbound(body) -> Inbound | str:
 
 
 def make_blueprint(get_engine) -> Blueprint:
-    bp = Blueprint("web", __name__, template_folder="templates")
+    bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+                   static_url_path="/chat-static")
 
     @bp.get("/")
     def page():

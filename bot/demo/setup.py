@@ -1,4 +1,5 @@
-"""`shouhu demo`: secrets, database, demo jurisdiction and staff accounts, printed once."""
+"""`shouhu demo`: secrets, database, demo jurisdiction and staff accounts. A password is
+printed once, when its account is created; afterwards it is only in the instance file."""
 from __future__ import annotations
 
 import os
@@ -9,7 +10,9 @@ from sqlalchemy import select
 
 from core.db import transaction
 from core.models import StaffUser
+from core.services import passwords
 from core.services import staff as staff_service
+from core.services.errors import Invalid
 from core.services.jurisdiction import load_jurisdiction_file
 
 JURISDICTION = Path(__file__).with_name("jurisdiction.yaml")
@@ -26,11 +29,22 @@ DEMO_STAFF = (
 )
 
 
+def _demo_password(username: str) -> str:
+    while True:  # a random one nearly always passes the policy; retry the rare one that does not
+        password = secrets.token_urlsafe(9)
+        try:
+            passwords.check_policy(password, username)
+        except Invalid:
+            continue
+        return password
+
+
 def ensure_demo_data(runtime) -> list[tuple[str, str, str]]:
-    """Load the demo jurisdiction and staff; return (username, role, password) rows."""
+    """Load the demo jurisdiction and staff; return (username, role, password) for the
+    accounts created now (none on a later start: their passwords are not shown again)."""
     instance = runtime.settings.instance_dir
     accounts_path = instance / ACCOUNTS_FILE
-    known = {}
+    known, created = {}, []
     if accounts_path.exists():
         for line in accounts_path.read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
@@ -41,12 +55,15 @@ def ensure_demo_data(runtime) -> list[tuple[str, str, str]]:
         for username, role, township, village, school in DEMO_STAFF:
             if session.scalar(select(StaffUser).where(StaffUser.username == username)):
                 continue
-            password = secrets.token_urlsafe(9)
+            password = _demo_password(username)
             staff_service.create_user(session, username, role, password, township=township,
                                       village=village, school=school, actor="demo")
             known[username] = (role, password)
+            created.append((username, role, password))
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(accounts_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         for username, (role, password) in known.items():
             fh.write(f"{username}\t{role}\t{password}\n")
-    return [(u, r, p) for u, (r, p) in known.items()]
+    os.chmod(accounts_path, 0o600)  # also when the file was there before with wider rights
+    return created

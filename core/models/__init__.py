@@ -4,10 +4,10 @@ from core.models.cases import Attachment, Case, CaseEvent, ReportDraft
 from core.models.channel import ChannelUser, ConversationState, InboundMessage, OutboundJob
 from core.models.children import Child, Entrustment, FollowUpTask, Parent, Visit
 from core.models.jurisdiction import Region, School, Township, Village
-from core.models.staff import ApiToken, StaffUser
+from core.models.staff import ApiToken, StaffSession, StaffUser
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "Case", "CaseEvent", "ChannelUser", "Child",
     "ConversationState", "Entrustment", "FollowUpTask", "InboundMessage", "OutboundJob",
-    "Parent", "Region", "ReportDraft", "School", "StaffUser", "Township", "Village", "Visit",
+    "Parent", "Region", "ReportDraft", "School", "StaffSession", "StaffUser", "Township", "Village", "Visit",
 ]

@@ -1,4 +1,5 @@
-"""Staff accounts and API tokens (shown once, stored as SHA-256 hashes)."""
+"""Staff accounts, passwords (Argon2id, a policy) and API tokens (shown once, stored as
+SHA-256 hashes)."""
 from __future__ import annotations
 
 import hashlib
@@ -6,16 +7,14 @@ import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.db import utcnow
 from core.models import ApiToken, School, StaffUser, Township, Village
 from core.models.staff import ROLE_SCOPE, ROLES
-from core.services import audit
+from core.services import audit, passwords, staff_sessions
 from core.services.errors import Invalid, NotFound
 
 TOKEN_PREFIX = "shh_"
-MIN_PASSWORD = 10
 
 
 def _township(session: Session, name: str) -> Township:
@@ -35,11 +34,10 @@ def create_user(session: Session, username: str, role: str, password: str,
         raise Invalid("username must be 1-64 characters")
     if role not in ROLES:
         raise Invalid(f"unknown role '{role}' (one of: {', '.join(ROLES)})")
-    if len(password or "") < MIN_PASSWORD:
-        raise Invalid(f"password must be at least {MIN_PASSWORD} characters")
+    passwords.check_policy(password, username)
     if session.scalar(select(StaffUser).where(StaffUser.username == username)):
         raise Invalid(f"user '{username}' already exists")
-    user = StaffUser(username=username, role=role, password_hash=generate_password_hash(password))
+    user = StaffUser(username=username, role=role, password_hash=passwords.hash_password(password))
     scope = ROLE_SCOPE[role]
     if scope in ("township", "village", "school") and not township:
         raise Invalid(f"role '{role}' needs --township")
@@ -67,9 +65,41 @@ def create_user(session: Session, username: str, role: str, password: str,
 
 
 def authenticate(session: Session, username: str, password: str) -> StaffUser | None:
+    """The active account with this username and password, else None. An unknown or
+    disabled username costs one hash verification too (no timing difference)."""
     user = session.scalar(select(StaffUser).where(StaffUser.username == username))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None or not user.active:
+        passwords.verify_nothing(password)
         return None
+    ok, rehash = passwords.verify(user.password_hash, password)
+    if not ok:
+        return None
+    if rehash:  # an older hash (pbkdf2/scrypt, or weaker Argon2 parameters): upgrade it now
+        user.password_hash = passwords.hash_password(password)
+    return user
+
+
+def change_password(session: Session, user: StaffUser, new_password: str, actor: str,
+                    source: str | None = None) -> None:
+    """Set a new password (policy-checked) and end every session of the account."""
+    passwords.check_policy(new_password, user.username)
+    user.password_hash = passwords.hash_password(new_password)
+    user.password_changed_at = utcnow()
+    ended = staff_sessions.end_all(session, user.id, "password")
+    audit.record(session, actor, "change_password", "staff_user", user.id, source=source,
+                 detail=f"sessions_ended={ended}")
+
+
+def find_user(session: Session, username: str) -> StaffUser | None:
+    return session.scalar(select(StaffUser).where(StaffUser.username == username))
+
+
+def set_password_by_name(session: Session, username: str, new_password: str,
+                         actor: str = "cli") -> StaffUser:
+    user = find_user(session, username)
+    if user is None:
+        raise NotFound(f"no staff account '{username}'")
+    change_password(session, user, new_password, actor)
     return user
 
 

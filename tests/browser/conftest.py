@@ -33,6 +33,8 @@ def browser():
                  "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}"):
         opts.add_argument(flag)
+    # Console messages (CSP violations among them) for browser.get_log("browser").
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     drv = webdriver.Chrome(service=Service(driver_path), options=opts)
     drv.set_page_load_timeout(20)
     yield drv

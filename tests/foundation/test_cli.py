@@ -68,7 +68,7 @@ def test_user_and_token_commands(run, client):
               "--township", "红星镇", "--password-stdin", input="a-long-password-123\n")
     assert dup.exit_code != 0 and "already exists" in dup.output
     short = run("user", "create", "--username", "li", "--role", "admin", "--password-stdin", input="short\n")
-    assert short.exit_code != 0 and "at least" in short.output
+    assert short.exit_code != 0 and "至少" in short.output
     nowhere = run("user", "create", "--username", "wang", "--role", "village", "--township", "红星镇",
                   "--password-stdin", input="a-long-password-123\n")
     assert nowhere.exit_code != 0 and "--village" in nowhere.output

@@ -64,7 +64,9 @@ def _login(client, username):
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post("/admin/login", data={"username": username, "password": "correct horse battery",
                                       "csrf_token": csrf})
-    return csrf
+    # A login starts a new session, with a new CSRF token: take the one of the signed-in page.
+    page = client.get("/admin/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
 def test_admin_ids_beyond_the_database_are_404(client, token):
