@@ -69,8 +69,8 @@ def current_entrustment(child: Child) -> Entrustment | None:
 def register_entrustment(session: Session, child: Child, data: EntrustmentInput,
                          actor: str = "system", now: datetime | None = None) -> Entrustment:
     """Add a new version; the previous one is closed, never overwritten."""
-    if not (data.guardian_name or "").strip():
-        raise Invalid("the entrusted guardian's name is empty")
+    if data.guardian_name is None:  # "" = nobody was entrusted (a policy concern, kept on file)
+        raise Invalid("the entrusted guardian's name is missing")
     now = now or utcnow()
     previous = current_entrustment(child)
     version = max((e.version for e in child.entrustments), default=0) + 1
