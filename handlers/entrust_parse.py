@@ -196,9 +196,9 @@ def other_parent(text: str) -> str | None:
 
 
 def parent_role(text: str) -> str | None:
-    if re.search(r"我是(?:" + HAN + r"{0,4}的)?(?:爸爸|父亲|爸)|孩子他爸|当爹|我老婆|我媳妇", text):
+    if re.search(r"我是" + HAN + r"{0,5}?(?:爸爸|父亲|爸)|孩子他爸|当爹|我老婆|我媳妇", text):
         return "father"
-    if re.search(r"我是(?:" + HAN + r"{0,4}的)?(?:妈妈|母亲|妈)|孩子他妈|当妈|我老公|我丈夫", text):
+    if re.search(r"我是" + HAN + r"{0,5}?(?:妈妈|母亲|妈)|孩子他妈|当妈|我老公|我丈夫", text):
         return "mother"
     return None
 
@@ -238,7 +238,9 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
             phone = v.parse_phone(clause)
             if phone and "phone" not in parent:
                 parent["phone"] = phone
-            parent.update(work_place(clause, local, city_hint))
+            if is_work_clause(clause) or re.search(r"在|到|去|从", clause):
+                body = clause.replace(parent.get("name") or "\0", " ")
+                parent.update(work_place(body, local, city_hint))
     for key, rx, value in (("lives_with", APART, False), ("lives_with", TOGETHER, True)):
         if key not in guardian and rx.search(text):
             guardian[key] = value

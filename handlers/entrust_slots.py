@@ -55,7 +55,7 @@ def left_on(text: str, today: date) -> date | None:
 
 def return_plan(text: str) -> str | None:
     m = re.search(r"(?:打算|准备|计划|预计|估计|要)?([^，,。]{1,8}?)(?:回来|回家|回去|回老家)", text)
-    if m and not re.search(r"已经|回来了|回家了", text):
+    if m and not re.search(r"已经|回来了|回家了|回老家了|不出去", text):
         return m.group(1).strip("再就才") or None
     if re.search(r"不知道|不一定|说不准", text):
         return "不确定"

@@ -60,7 +60,7 @@ def _cleared(slots: dict, text: str, changed: list[str]) -> list[str]:
 def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outcome:
     fam = svc.current_family(ctx.db, family, turn.channel_user_id)
     data.update({"mode": "update", "slots": slots_of(fam), "changes": []})
-    if HOME_FOR_GOOD.search(turn.text) and not re.search(r"换到|去了|在.{1,6}(?:打工|上班)", turn.text):
+    if HOME_FOR_GOOD.search(turn.text) and not re.search(r"换到|(?<!出)去了|在.{1,6}(?:打工|上班)", turn.text):
         data["slots"] = {}
         return Outcome(FlowState(flow.name, "end", data), [Reply(
             "您是回老家、不再外出打工了吗？确认后委托监护就结束了，孩子的档案还保留着。",

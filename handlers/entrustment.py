@@ -118,7 +118,9 @@ class EntrustmentFlow:
         elif ask == "child.school" and kid is not None and not kid.get("school"):
             if not re.search(r"学|校|园|年级|班", text):
                 return f"请说{kid['name']}的学校，例如：红星镇中心小学三年级；没上学就回复“没上学”"
-            kid["school"] = text[:40]
+            details = S.p.child_details(text)
+            kid["school"] = details.get("school") or text[:40]
+            kid["school_class"] = details.get("school_class") or kid.get("school_class")
         elif ask == "parent.role":
             parent["role"] = parent.get("role") or "parent"
         elif ask == "parent.name" and not parent.get("name"):
