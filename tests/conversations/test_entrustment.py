@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.db import transaction
 from core.models import FollowUpTask, OutboundJob
 from tests.conversations.test_engine_real_nlu import Talk
 
