@@ -73,7 +73,7 @@ def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outc
         data["slots"].pop("_")
         return Outcome(FlowState(flow.name, "confirm", data), [Reply(
             "这是您现在的登记：\n" + flow_summary(data) + "\n要改什么直接说，例如：我换到东莞上班了、"
-            "奶奶电话换成13900001234、孩子改由外婆照顾、我们回老家了。", (Button("没有要改的", "/cancel"),))])
+            "奶奶电话换成13900001234、孩子改由外婆照顾、我们回老家了。", (Button("信息没变", "entrust:same"),))])
     return flow._ask_next(data, [])
 
 

@@ -27,6 +27,7 @@ from datetime import date
 from enum import StrEnum
 
 from core.messages import Button, Reply
+from core.services import entrust_checks
 from core.services import entrustments as svc
 from handlers import entrust_slots as S
 from handlers import entrust_text as say
@@ -223,6 +224,10 @@ class EntrustmentFlow:
         text = turn.text.strip(" 。.！!")
         if text in YES or (turn.intent == "affirm" and len(text) <= 6):
             return self._file(ctx, turn, data)
+        if text in ("entrust:same", "信息没变", "没变") and data.get("mode") == "update":
+            ids = [k["child_id"] for k in data["slots"]["children"] if k.get("child_id")]
+            entrust_checks.answered(ctx.db, ids, turn.now)
+            return Outcome(None, [Reply("谢谢您确认！信息没变，我们记下了。有变化随时告诉我。")])
         if text == "entrust:edit":
             return Outcome(FlowState(self.name, Step.CONFIRM, data), [Reply(
                 "请直接说要改什么，例如：奶奶电话是13900001234、我在杭州打工、王小雨9岁")])

@@ -125,3 +125,18 @@ class EntrustCode(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class EntrustCheck(Base):
+    """The quarterly "are these details still right?" sent to a parent; unanswered within
+    its window it becomes a village task."""
+
+    __tablename__ = "entrust_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id"), nullable=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the channel could not reach them
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.crypto import cipher, phone_hash
 from core.db import utcnow
 from core.models import Child, Entrustment, Parent, School, Township, Village
-from core.services import entrust_notices
+from core.services import entrust_checks, entrust_notices
 from core.services.children import (
     EntrustmentInput,
     add_parent,
@@ -146,6 +146,7 @@ def save_family(session: Session, fam: Family, channel_user_id: int | None, now:
         saved.child_ids.append(child.id)
         saved.versions.append(row.version)
         entrust_notices.changed(session, child, row, notifier, now)
+    entrust_checks.answered(session, saved.child_ids, now)
     session.flush()
     return saved
 

@@ -56,9 +56,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('entrust_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entrust_code_code_hash'), ['code_hash'], unique=False)
+    op.create_table(
+        'entrust_check',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('child_id', sa.Integer(), nullable=False),
+        sa.Column('parent_id', sa.Integer(), nullable=True),
+        sa.Column('sent_at', sa.DateTime(), nullable=False),
+        sa.Column('due_at', sa.DateTime(), nullable=False),
+        sa.Column('delivered', sa.Boolean(), nullable=False),
+        sa.Column('answered_at', sa.DateTime(), nullable=True),
+        sa.Column('escalated_at', sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['child_id'], ['child.id'], name=op.f('fk_entrust_check_child_id_child')),
+        sa.ForeignKeyConstraint(['parent_id'], ['parent.id'], name=op.f('fk_entrust_check_parent_id_parent')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_entrust_check')),
+    )
+    with op.batch_alter_table('entrust_check', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_entrust_check_child_id'), ['child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_entrust_check_due_at'), ['due_at'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('entrust_check')
     with op.batch_alter_table('entrust_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_entrust_code_code_hash'))
     op.drop_table('entrust_code')
