@@ -2,7 +2,15 @@
 from core.models.audit import AuditEntry
 from core.models.cases import Attachment, Case, CaseEvent, ReportDraft
 from core.models.channel import ChannelUser, ConversationState, InboundMessage, OutboundJob
-from core.models.children import Child, EntrustCheck, EntrustCode, Entrustment, FollowUpTask, Parent, Visit
+from core.models.children import (
+    Child,
+    EntrustCheck,
+    EntrustCode,
+    Entrustment,
+    FollowUpTask,
+    Parent,
+    Visit,
+)
 from core.models.jurisdiction import Region, School, Township, Village
 from core.models.staff import ApiToken, StaffUser
 
