@@ -18,6 +18,9 @@ LABELS = {"parent.city": "务工城市", "parent.province": "务工省份", "par
           "child.gender": "性别", "guardian": "照顾孩子的人", "guardian.name": "照顾人姓名",
           "guardian.relation": "照顾人关系", "guardian.phone": "照顾人电话", "guardian.age": "照顾人年龄",
           "guardian.health": "照顾人身体", "guardian.lives_with": "是否同住"}
+INVITE = re.compile(r"加入|邀请|一起登记|也来登记|一起管")
+JOIN = re.compile(r"加入.{0,6}?(\d{6})")
+JOINER = {"妈妈": "mother", "妈": "mother", "爸爸": "father", "爸": "father"}
 HOME_FOR_GOOD = re.compile(r"回老家了|回家了|回来了|不出去了|不走了|回乡了|在家不出去")
 MAX_TRIES = 2
 
@@ -57,7 +60,34 @@ def _cleared(slots: dict, text: str, changed: list[str]) -> list[str]:
     return cleared
 
 
+def invite(ctx: FlowContext, turn: Turn, family: list) -> Outcome:
+    parent = next(p for c in family for p in c.parents if p.channel_user_id == turn.channel_user_id)
+    code = codes.issue(ctx.db, parent, "join", None, turn.now)
+    return Outcome(None, [Reply(
+        f"加入码：{code}\n请把它告诉孩子的另一位家长或照顾孩子的人（24小时内有效，只能用一次）。"
+        f"对方在自己的微信里发“加入登记 {code}”，就能一起查看和更新这份登记。")])
+
+
+def join(ctx: FlowContext, turn: Turn) -> Outcome | None:
+    """"加入登记 123456" from a new account: None when the text holds no join code."""
+    m = JOIN.search(turn.text)
+    if not m:
+        return None
+    parent = codes.redeem(ctx.db, m.group(1), "join", None, turn.now)
+    if parent is None:
+        return Outcome(None, [Reply("加入码不对、已用过或已过期。请让登记的家长再发一个新的加入码。")])
+    family = svc.siblings(ctx.db, parent)
+    rel = next((code for word, code in JOINER.items() if f"我是{word}" in turn.text or f"孩子{word}" in turn.text),
+               None) or next((r for r in S.p.RELATIONS if r in turn.text), "family")
+    svc.join(ctx.db, family, turn.channel_user_id, rel)
+    names = "、".join(c.name for c in family)
+    return Outcome(None, [Reply(f"已加入{names}的登记。以后发“监护登记”就能查看，有变化直接告诉我。")],
+                   receipt=True)
+
+
 def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outcome:
+    if INVITE.search(turn.text) and not JOIN.search(turn.text):
+        return invite(ctx, turn, family)
     fam = svc.current_family(ctx.db, family, turn.channel_user_id)
     data.update({"mode": "update", "slots": slots_of(fam), "changes": []})
     if HOME_FOR_GOOD.search(turn.text) and not re.search(r"换到|(?<!出)去了|在.{1,6}(?:打工|上班)", turn.text):

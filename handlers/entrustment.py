@@ -56,6 +56,9 @@ class EntrustmentFlow:
 
     # -- entry ------------------------------------------------------------------------------
     def start(self, ctx: FlowContext, turn: Turn) -> Outcome:
+        joined = U.join(ctx, turn)
+        if joined is not None:
+            return joined
         family = svc.family_of(ctx.db, turn.channel_user_id)
         says_update = turn.intent == "update_entrustment" or bool(UPDATE_WORDS.search(turn.text))
         if family and svc.current_family(ctx.db, family, turn.channel_user_id):

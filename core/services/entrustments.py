@@ -199,6 +199,14 @@ def bind(session: Session, children: list[Child], parent_phone: str, channel_use
     session.flush()
 
 
+def join(session: Session, children: list[Child], channel_user_id: int, relation: str) -> None:
+    """A second parent or the guardian joins with a code the first parent gave them."""
+    for child in children:
+        if not any(p.channel_user_id == channel_user_id for p in child.parents):
+            add_parent(session, child, relation, channel_user_id=channel_user_id)
+    session.flush()
+
+
 def current_family(session: Session, children: list[Child], channel_user_id: int | None) -> Family | None:
     """The family's registration as it stands (from the newest live entrustment)."""
     live = [(c, current_entrustment(c)) for c in children]

@@ -195,3 +195,20 @@ def test_no_guardian_for_a_young_child_is_a_concern(engine, api_children):
     done = t.say("确认登记")
     assert "不能让孩子单独居住生活" in done
     assert api_children()[0]["entrustment"]["concerns"] == ["no_guardian"]
+
+
+def test_a_second_parent_joins_with_a_one_time_code(engine, api_children, jurisdiction):
+    first = Talk(engine, "wx-dad")
+    register_in_one_message(first)
+    reply = first.say("让孩子妈妈也加入登记")
+    code = re.search(r"加入码：(\d{6})", reply).group(1)
+    mum = Talk(engine, "wx-mum")
+    assert "已加入王小雨的登记" in mum.say(f"我是孩子妈妈，加入登记 {code}")
+    reply = mum.say("监护登记")
+    assert "这是您现在的登记" in reply and "李桂兰" in reply
+    assert "已用过" in Talk(engine, "wx-someone").say(f"加入登记 {code}")  # single use
+    with jurisdiction.sessions() as s:
+        from core.models import EntrustCode
+        assert code not in s.scalar(select(EntrustCode)).code_hash  # hashed at rest
+    [child] = api_children()
+    assert sorted(p["relation"] for p in child["parents"]) == ["father", "mother"]
