@@ -115,7 +115,7 @@ def test_updates_from_the_account_that_registered(engine, api_children):
                                 "身体怎么样": "身体好", "住在一起": "是"})
     assert "外婆 刘秀英" in summary
     t.say("确认修改")
-    reply = t.say("孩子转学到青山镇中学了")
+    reply = t.say("更新一下，孩子转学到青山镇中学了")
     assert "要改成这样" in reply, reply
     t.say("确认修改")
     [child] = api_children()
