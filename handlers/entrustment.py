@@ -1,185 +1,284 @@
-"""The entrustment flow (监护登记): a parent working away registers who looks after the child.
+"""The entrustment flow (监护登记): a parent working away registers who looks after their
+children, and keeps it current from anywhere.
 
 ```mermaid
 stateDiagram-v2
-    [*] --> ask_next: menu / "我要登记" / "换了人带孩子" (facts extracted)
-    state ask_next <<choice>>
-    ask_next --> child: no child name
-    ask_next --> place: no township/village
-    ask_next --> city: no work city
-    ask_next --> parent_phone: no parent phone
-    ask_next --> guardian: no guardian name
-    ask_next --> guardian_phone: no guardian phone
-    ask_next --> confirm: everything known
-    child --> ask_next
-    place --> place: ambiguous / unknown (choose from list)
-    place --> ask_next
-    city --> ask_next
-    parent_phone --> ask_next
-    guardian --> ask_next
-    guardian_phone --> ask_next
-    confirm --> ask_next: 修改 (start over the answers)
-    confirm --> [*]: 确认 (file saved, village committee asked to verify)
+    [*] --> ask: new registration (facts of the first message kept)
+    [*] --> review: update from the account that registered ("我换到东莞上班了")
+    [*] --> find: update from a new device ("我是王小雨的爸爸，之前登记过…")
+    find --> verify: child's name + parent phone found (code sent to the first account)
+    find --> ask: nothing found (register anew, facts kept)
+    verify --> review: the right code
+    ask --> ask: one missing fact at a time (buttons for relations, yes/no)
+    ask --> confirm: everything known
+    review --> ask: something still missing (a new guardian's phone…)
+    review --> confirm_update
+    confirm --> confirm: a correction in plain words
+    confirm --> [*]: 确认登记 (files, notices, tasks)
+    confirm_update --> [*]: 确认修改 (new version) / 回老家了 (entrustment ended)
 ```
-A bad answer is re-asked with an example. The same child (name + township + the parent's
-phone) gets a new entrustment version: history is never overwritten.
+Every fact goes through handlers/entrust_slots.merge, at every step: whatever the parent
+says is kept, and only what is still missing is asked.
 """
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 
 from core.messages import Button, Reply
-from core.services.entrustments import Registration, register_from_chat
+from core.services import entrust_checks
+from core.services import entrustments as svc
+from handlers import entrust_slots as S
+from handlers import entrust_text as say
+from handlers import entrust_update as U
 from handlers import places
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 
-NAME = re.compile(r"^[\u4e00-\u9fa5·]{2,5}$")
-RELATIONS = ("爷爷", "奶奶", "外公", "外婆", "姥姥", "姥爷", "叔叔", "婶婶", "伯伯", "伯母", "姑姑",
-             "姑父", "舅舅", "舅妈", "阿姨", "姨妈", "哥哥", "姐姐", "邻居", "老师")
-
 
 class Step(StrEnum):
-    CHILD = "child"
-    PLACE = "place"
-    CITY = "city"
-    PARENT_PHONE = "parent_phone"
-    GUARDIAN = "guardian"
-    GUARDIAN_PHONE = "guardian_phone"
+    ASK = "ask"
     CONFIRM = "confirm"
+    FIND = "find"
+    VERIFY = "verify"
+    END = "end"
 
 
-QUESTIONS = {
-    Step.CHILD: "孩子叫什么名字？例如：王小明",
-    Step.PLACE: "孩子住在哪个乡镇、哪个村？例如：红星镇东风村",
-    Step.CITY: "您在哪个城市打工？例如：广东东莞",
-    Step.PARENT_PHONE: "您的手机号是多少？村委会和学校有事能找到您。例如：13800001234",
-    Step.GUARDIAN: "孩子现在由谁照顾？请说关系和姓名，例如：爷爷 王大山",
-    Step.GUARDIAN_PHONE: "照顾孩子的人电话是多少？例如：13900001234（座机请带区号）",
-}
-ORDER = (Step.CHILD, Step.PLACE, Step.CITY, Step.PARENT_PHONE, Step.GUARDIAN, Step.GUARDIAN_PHONE)
-SLOT_OF = {Step.CHILD: "child_name", Step.PLACE: "township", Step.CITY: "work_city",
-           Step.PARENT_PHONE: "parent_phone", Step.GUARDIAN: "guardian_name",
-           Step.GUARDIAN_PHONE: "guardian_phone"}
-INTRO = ("按照规定，父母外出务工前要把务工地点、联系方式和委托照顾孩子的人告诉村委会和学校。"
-         "我来帮您登记，只需几句话。")
-
-
-def _relation(text: str) -> str | None:
-    return next((r for r in RELATIONS if r in text), None)
-
-
-def _parent_relation(text: str) -> str:
-    if re.search(r"我是(?:孩子)?(?:他|她)?(?:爸|父亲)|孩子他爸|当爹", text):
-        return "father"
-    if re.search(r"我是(?:孩子)?(?:他|她)?(?:妈|母亲)|孩子他妈|当妈", text):
-        return "mother"
-    return "parent"
-
-
-def _first_facts(slots: dict, turn: Turn) -> None:
-    """From the opening message take only what cannot be confused: city and the place."""
-    if turn.entity("city"):
-        slots["work_city"] = turn.entity("city")
-    slots["parent_relation"] = _parent_relation(turn.text)
+YES = {"entrust:yes", "确认登记", "确认修改", "确认", "对", "对的", "是", "是的", "没问题", "好", "好的", "yes", "1"}
+NO = {"no", "不是", "否", "没有", "不", "不对"}
+UPDATE_WORDS = re.compile(r"之前登记|以前登记|登记过|更新|换了|换到|调到|改由|改成|转学|换工作|换电话|电话换|号码换|"
+                          r"回老家|回来了|回家了|不出去了|不走了|搬到|变了")
 
 
 class EntrustmentFlow:
     name = "entrust"
 
+    # -- entry ------------------------------------------------------------------------------
     def start(self, ctx: FlowContext, turn: Turn) -> Outcome:
-        data = {"slots": {}, "retries": 0}
-        _first_facts(data["slots"], turn)
-        return self._ask_next(ctx, data, [Reply(INTRO)])
+        joined = U.join(ctx, turn)
+        if joined is not None:
+            return joined
+        family = svc.family_of(ctx.db, turn.channel_user_id)
+        says_update = turn.intent == "update_entrustment" or bool(UPDATE_WORDS.search(turn.text))
+        if family and svc.current_family(ctx.db, family, turn.channel_user_id):
+            return self._review(ctx, turn, {"mode": "update"}, family)
+        data = {"mode": "register", "slots": S.new_slots()}
+        self._merge(ctx, data, turn)
+        if says_update:
+            return self._find(ctx, turn, data)
+        return self._ask_next(data, [Reply(say.INTRO)])
 
     def step(self, ctx: FlowContext, state: FlowState, turn: Turn) -> Outcome:
-        data, text = state.data, turn.text.strip()
-        slots = data.setdefault("slots", {})
+        data = state.data
+        if state.step == Step.FIND:
+            self._merge(ctx, data, turn)
+            return self._find(ctx, turn, data)
+        if state.step == Step.VERIFY:
+            return self._verify(ctx, turn, data)
+        if state.step == Step.END:
+            if turn.text in YES:
+                children = self._family(ctx, turn, data)
+                n = svc.end_family(ctx.db, children, turn.channel_user_id, turn.now, ctx.services.get("notifier"))
+                return Outcome(None, [Reply(f"好的，欢迎回家！{n}个孩子的委托监护已结束，孩子的档案还保留着，"
+                                            "村委会会知道孩子现在由您自己照顾。以后再出去打工，随时来登记。")],
+                               receipt=True)
+            return Outcome(None, [Reply("好的，登记没有改动。")])
         if state.step == Step.CONFIRM:
-            return self._confirm(ctx, data, turn)
-        step = Step(state.step)
-        problem = self._absorb(ctx, step, slots, turn, text)
-        if problem:
-            data["retries"] = data.get("retries", 0) + 1
-            extra = "" if data["retries"] < 2 else "\n也可以直接到村委会或孩子学校登记。"
-            return Outcome(FlowState(self.name, step, data), [problem if isinstance(problem, Reply)
-                                                                else Reply(problem + extra)])
-        data["retries"] = 0
-        return self._ask_next(ctx, data, [])
+            return self._confirm(ctx, turn, data)
+        return self._answer(ctx, turn, data)
 
-    # --- one answer ----------------------------------------------------------------------
-    def _absorb(self, ctx, step: Step, slots: dict, turn: Turn, text: str):
-        if step == Step.CHILD:
-            name = v.parse_child_name(text) or (text if NAME.match(text) else None)
+    def cancel(self, ctx: FlowContext, state: FlowState | None, turn: Turn) -> Outcome:
+        return Outcome(None, [Reply("好的，已经取消，登记没有改动。需要时随时发“监护登记”。")])
+
+    # -- one answer -------------------------------------------------------------------------
+    def _answer(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        slots, ask, text = data["slots"], data.get("ask"), turn.text.strip()
+        kid = slots["children"][data["kid"]] if data.get("kid") is not None else None
+        changed = self._merge(ctx, data, turn, ask)
+        problem = self._direct(slots, ask, kid, text, turn, changed)
+        if problem:
+            return Outcome(FlowState(self.name, Step.ASK, data), [Reply(problem)])
+        return self._ask_next(data, [])
+
+    def _direct(self, slots: dict, ask: str | None, kid: dict | None, text: str, turn: Turn,
+                changed: list[str]) -> str | None:
+        """A bare answer to the question just asked ("10岁", "王小雨", a button)."""
+        parent, guardian = slots["parent"], slots["guardian"]
+        if ask == "children" and "children" not in changed:
+            name = v.parse_child_name(text) or (text if re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", text) else None)
             if not name:
-                return "没听清孩子的名字，请只回复名字，例如：王小明"
-            slots["child_name"] = name
-        elif step == Step.PLACE:
-            gaz = places.load_gazetteer(ctx.db)
-            label = turn.inbound.location.label if turn.inbound.location else text
-            match = places.resolve_text(gaz, label)
-            if match.status != "ok":
-                options = tuple(Button(o.title, o.payload) for o in match.options[:6])
-                return Reply("请从下面选一个，或说得具体些，例如：红星镇东风村", options)
-            slots["township"], slots["village"] = match.township, match.village
-        elif step == Step.CITY:
-            city = turn.entity("city") or (text if 2 <= len(text) <= 20 and not re.search(r"\d", text) else None)
-            if not city:
-                return "请说一下打工的城市，例如：广东东莞"
-            slots["work_city"] = city
-        elif step in (Step.PARENT_PHONE, Step.GUARDIAN_PHONE):
+                return "没听清孩子的名字，请只回复名字，例如：王小雨"
+            slots["children"].append({"name": name})
+        elif ask == "child.age" and kid is not None and kid.get("age") is None:
+            age = v.parse_age(text) if v.age_mentioned(text) else v.cn_number(text) if text.isdigit() or len(text) <= 3 else None
+            if age is None or not 0 <= age <= 18:
+                return f"请说{kid['name']}的年龄，例如：10岁"
+            kid["age"] = age
+        elif ask == "child.gender" and kid is not None and not kid.get("gender"):
+            kid["gender"] = v.parse_gender(text) or ("male" if "男" in text else "female" if "女" in text else None)
+            if not kid["gender"]:
+                return "请选“男孩”或“女孩”"
+        elif ask == "child.school" and kid is not None and not kid.get("school"):
+            if not re.search(r"学|校|园|年级|班", text):
+                return f"请说{kid['name']}的学校，例如：红星镇中心小学三年级；没上学就回复“没上学”"
+            details = S.p.child_details(text)
+            kid["school"] = details.get("school") or text[:40]
+            kid["school_class"] = details.get("school_class") or kid.get("school_class")
+        elif ask == "parent.role":
+            parent["role"] = parent.get("role") or "parent"
+        elif ask == "parent.name" and not parent.get("name"):
+            name = re.sub(r"^(?:我叫|我是|叫|姓名)", "", text)
+            if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,5}", name):
+                return "请说您的姓名，例如：王建国"
+            parent["name"] = name
+        elif ask in ("parent.phone", "guardian.phone"):
             phone = v.parse_phone(text)
             if not phone:
-                return "这个号码好像不对：手机是11位数字，座机请带区号，例如：13800001234 或 0371-12345678"
-            slots[SLOT_OF[step]] = phone
-        elif step == Step.GUARDIAN:
-            relation = _relation(text) or turn.entity("relation")
-            name = re.sub(r"[，,。\s]|孩子的?|是|由|照顾|在带|带着|带", "", text)
-            for r in RELATIONS:
-                name = name.replace(r, "")
-            name = turn.entity("person_name") or name
-            if not NAME.match(name or ""):
-                return "请说照顾孩子的人的关系和姓名，例如：爷爷 王大山"
-            slots["guardian_name"], slots["guardian_relation"] = name, relation
-            phone = v.parse_phone(text)
-            if phone:
-                slots["guardian_phone"] = phone
+                return "这个号码好像不对：手机是11位数字，座机请带区号，例如：13800001234"
+            (parent if ask == "parent.phone" else guardian)["phone"] = phone
+        elif ask in ("parent.city", "parent.city_in") and not any(c.startswith("parent.city") for c in changed):
+            if not re.fullmatch(r"[\u4e00-\u9fa5]{2,8}", text) or re.search(r"[村镇乡]$", text):
+                return "请说打工的城市，例如：浙江宁波、东莞"
+            parent["city"] = re.sub(r"市$", "", text)
+        elif ask == "parent.left_on" and "parent.left_on" not in changed:
+            parent["left_on"] = None  # not known: kept as unknown, never guessed
+        elif ask == "other_parent" and text.startswith("other:"):
+            slots["other_parent"] = text[6:]
+        elif ask == "other_parent" and not slots.get("other_parent"):
+            return "请从下面选一个"
+        else:
+            return self._direct_guardian(guardian, ask, text)
         return None
 
-    def _ask_next(self, ctx, data: dict, replies: list[Reply]) -> Outcome:
-        slots = data["slots"]
-        for step in ORDER:
-            if not slots.get(SLOT_OF[step]):
-                return Outcome(FlowState(self.name, step, data), [*replies, Reply(QUESTIONS[step])])
-        return Outcome(FlowState(self.name, Step.CONFIRM, data), [*replies, self._summary(slots)])
+    @staticmethod
+    def _direct_guardian(guardian: dict, ask: str | None, text: str) -> str | None:
+        if text == "rel:没有人照顾" or (ask == "guardian.name" and text in ("没有", "没人", "没有人")):
+            guardian.clear()
+            guardian["none"] = True
+        elif text.startswith("rel:"):
+            guardian["relation"] = "亲戚" if text == "rel:其他亲戚" else text[4:]
+        elif ask == "guardian.name" and not guardian.get("name"):
+            if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", text):
+                return "请说照顾孩子的人的关系和姓名，例如：奶奶 李桂兰"
+            guardian["name"] = text
+        elif ask == "guardian.relation" and not guardian.get("relation"):
+            guardian["relation"] = text[:10]
+        elif ask == "guardian.age" and not guardian.get("age"):
+            age = v.cn_number(re.sub(r"[岁多来]", "", text))
+            if age is None or not 10 <= age <= 110:
+                return "请说年龄，例如：65岁"
+            guardian["age"] = age
+        elif ask == "guardian.health" and not guardian.get("health"):
+            guardian["health"] = "good" if re.search(r"好|行|能|健康|可以", text) and "不" not in text else "ill"
+        elif ask == "guardian.lives_with" and guardian.get("lives_with") is None:
+            if text in YES or text in NO:
+                guardian["lives_with"] = text in YES
+            else:
+                return "请回答“是”或“不是”"
+        return None
+
+    def _merge(self, ctx: FlowContext, data: dict, turn: Turn, ask: str | None = None) -> list[str]:
+        if turn.text.startswith(("rel:", "other:", "left:", "entrust:", "role:", "place:")):
+            if turn.text.startswith("place:"):
+                town, village = places.from_payload(turn.text)
+                data["slots"]["home"] = {"township": town, "village": village}
+                if not village:
+                    data["slots"]["home"]["pending"] = True
+                return ["home"]
+            return []
+        gaz = places.load_gazetteer(ctx.db)
+        hint = (turn.entity("township"), turn.entity("village"))
+        text = turn.text
+        if ask and ask.startswith("guardian.") and not re.search(r"我|孩子", text):
+            text = (data["slots"]["guardian"].get("relation") or "") + " " + text
+        return S.merge(data["slots"], text, gaz, turn.now.date(), turn.entity("city"), hint)
+
+    # -- questions and the summary ----------------------------------------------------------
+    def _ask_next(self, data: dict, before: list[Reply], changed: bool = False) -> Outcome:
+        nxt = S.missing(data["slots"])
+        if nxt is None:
+            data.pop("ask", None)
+            data.pop("kid", None)
+            return Outcome(FlowState(self.name, Step.CONFIRM, data),
+                           [*before, self._summary(data, changed)])
+        slot, kid = nxt
+        data["ask"], data["kid"] = slot, kid
+        if slot == "home" and data["slots"]["home"].get("pending"):
+            return Outcome(FlowState(self.name, Step.ASK, data), [*before, self._village_question(data)])
+        kid_row = data["slots"]["children"][kid] if kid is not None else None
+        return Outcome(FlowState(self.name, Step.ASK, data),
+                       [*before, say.question(slot, kid_row, data["slots"])])
 
     @staticmethod
-    def _summary(slots: dict) -> Reply:
-        place = f"{slots['township']}{slots.get('village') or ''}"
-        guardian = f"{slots.get('guardian_relation') or ''} {slots['guardian_name']}".strip()
-        text = ("请核对登记信息：\n"
-                f"孩子：{slots['child_name']}（{place}）\n"
-                f"您的务工地：{slots['work_city']}，电话 {slots['parent_phone']}\n"
-                f"委托照顾人：{guardian}，电话 {slots['guardian_phone']}")
-        return Reply(text, (Button("确认登记", "entrust:yes"), Button("重新填写", "entrust:redo"), Button("取消", "/cancel")))
+    def _village_question(data: dict) -> Reply:
+        home = data["slots"]["home"]
+        town = home["township"]
+        return Reply(f"孩子家在{town}哪个村？", tuple(Button(o, f"place:{town}/{o}") for o in home.get("options", [])))
 
-    def _confirm(self, ctx, data: dict, turn: Turn) -> Outcome:
-        text = turn.text.strip()
-        if text in ("entrust:redo", "重新填写", "修改"):
-            data["slots"] = {"parent_relation": data["slots"].get("parent_relation", "parent")}
-            return self._ask_next(ctx, data, [Reply("好的，我们重新填一遍。")])
-        if text not in ("entrust:yes", "确认登记", "确认", "对", "是", "没问题", "好"):
-            return Outcome(FlowState(self.name, Step.CONFIRM, data),
-                           [Reply("请回复“确认登记”，或“重新填写”。", self._summary(data["slots"]).buttons)])
-        s = data["slots"]
-        reg = Registration(child_name=s["child_name"], township=s["township"], village=s.get("village"),
-                           parent_relation=s.get("parent_relation", "parent"), parent_phone=s["parent_phone"],
-                           work_city=s["work_city"], guardian_name=s["guardian_name"],
-                           guardian_relation=s.get("guardian_relation"), guardian_phone=s["guardian_phone"])
-        done = register_from_chat(ctx.db, reg, turn.channel_user_id, now=turn.now)
-        what = f"已更新（第{done.version}版，之前的记录都保留着）" if done.updated else "已登记"
-        return Outcome(None, [Reply(
-            f"{what}。村委会会在一周内和照顾孩子的人核实。\n"
-            "请您也把这些信息告诉孩子的学校。以后换了照顾的人或换了工作地，随时发“更新监护信息”。\n"
-            "孩子遇到危险请马上拨打110。")], receipt=True)
+    @staticmethod
+    def _summary(data: dict, changed: bool) -> Reply:
+        if data.get("mode") == "update":
+            return Reply(f"要改成这样，对吗？\n改动：{'；'.join(data.get('changes') or ['无'])}\n"
+                         + say.summary_text(data["slots"]), say.UPDATE_BUTTONS)
+        return say.summary(data["slots"], changed)
+
+    def _confirm(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        text = turn.text.strip(" 。.！!")
+        if text in YES or (turn.intent == "affirm" and len(text) <= 6):
+            return self._file(ctx, turn, data)
+        if text in ("entrust:same", "信息没变", "没变") and data.get("mode") == "update":
+            ids = [k["child_id"] for k in data["slots"]["children"] if k.get("child_id")]
+            entrust_checks.answered(ctx.db, ids, turn.now)
+            return Outcome(None, [Reply("谢谢您确认！信息没变，我们记下了。有变化随时告诉我。")])
+        if text == "entrust:edit":
+            return Outcome(FlowState(self.name, Step.CONFIRM, data), [Reply(
+                "请直接说要改什么，例如：奶奶电话是13900001234、我在杭州打工、王小雨9岁")])
+        changed = self._merge(ctx, data, turn)
+        if not changed:
+            return Outcome(FlowState(self.name, Step.CONFIRM, data), [Reply(
+                "没听明白要改什么。请直接说，例如：奶奶电话是13900001234；没问题就点“确认”。",
+                self._summary(data, False).buttons)])
+        if data.get("mode") == "update":
+            data.setdefault("changes", []).extend(self._describe(changed))
+        return self._ask_next(data, [], changed=True)
+
+    def _file(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        if data.get("mode") == "update" and not data.get("changes"):
+            return Outcome(None, [Reply("好的，登记没有改动。")])
+        fam = self._family_facts(data["slots"])
+        change = "；".join(data.get("changes") or []) or None
+        saved = svc.save_family(ctx.db, fam, turn.channel_user_id, turn.now, ctx.services.get("notifier"), change)
+        return Outcome(None, [say.filed(saved.updated or data.get("mode") == "update", saved.versions,
+                                        saved.concerns)], receipt=True)
+
+    @staticmethod
+    def _family_facts(slots: dict) -> svc.Family:
+        p, g = slots["parent"], slots["guardian"]
+        kids = [svc.KidFacts(k["name"], k.get("gender"), k.get("age"), k.get("school"), k.get("school_class"),
+                             k.get("child_id")) for k in slots["children"]]
+        return svc.Family(
+            township=slots["home"]["township"], village=slots["home"].get("village"), parent_phone=p["phone"],
+            work_city=p["city"], children=kids, parent_name=p.get("name"), parent_role=p.get("role") or "parent",
+            work_province=p.get("province"), work_country=p.get("country"),
+            left_on=date.fromisoformat(p["left_on"]) if p.get("left_on") else None,
+            return_plan=p.get("return_plan"), other_parent=slots.get("other_parent"),
+            guardian={} if g.get("none") else {k: g.get(k) for k in
+                                               ("name", "relation", "phone", "age", "health", "lives_with")})
+
+    # -- updates ----------------------------------------------------------------------------
+    def _family(self, ctx: FlowContext, turn: Turn, data: dict) -> list:
+        return svc.family_of(ctx.db, turn.channel_user_id)
+
+    def _review(self, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outcome:
+        return U.review(self, ctx, turn, data, family)
+
+    def _find(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        return U.find(self, ctx, turn, data)
+
+    def _verify(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        return U.verify(self, ctx, turn, data)
+
+    @staticmethod
+    def _describe(changed: list[str]) -> list[str]:
+        return U.describe(changed)

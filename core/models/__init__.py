@@ -2,12 +2,21 @@
 from core.models.audit import AuditEntry
 from core.models.cases import Attachment, Case, CaseEvent, ReportDraft
 from core.models.channel import ChannelUser, ConversationState, InboundMessage, OutboundJob
-from core.models.children import Child, Entrustment, FollowUpTask, Parent, Visit
+from core.models.children import (
+    Child,
+    EntrustCheck,
+    EntrustCode,
+    Entrustment,
+    FollowUpTask,
+    Parent,
+    Visit,
+)
 from core.models.jurisdiction import Region, School, Township, Village
 from core.models.staff import ApiToken, StaffSession, StaffUser
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "Case", "CaseEvent", "ChannelUser", "Child",
-    "ConversationState", "Entrustment", "FollowUpTask", "InboundMessage", "OutboundJob",
-    "Parent", "Region", "ReportDraft", "School", "StaffSession", "StaffUser", "Township", "Village", "Visit",
+    "ConversationState", "EntrustCheck", "EntrustCode", "Entrustment", "FollowUpTask",
+    "InboundMessage", "OutboundJob", "Parent", "Region", "ReportDraft", "School", "StaffSession",
+    "StaffUser", "Township", "Village", "Visit",
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.crypto import Encrypted, LookupHash
@@ -25,6 +25,9 @@ class Child(Base):
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), nullable=True, index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), nullable=True)
     address: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    # The school as the parent said it when it is not in the gazetteer, and the class.
+    school_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    school_class: Mapped[str | None] = mapped_column(String(30), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="left_behind")
     last_checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -59,12 +62,26 @@ class Entrustment(Base):
     version: Mapped[int] = mapped_column(Integer)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id"), nullable=True)
     work_city: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    work_province: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    work_country: Mapped[str | None] = mapped_column(String(30), nullable=True)  # None = China
+    employer: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    left_on: Mapped[date | None] = mapped_column(Date, nullable=True)  # when the parent left
+    return_plan: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    # The other parent: away / unable (at home, cannot care) / home / none
+    other_parent: Mapped[str | None] = mapped_column(String(20), nullable=True)
     work_address: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     parent_phone: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     guardian_name: Mapped[str] = mapped_column(Encrypted)
     guardian_relation: Mapped[str | None] = mapped_column(String(20), nullable=True)
     guardian_phone: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     guardian_phone_hash: Mapped[str | None] = mapped_column(LookupHash, nullable=True, index=True)
+    guardian_age: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    guardian_health: Mapped[str | None] = mapped_column(String(20), nullable=True)  # good / ill / disabled
+    guardian_lives_with: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # Set on the last version when the parents came home for good: no entrustment any more.
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    change: Mapped[str | None] = mapped_column(String(200), nullable=True)  # what this version changed
+    concerns: Mapped[str | None] = mapped_column(String(200), nullable=True)  # policy-check codes
     start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -93,3 +110,33 @@ class FollowUpTask(Base):
     due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class EntrustCode(Base):
+    """A short-lived, single-use code (hashed at rest): a second parent or the guardian
+    joining a registration, or a parent on a new device proving it is them."""
+
+    __tablename__ = "entrust_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # join / verify
+    code_hash: Mapped[str] = mapped_column(LookupHash, index=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("parent.id"))  # who received the code
+    for_channel_user_id: Mapped[int | None] = mapped_column(ForeignKey("channel_user.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class EntrustCheck(Base):
+    """The quarterly "are these details still right?" sent to a parent; unanswered within
+    its window it becomes a village task."""
+
+    __tablename__ = "entrust_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id"), nullable=True)
+    sent_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    delivered: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the channel could not reach them
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

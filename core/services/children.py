@@ -12,6 +12,7 @@ from core.db import utcnow
 from core.models import Child, Entrustment, Parent, StaffUser, Township, Village
 from core.services import audit
 from core.services.errors import Invalid, NotFound
+from core.services.left_behind import status as left_behind_status
 from core.services.scope import child_scope
 
 
@@ -69,8 +70,8 @@ def current_entrustment(child: Child) -> Entrustment | None:
 def register_entrustment(session: Session, child: Child, data: EntrustmentInput,
                          actor: str = "system", now: datetime | None = None) -> Entrustment:
     """Add a new version; the previous one is closed, never overwritten."""
-    if not (data.guardian_name or "").strip():
-        raise Invalid("the entrusted guardian's name is empty")
+    if data.guardian_name is None:  # "" = nobody was entrusted (a policy concern, kept on file)
+        raise Invalid("the entrusted guardian's name is missing")
     now = now or utcnow()
     previous = current_entrustment(child)
     version = max((e.version for e in child.entrustments), default=0) + 1
@@ -106,23 +107,40 @@ def get_child(session: Session, user: StaffUser, child_id: int, source: str | No
     return child
 
 
+def _iso(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() + ("Z" if isinstance(value, datetime) else "")
+
+
 def entrustment_to_dict(e: Entrustment | None) -> dict | None:
     if e is None:
         return None
-    return {"version": e.version, "guardian_name": e.guardian_name,
+    return {"version": e.version, "guardian_name": e.guardian_name or None,
             "guardian_relation": e.guardian_relation, "guardian_phone": e.guardian_phone,
-            "work_city": e.work_city, "work_address": e.work_address,
-            "parent_phone": e.parent_phone,
-            "start_date": e.start_date.isoformat() if e.start_date else None,
-            "created_at": e.created_at.isoformat() + "Z"}
+            "guardian_age": e.guardian_age, "guardian_health": e.guardian_health,
+            "guardian_lives_with_child": e.guardian_lives_with,
+            "work_city": e.work_city, "work_province": e.work_province, "work_country": e.work_country,
+            "work_address": e.work_address, "employer": e.employer, "parent_phone": e.parent_phone,
+            "left_on": _iso(e.left_on), "return_plan": e.return_plan, "other_parent": e.other_parent,
+            "concerns": (e.concerns or "").split(",") if e.concerns else [],
+            "change": e.change, "start_date": _iso(e.start_date), "end_date": _iso(e.end_date),
+            "ended_at": _iso(e.ended_at), "created_at": _iso(e.created_at),
+            "superseded_at": _iso(e.superseded_at)}
 
 
-def child_to_dict(child: Child) -> dict:
+def child_to_dict(child: Child, today: date | None = None) -> dict:
+    current = current_entrustment(child)
+    lb = left_behind_status(child, current, today or utcnow().date())
     return {"id": child.id, "name": child.name, "gender": child.gender,
             "birth_date": child.birth_date.isoformat() if child.birth_date else None,
             "township": child.township.name, "village": child.village.name if child.village else None,
+            "school": child.school.name if child.school else child.school_name,
+            "school_class": child.school_class,
+            "left_behind": lb.left_behind, "left_behind_reason": lb.reason,
             "status": child.status,
             "last_checked_at": child.last_checked_at.isoformat() + "Z" if child.last_checked_at else None,
             "parents": [{"relation": p.relation, "name": p.name, "phone": p.phone} for p in child.parents],
-            "entrustment": entrustment_to_dict(current_entrustment(child)),
-            "entrustment_versions": len(child.entrustments)}
+            "entrustment": entrustment_to_dict(current),
+            "entrustment_versions": len(child.entrustments),
+            "entrustment_history": [entrustment_to_dict(e) for e in child.entrustments]}

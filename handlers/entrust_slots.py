@@ -1,0 +1,182 @@
+"""The entrustment conversation's slots: merge what a message says, say what is missing.
+
+slots = {"parent": {name, role, phone, city, province, country, left_on, return_plan},
+         "other_parent": code, "home": {township, village},
+         "children": [{name, gender, age, school, school_class, child_id}],
+         "guardian": {name, relation, phone, age, health, lives_with, none}}
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from handlers import entrust_parse as p
+from handlers import places
+
+ORDINALS = {"老大": 0, "大的": 0, "老二": 1, "小的": -1, "老三": 2, "老幺": -1, "老小": -1}
+
+
+def new_slots() -> dict:
+    return {"parent": {}, "home": {}, "children": [], "guardian": {}}
+
+
+def local_names(gaz: places.Gazetteer) -> set[str]:
+    names = set(gaz.all_names())
+    for t, aliases in gaz.townships.items():
+        names.update(aliases)
+        names.add(re.sub(r"[镇乡]$", "", t))
+    for v, _, aliases in gaz.villages:
+        names.update(aliases)
+    return names
+
+
+def left_on(text: str, today: date) -> date | None:
+    """"去年3月" / "今年春节后" / "三个月前" / "半年了" / "2025年5月" -> a date."""
+    m = re.search(r"(20\d\d)年(\d{1,2})月", text)
+    if m:
+        return date(int(m.group(1)), min(int(m.group(2)), 12), 1)
+    year = today.year - 1 if "去年" in text else today.year - 2 if "前年" in text else today.year
+    m = re.search(r"(\d{1,2}|[一二三四五六七八九十]{1,2})月", text)
+    if m and re.search(r"去年|前年|今年", text):
+        month = p.v.cn_number(m.group(1)) or 1
+        return date(year, min(max(month, 1), 12), 1)
+    if re.search(r"春节|过完年|过年后|年后|正月", text):
+        return date(year, 2, 15)
+    m = re.search(r"(\d{1,2}|[一二三四五六七八九十两半]{1,2})(?:个)?(月|年)(?:前|了|多)", text)
+    if m:
+        n = 0.5 if m.group(1) == "半" else (p.v.cn_number(m.group(1).replace("两", "二")) or 1)
+        months = int(n * (12 if m.group(2) == "年" else 1))
+        total = today.year * 12 + today.month - 1 - months
+        return date(total // 12, total % 12 + 1, 1)
+    if re.search(r"刚出来|刚出去|这个月|上个月", text):
+        return date(today.year, today.month, 1)
+    return None
+
+
+def return_plan(text: str) -> str | None:
+    m = re.search(r"(?:打算|准备|计划|预计|估计|要)?([^，,。]{1,8}?)(?:回来|回家|回去|回老家)", text)
+    if m and not re.search(r"已经|回来了|回家了|回老家了|不出去", text):
+        return m.group(1).strip("再就才") or None
+    if re.search(r"不知道|不一定|说不准", text):
+        return "不确定"
+    return None
+
+
+def _kid_for(children: list[dict], entry: dict, text: str) -> dict | None:
+    for kid in children:
+        if entry.get("name") and kid["name"] == entry["name"]:
+            return kid
+    for word, index in ORDINALS.items():
+        if word in text and children and (index < len(children)):
+            return children[index]
+    return None
+
+
+def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint: str | None = None,
+          place_hint: tuple[str | None, str | None] = (None, None)) -> list[str]:
+    """Merge everything the text says into the slots; returns what changed (slot names)."""
+    facts = p.extract(text, local_names(gaz), city_hint)
+    changed: list[str] = []
+    parent = slots["parent"]
+    for key, value in facts["parent"].items():
+        if parent.get(key) != value:
+            parent[key] = value
+            changed.append("parent." + key)
+    if "city" in facts["parent"] or "province" in facts["parent"]:
+        for key in ("city", "province", "country"):
+            if key not in facts["parent"] and parent.pop(key, None):
+                changed.append("parent." + key)
+    since = left_on(text, today)
+    if since and re.search(r"出来|出去|外出|打工|离开|走的|前|了", text):
+        parent["left_on"] = since.isoformat()
+        changed.append("parent.left_on")
+    plan = return_plan(text)
+    if plan:
+        parent["return_plan"] = plan
+        changed.append("parent.return_plan")
+    if facts.get("other_parent"):
+        slots["other_parent"] = facts["other_parent"]
+        changed.append("other_parent")
+    changed += _merge_children(slots, facts, text)
+    changed += _merge_guardian(slots["guardian"], facts["guardian"])
+    changed += _merge_place(slots, text, gaz, place_hint)
+    return changed
+
+
+def _merge_children(slots: dict, facts: dict, text: str) -> list[str]:
+    changed = []
+    children = slots["children"]
+    entries = facts["children"] or ([{}] if any(w in text for w in ORDINALS) or
+                                    (len(children) == 1 and re.search(r"孩子|转学|上学|读|年级", text)) else [])
+    for entry in entries:
+        details = entry or p.child_details(text)
+        kid = _kid_for(children, entry, text) or (children[0] if len(children) == 1 and not entry.get("name")
+                                                   else None)
+        if kid is None and entry.get("name"):
+            kid = {"name": entry["name"]}
+            children.append(kid)
+            changed.append("children")
+        if kid is None:
+            continue
+        for key, value in details.items():
+            if key != "name" and kid.get(key) != value:
+                kid[key] = value
+                changed.append("child." + key)
+    return changed
+
+
+def _merge_guardian(guardian: dict, said: dict) -> list[str]:
+    changed = []
+    if said.get("relation") and guardian.get("relation") and said["relation"] != guardian["relation"]:
+        guardian.clear()  # another person now: everything about them is asked afresh
+        changed.append("guardian")
+    for key, value in said.items():
+        if guardian.get(key) != value:
+            guardian[key] = value
+            guardian.pop("none", None)
+            changed.append("guardian." + key)
+    return changed
+
+
+def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> list[str]:
+    match = places.resolve_names(gaz, *hint) if hint[0] or hint[1] else places.PlaceMatch("unknown")
+    if match.status != "ok":
+        match = places.resolve_text(gaz, text, strict=True)
+    if match.status == "ok" and (slots["home"].get("township"), slots["home"].get("village")) != (
+            match.township, match.village):
+        slots["home"] = {"township": match.township, "village": match.village}
+        return ["home"]
+    if match.status == "need_village" and not slots["home"].get("township"):
+        slots["home"] = {"township": match.township, "pending": True,
+                         "options": gaz.village_names(match.township)}
+        return ["home"]
+    return []
+
+
+def missing(slots: dict) -> tuple[str, int | None] | None:
+    """The next question: (slot, child index or None), or None when complete."""
+    children, parent, guardian = slots["children"], slots["parent"], slots["guardian"]
+    if not children:
+        return "children", None
+    home = slots["home"]
+    if not home.get("township") or home.get("pending"):
+        return "home", None
+    for i, kid in enumerate(children):
+        for key in ("age", "gender", "school"):
+            if kid.get(key) in (None, ""):
+                return "child." + key, i
+    for key in ("role", "name", "phone"):
+        if not parent.get(key):
+            return "parent." + key, None
+    if not parent.get("city"):
+        return ("parent.city_in" if parent.get("province") or parent.get("country") else "parent.city"), None
+    if "left_on" not in parent:
+        return "parent.left_on", None
+    if not slots.get("other_parent"):
+        return "other_parent", None
+    if guardian.get("none"):
+        return None
+    for key in ("name", "relation", "phone", "age", "health", "lives_with"):
+        if guardian.get(key) in (None, ""):
+            return "guardian." + key, None
+    return None
