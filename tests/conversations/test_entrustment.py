@@ -171,6 +171,7 @@ def test_another_family_cannot_read_or_change_by_guessing(engine, api_children):
     ("由爷爷王大山照顾，爷爷电话13900005555，75岁，身体还行，跟孩子住一起", "guardian_old", "超过70岁"),
     ("由奶奶李桂兰照顾，奶奶电话13900002222，60岁，身体不好，跟孩子住一起", "guardian_unable", "身体不好"),
     ("由姑姑赵红梅照顾，姑姑电话13900006666，40岁，身体好，不住一起", "guardian_apart", "不和孩子住在一起"),
+    ("由哥哥王大力照顾，哥哥电话13900007777，16岁，身体好，跟孩子住一起", "guardian_young", "未满18岁"),
 ])
 def test_policy_concerns_are_saved_told_and_tasked(engine, api_children, jurisdiction, said, concern, words):
     t = Talk(engine, "wx-policy")
