@@ -105,14 +105,14 @@ class TurnStore:
         try:
             with (self._locks[cu_id % len(self._locks)], guard,
                   self.sessions() as session, session.begin()):
-                    conn = session.connection(execution_options=WRITE)
-                    stored = conv_svc.load_state(conn, cu_id)
-                    conv = Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta),
-                                stored.updated_at)
-                    replies, status = turn(session, conv)
-                    conv_svc.save_state(conn, cu_id, stored, conv.flow, conv.step, conv.data,
-                                        conv.meta, now)
-                    conv_svc.finish_inbound(conn, inbound_id, replies, status, now)
+                conn = session.connection(execution_options=WRITE)
+                stored = conv_svc.load_state(conn, cu_id)
+                conv = Conv(stored.flow, stored.step, dict(stored.data), dict(stored.meta),
+                            stored.updated_at)
+                replies, status = turn(session, conv)
+                conv_svc.save_state(conn, cu_id, stored, conv.flow, conv.step, conv.data,
+                                    conv.meta, now)
+                conv_svc.finish_inbound(conn, inbound_id, replies, status, now)
             return replies
         except Exception as exc:
             log.error("a conversation turn could not be committed: %s", type(exc).__name__)
