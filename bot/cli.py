@@ -95,17 +95,26 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def user_create(username, role, township, village, school, password_stdin) -> None:
     """Create a staff account."""
-    if not password_stdin:
+    password = _password_from_stdin(password_stdin)
+    _in_transaction(lambda session: staff_service.create_user(
+        session, username, role, password, township=township, village=village, school=school))
+    click.echo(f"created {username} ({role})")
+
+
+def _password_from_stdin(flag: bool) -> str:
+    if not flag:
         raise click.UsageError("pass the password on standard input with --password-stdin")
-    password = sys.stdin.readline().rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _in_transaction(work) -> None:
+    """Run `work(session)` in one transaction; a domain error becomes a clean CLI error."""
     runtime, _ = _runtime()
     try:
         with transaction(runtime.sessions) as session:
-            staff_service.create_user(session, username, role, password, township=township,
-                                      village=village, school=school)
+            work(session)
     except DomainError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"created {username} ({role})")
 
 
 @user.command("password")
@@ -113,15 +122,8 @@ def user_create(username, role, township, village, school, password_stdin) -> No
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def user_password(username, password_stdin) -> None:
     """Set a new password (same policy as create); ends the account's sessions."""
-    if not password_stdin:
-        raise click.UsageError("pass the password on standard input with --password-stdin")
-    password = sys.stdin.readline().rstrip("\r\n")
-    runtime, _ = _runtime()
-    try:
-        with transaction(runtime.sessions) as session:
-            staff_service.set_password_by_name(session, username, password)
-    except DomainError as exc:
-        raise click.ClickException(str(exc)) from exc
+    password = _password_from_stdin(password_stdin)
+    _in_transaction(lambda session: staff_service.set_password_by_name(session, username, password))
     click.echo(f"password changed for {username}; its sessions were ended")
 
 

@@ -47,7 +47,7 @@ from handlers import places
 from handlers import report_text as say
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
-from handlers.report_slots import absorb, contact_missing, data_choice, place_done
+from handlers.report_slots import absorb, contact_missing, place_done
 
 log = logging.getLogger(__name__)
 
@@ -297,5 +297,3 @@ class ReportFlow:
             drafts.save_draft(ctx.db, turn.channel_user_id, state.data, turn.now)
         return Outcome(state, replies)
 
-
-__all__ = ["ReportFlow", "Step", "data_choice"]
