@@ -1,4 +1,5 @@
-# Shouhu: `make run` serves the demo; `make test` runs the whole suite on SQLite and PostgreSQL.
+# Shouhu: `make run` serves the demo; `make test` runs the whole suite on SQLite, then on
+# PostgreSQL + Redis (the production profile's engines).
 PYTHON ?= python3.11
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -23,10 +24,11 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/shouhu demo
 
-# Debian packages the tests use: PostgreSQL (started as a throwaway cluster) and Chromium.
+# Debian packages the tests use: PostgreSQL and Redis (started as throwaway servers) and Chromium.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
 	if [ -n "$$missing" ]; then \
@@ -38,11 +40,12 @@ system-deps:
 test: $(VENV)/.dev-installed system-deps
 	@echo "=== test suite on SQLite ==="
 	$(VENV)/bin/pytest
-	@echo "=== test suite on PostgreSQL ==="
+	@echo "=== test suite on PostgreSQL + Redis ==="
 	@set -e; dir=$$(mktemp -d /tmp/shouhu-pg.XXXXXX); \
+	trap "scripts/redis.sh stop $$dir/redis; scripts/pg.sh stop $$dir/cluster; rm -rf $$dir" EXIT; \
 	url=$$(scripts/pg.sh start $$dir/cluster); \
-	trap "scripts/pg.sh stop $$dir/cluster; rm -rf $$dir" EXIT; \
-	SHOUHU_TEST_DATABASE_URL=$$url $(VENV)/bin/pytest -m "not browser"
+	redis_url=$$(scripts/redis.sh start $$dir/redis); \
+	SHOUHU_TEST_DATABASE_URL=$$url SHOUHU_TEST_REDIS_URL=$$redis_url $(VENV)/bin/pytest -m "not browser"
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check bot nlu handlers core policy admin tests bench

@@ -1,5 +1,7 @@
 """Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when
-SHOUHU_TEST_DATABASE_URL is set (`make test` does both)."""
+SHOUHU_TEST_DATABASE_URL is set (`make test` does both). Tests of the production profile
+take the `redis_url` fixture: it points at the throwaway server of `scripts/redis.sh`
+(SHOUHU_TEST_REDIS_URL, set by `make test`'s PostgreSQL pass) and skips without one."""
 from __future__ import annotations
 
 import os
@@ -14,12 +16,26 @@ from core.db import Base
 from core.settings import REPO_ROOT, load_settings
 
 PG_URL = os.environ.get("SHOUHU_TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("SHOUHU_TEST_REDIS_URL", "")
 FIELD_KEY = crypto.generate_key()
 DEMO_JURISDICTION = REPO_ROOT / "bot" / "demo" / "jurisdiction.yaml"
 
 
 def pytest_report_header(config):
-    return f"shouhu database backend: {'postgresql' if PG_URL else 'sqlite'}"
+    return (f"shouhu database backend: {'postgresql' if PG_URL else 'sqlite'}; "
+            f"redis: {'yes' if REDIS_URL else 'no (production-profile tests skipped)'}")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis, emptied for this test; skips when SHOUHU_TEST_REDIS_URL is unset."""
+    if not REDIS_URL:
+        pytest.skip("needs Redis: set SHOUHU_TEST_REDIS_URL (make test does)")
+    import redis
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    client.close()
+    return REDIS_URL
 
 
 @pytest.fixture(scope="session")
