@@ -29,7 +29,7 @@ from core.messages import Media
 from core.services import attachments, jobs
 from core.services.jurisdiction import gazetteer
 from core.services.notifications import Notifier, email_sender, render_text
-from core.services.scheduler import Scheduler, default_tasks
+from core.services.scheduler import periodic_tasks
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
 
@@ -130,7 +130,7 @@ class Runtime:
         return self.channel(channel).fetch_media(media)
 
     def senders(self) -> dict[str, jobs.Sender]:
-        """Job kind -> delivery function, for the outbound-job worker."""
+        """Job kind -> delivery function, for the queue's delivery task."""
         senders = {
             "notify:email": email_sender(self.settings),
             "reporter_message": self.send_to_reporter,
@@ -153,32 +153,46 @@ class Runtime:
             return
         self.channel(channel).send_text(address, body)
 
-    def start_worker(self, interval: float = 1.0) -> jobs.JobWorker:
+    @property
+    def queue(self):
+        """The Huey job queue (bot/queue.py) with the delivery and periodic tasks."""
         def build():
-            worker = jobs.JobWorker(self.sessions, self.senders(), interval)
-            worker.start()
-            return worker
-        self.start_scheduler()
-        return self.lazy("worker", build)
+            from bot.queue import JobQueue
+            return JobQueue(self.settings, self.sessions, self.senders,
+                            periodic_tasks(self.sessions, self.settings, self.notifier))
+        return self.lazy("queue", build)
 
-    def start_scheduler(self) -> Scheduler:
-        """Periodic tasks: escalate unaccepted cases, forget old report drafts."""
+    def start_relay(self):
+        """The outbox relay thread: committed jobs onto the queue."""
         def build():
-            scheduler = Scheduler(default_tasks(self.sessions, self.settings, self.notifier))
-            scheduler.start()
-            return scheduler
-        return self.lazy("scheduler", build)
+            from bot.relay import Relay
+            relay = Relay(self.queue, float(self.queue.cfg["relay_interval_seconds"]))
+            relay.start()
+            return relay
+        return self.lazy("relay", build)
+
+    def start_worker(self, workers: int | None = None):
+        """Embedded profile: the relay plus Huey's consumer (workers and periodic tasks)
+        in this process. With `queue.in_process: false` (production) only the relay
+        runs here; `shouhu worker` and `shouhu scheduler` do the rest."""
+        self.start_relay()
+        if not self.queue.cfg["in_process"]:
+            return None
+        return self.lazy("consumer", lambda: self.queue.start_in_process(workers))
 
     def wake_worker(self) -> None:
-        worker = self._lazy.get("worker")
-        if worker is not None:
-            worker.wake()
+        relay = self._lazy.get("relay")
+        if relay is not None:
+            relay.wake()
 
     def close(self) -> None:
-        for name in ("worker", "scheduler"):
-            thread = self._lazy.pop(name, None)
-            if thread is not None:
-                thread.stop()
+        for name in ("relay", "consumer"):
+            running = self._lazy.pop(name, None)
+            if running is not None:
+                running.stop()
+        queue = self._lazy.pop("queue", None)
+        if queue is not None:
+            queue.close()
         for name in CHANNELS:
             channel = self._lazy.pop(f"channel:{name}", None)
             if channel is not None:

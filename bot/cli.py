@@ -230,10 +230,11 @@ def demo(host, port) -> None:
     _serve(app, host or s.host, port or s.port, int(s.section("server").get("threads", 8)))
 
 
-# The channels' commands (chat, wechat, telegram, jobs) live in their own module.
-from bot import cli_channels
+# The channels' commands (chat, wechat, telegram) and the queue's (worker, scheduler,
+# jobs) live in their own modules.
+from bot import cli_channels, cli_queue
 
-for _command in cli_channels.COMMANDS:
+for _command in (*cli_channels.COMMANDS, *cli_queue.COMMANDS):
     cli.add_command(_command)
 
 

@@ -85,26 +85,4 @@ def telegram_poll() -> None:
         runtime.close()
 
 
-@click.group()
-def jobs() -> None:
-    """Outbound jobs (late WeChat replies, staff alerts)."""
-
-
-@jobs.command("work")
-@click.option("--interval", type=float, default=1.0, show_default=True)
-def jobs_work(interval: float) -> None:
-    """Deliver outbound jobs in the foreground: for deployments whose web server is
-    gunicorn (`shouhu serve` and `shouhu demo` run the worker themselves)."""
-    runtime = _runtime()
-    worker = runtime.start_worker(interval)
-    click.echo("delivering outbound jobs (Ctrl+C to stop)")
-    try:
-        while worker.is_alive():
-            worker.join(1.0)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        runtime.close()
-
-
-COMMANDS = (chat, wechat, telegram, jobs)
+COMMANDS = (chat, wechat, telegram)

@@ -1,7 +1,8 @@
 """WSGI entry point for production servers: `gunicorn 'bot.wsgi:create()'`.
 
 Settings come from config.yaml and the environment, read when the server calls create().
-Run `shouhu jobs work` beside it: gunicorn workers do not start the delivery worker.
+Run `shouhu worker` and `shouhu scheduler` beside it (docs/queue.md): gunicorn workers
+only write jobs to the outbox; those processes relay and deliver them.
 """
 from __future__ import annotations
 

@@ -64,6 +64,11 @@ class Settings:
         return (base / path).resolve()
 
     @property
+    def profile(self) -> str:
+        """embedded (one process, SQLite) or production (PostgreSQL, Redis, workers)."""
+        return str(self.raw.get("profile") or "embedded")
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -87,6 +92,27 @@ def _check_cases(cases: Any, path: Path) -> None:
         raise SettingsError(f"{path}: {exc}") from exc
 
 
+def _merge(base: dict, over: dict) -> dict:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _apply_profile(data: dict, path: Path) -> dict:
+    """The chosen profile's sections (`profiles.<name>`) laid over the top-level ones."""
+    name = data.get("profile") or "embedded"
+    profiles = data.get("profiles") or {}
+    if name not in profiles:
+        raise SettingsError(f"{path}: profile '{name}' is not one of: {', '.join(profiles) or 'none'}")
+    if not isinstance(profiles[name] or {}, dict):
+        raise SettingsError(f"{path}: profiles.{name} must be a mapping")
+    return _merge(data, profiles[name] or {}) | {"profile": name}
+
+
 def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None,
                   overrides: dict | None = None) -> Settings:
     env = os.environ if env is None else env
@@ -102,6 +128,8 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     if not isinstance(data, dict):
         raise SettingsError(f"{path}: the top level must be a mapping")
     data = _expand(data, env)
+    if "profiles" in data:
+        data = _apply_profile(data, path)
     for key, value in (overrides or {}).items():
         data[key] = value
     _check_cases(data.get("cases"), path)

@@ -1,58 +1,53 @@
-"""Periodic background tasks (escalation of overdue cases, forgetting old drafts).
+"""The periodic work: escalation of overdue cases, quarterly entrustment confirmations,
+visit reminders, forgetting old report drafts.
 
-A tiny loop, not a dependency: each task runs every `interval` seconds with the clock's
-time; a failing task is logged and retried on its next turn. Tests call the tasks
-directly with a moved clock instead of starting the thread.
+This module only says WHAT runs and how often; Huey's periodic tasks run it (bot/queue.py:
+in-process in the embedded profile, `shouhu scheduler` + `shouhu worker` in production).
+Each task takes the time it should act at, so tests call them with a moved clock.
 """
 from __future__ import annotations
 
+import importlib
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.db import transaction, utcnow
+from core.db import transaction
 from core.services import drafts, entrust_checks, escalation
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Task:
+@dataclass(frozen=True)
+class Periodic:
     name: str
-    interval: float  # seconds
+    every_minutes: int  # 1..60, a divisor of 60 (Huey's crontab granularity is a minute)
     run: Callable[[datetime], object]
-    next_at: float = 0.0
 
 
-class Scheduler(threading.Thread):
-    def __init__(self, tasks: list[Task], clock: Callable[[], datetime] = utcnow, tick: float = 5.0):
-        super().__init__(name="shouhu-scheduler", daemon=True)
-        self.tasks, self.clock, self.tick = tasks, clock, tick
-        self._stop = threading.Event()
-
-    def run_pending(self, monotonic: float) -> None:
-        for task in self.tasks:
-            if monotonic >= task.next_at:
-                task.next_at = monotonic + task.interval
-                try:
-                    task.run(self.clock())
-                except Exception:
-                    log.exception("scheduled task %s failed", task.name)
-
-    def run(self) -> None:
-        import time
-        while not self._stop.is_set():
-            self.run_pending(time.monotonic())
-            self._stop.wait(self.tick)
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        self.join(timeout)
+# The visit plan (issue 11) plugs in here: a module with `send_reminders(sessions, now)`.
+VISIT_REMINDERS = "core.services.visit_plan"
 
 
-def default_tasks(sessions, settings, notifier) -> list[Task]:
+def visit_reminders(sessions, now: datetime):
+    """Remind the village of visits that fall due; nothing until the visit plan exists."""
+    try:
+        module = importlib.import_module(VISIT_REMINDERS)
+    except ModuleNotFoundError as exc:
+        if exc.name != VISIT_REMINDERS:
+            raise
+        return None
+    return module.send_reminders(sessions, now)
+
+
+def _every(seconds: float) -> int:
+    """The nearest divisor of 60 minutes at or above `seconds` (at least one minute)."""
+    minutes = max(1, round(seconds / 60))
+    return next(m for m in (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60) if m >= minutes) if minutes < 60 else 60
+
+
+def periodic_tasks(sessions, settings, notifier) -> list[Periodic]:
     cases = settings.section("cases")
     hours = float(settings.section("conversation").get("draft_hours", 72))
 
@@ -61,8 +56,9 @@ def default_tasks(sessions, settings, notifier) -> list[Task]:
             drafts.purge_drafts(session, now, hours)
 
     return [
-        Task("escalate_overdue", float(cases.get("escalation_check_seconds", 60)),
-             lambda now: escalation.run_escalation(sessions, notifier, cases, now)),
-        Task("purge_drafts", 3600.0, purge),
-        Task("entrust_quarterly", 3600.0, lambda now: entrust_checks.run(sessions, now)),
+        Periodic("escalate_overdue", _every(float(cases.get("escalation_check_seconds", 60))),
+                 lambda now: escalation.run_escalation(sessions, notifier, cases, now)),
+        Periodic("purge_drafts", 60, purge),
+        Periodic("entrust_quarterly", 60, lambda now: entrust_checks.run(sessions, now)),
+        Periodic("visit_reminders", 60, lambda now: visit_reminders(sessions, now)),
     ]

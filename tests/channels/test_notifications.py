@@ -1,7 +1,6 @@
 """On-duty alerts: queued as jobs, delivered by email (aiosmtpd) and Telegram (fake Bot API)."""
 from __future__ import annotations
 
-import itertools
 import json
 from datetime import timedelta
 
@@ -62,7 +61,7 @@ def test_alerts_reach_the_police_station_by_email_and_telegram(
     notifier = Notifier(settings)
     with transaction(runtime.sessions) as s:
         assert notifier.notify(s, "红星派出所", "紧急报告 BG-1", "东风村有儿童落水", urgency="urgent") == 2
-    assert jobs.run_due(runtime.sessions, runtime.senders()) == 2
+    assert runtime.queue.drain() == 2
     (mail,) = inbox.messages
     from email.header import decode_header, make_header
     assert mail["To"] == "duty@police.test"
@@ -99,16 +98,21 @@ def test_email_retries_with_backoff_then_gives_up(settings, runtime, jurisdictio
     with transaction(runtime.sessions) as s:
         jobs.enqueue(s, "notify:email", "a@b.test", {"subject": "s", "body": "b", "urgency": "high"})
     now = utcnow()
-    dues = []
-    for _ in range(jobs.MAX_ATTEMPTS):
-        assert jobs.run_due(runtime.sessions, runtime.senders(), now) == 0
+    gaps = []
+    for attempt in range(1, jobs.MAX_ATTEMPTS + 1):
+        assert runtime.queue.drain(now) == 0
         with runtime.sessions() as s:
             job = s.scalar(select(OutboundJob))
-            dues.append(job.due_at)
-            now = job.due_at + timedelta(seconds=1)
+        assert job.attempts == attempt and "ConnectionRefusedError" in job.last_error
+        if attempt < jobs.MAX_ATTEMPTS:
+            assert job.status == "queued"
+            assert runtime.queue.drain(now + timedelta(seconds=1)) == 0  # not before its time
+            (retry,) = runtime.queue.huey.scheduled()
+            gaps.append((retry.eta - now).total_seconds())
+            now = retry.eta + timedelta(seconds=1)
     assert job.status == "failed" and job.attempts == jobs.MAX_ATTEMPTS
-    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(dues[:-1])]  # last: failed
-    assert gaps == sorted(gaps)  # backoff grows
+    assert runtime.queue.huey.scheduled() == [] and runtime.queue.huey.pending_count() == 0
+    assert gaps[0] >= 9 and gaps[1] > 4 * gaps[0]  # backoff grows (10 s, then 60 s)
 
 
 def test_report_flow_can_notify_through_ctx(runtime, jurisdiction, settings, make_staff):
@@ -127,15 +131,18 @@ def test_report_flow_can_notify_through_ctx(runtime, jurisdiction, settings, mak
         assert job.kind == "notify:wechat" and job.target == "oPolice"
 
 
-def test_job_worker_thread_delivers(runtime, jurisdiction):
+def test_the_in_process_consumer_delivers(runtime, jurisdiction):
+    """Embedded profile: `shouhu serve` runs the relay and Huey's consumer as threads."""
     import threading
     delivered = threading.Event()
-    worker = jobs.JobWorker(runtime.sessions, {"x": lambda t, b: delivered.set()}, interval=0.05)
-    worker.start()
+    runtime.senders = lambda: {"x": lambda t, b: delivered.set()}
+    runtime.start_worker(workers=1)
     try:
         with transaction(runtime.sessions) as s:
             jobs.enqueue(s, "x", "t", "b")
-        worker.wake()
-        assert delivered.wait(5)
+        runtime.wake_worker()
+        assert delivered.wait(10)
     finally:
-        worker.stop()
+        runtime.close()
+    with runtime.sessions() as s:
+        assert s.scalar(select(OutboundJob)).status == "done"

@@ -162,7 +162,7 @@ def test_slow_reply_goes_through_the_customer_service_api(make_wechat, runtime, 
     deadline = time.time() + 5
     while count(runtime, OutboundJob) == 0 and time.time() < deadline:
         time.sleep(0.05)
-    assert jobs.run_due(runtime.sessions, runtime.senders()) == 1
+    assert runtime.queue.drain() == 1
     sent = [r for r, _ in httpserver.log if r.path.endswith("/custom/send")]
     assert len(sent) == 1
     body = sent[0].get_json()
@@ -181,12 +181,12 @@ def test_customer_service_failures_are_retried(make_wechat, runtime, httpserver)
     make_wechat(safe=True)
     with transaction(runtime.sessions) as s:
         jobs.enqueue(s, "wechat_cs", "oR", '[{"text": "你好", "buttons": []}]')
-    assert jobs.run_due(runtime.sessions, runtime.senders()) == 0
+    assert runtime.queue.drain() == 0
     with runtime.sessions() as s:
         job = s.scalar(select(OutboundJob))
-        assert job.status == "pending" and job.attempts == 1 and "HTTPStatusError" in job.last_error
-    assert jobs.run_due(runtime.sessions, runtime.senders()) == 0  # not due yet (backoff)
-    assert jobs.run_due(runtime.sessions, runtime.senders(), utcnow() + timedelta(minutes=1)) == 1
+        assert job.status == "queued" and job.attempts == 1 and "HTTPStatusError" in job.last_error
+    assert runtime.queue.drain() == 0  # not due yet (backoff)
+    assert runtime.queue.drain(utcnow() + timedelta(minutes=1)) == 1
 
 
 def test_menu_command(make_wechat, httpserver, settings, monkeypatch):

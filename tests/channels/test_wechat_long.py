@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from bot.channels.wechat import MAX_REPLY_CHARS, split_text
 from core.messages import Reply
-from core.services import jobs
 from handlers.base import Outcome
 from tests.channels.conftest import text_xml
 
@@ -37,7 +36,7 @@ def test_long_reply_is_split_and_the_rest_sent_once(make_wechat, runtime, httpse
     assert len(first) <= MAX_REPLY_CHARS and first.startswith("第1段") and "后面的部分马上发给您" in first
     _, again = wx.post(text_xml("oLong", "/report", 4242))  # WeChat's retry
     assert again["Content"] == first
-    jobs.run_due(runtime.sessions, runtime.senders())
+    runtime.queue.drain()
     sent = [r.get_json()["text"]["content"] for r, _ in httpserver.log if r.path.endswith("/custom/send")]
     delivered = first.split("\n（内容较长")[0] + "\n" + "\n".join(sent)
     assert delivered.replace("\n", "") == "".join(LINES)  # every line arrives, once

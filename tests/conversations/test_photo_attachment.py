@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from core.messages import Media
 from core.models import Attachment
-from core.services import jobs
 from tests.channels.conftest import configure
 from tests.conversations.test_engine_real_nlu import Talk
 
@@ -33,7 +32,7 @@ def test_photo_is_fetched_encrypted_and_scoped(settings, runtime, engine, client
     assert "附件：1个" in t.say("", media=Media(kind="image", ref="MEDIA-1", content_type="image/jpeg"))
     number = re.search(r"BG-\d{8}-\d{4}", t.say("确认提交")).group(0)
 
-    assert jobs.run_due(runtime.sessions, runtime.senders()) >= 1
+    assert runtime.queue.drain() >= 1
     with runtime.sessions() as s:
         att = s.scalar(select(Attachment).where(Attachment.kind == "image"))
         stored = Path(att.stored_path).read_bytes()

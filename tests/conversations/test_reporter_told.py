@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.db import transaction
 from core.models import Case, StaffUser
-from core.services import jobs, workflow
+from core.services import workflow
 from tests.channels.conftest import TG_TOKEN, configure
 from tests.conversations.test_engine_real_nlu import Talk
 
@@ -39,7 +39,7 @@ def test_accept_and_close_reach_the_reporter_on_telegram(settings, runtime, engi
         for step in ("assessing", "monitoring", "closed"):
             workflow.advance(s, case, town, step)
         number = case.number
-    assert jobs.run_due(runtime.sessions, runtime.senders()) == 2
+    assert runtime.queue.drain() == 2
     texts = _sent_texts(httpserver)
     assert [chat for chat, _ in texts] == ["4242", "4242"]
     assert number in texts[0][1] and "受理" in texts[0][1]
