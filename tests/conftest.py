@@ -90,6 +90,7 @@ def runtime(settings):
     from bot.app import build_runtime
     rt = build_runtime(settings)
     yield rt
+    rt.close()  # threads a test started (relay, in-process consumer) end with it
     rt.db.dispose()
 
 
