@@ -14,6 +14,7 @@ from sqlalchemy import text
 from admin import account as admin_account
 from admin import api as admin_api
 from admin import auth as admin_auth
+from admin import jobs as admin_jobs
 from admin import security as admin_security
 from admin import views as admin_views
 from bot import nlu_api, policy_api
@@ -229,6 +230,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     app.register_blueprint(admin_auth.make_blueprint(runtime.sessions, limiter, throttle,
                                                      login_cfg["ip_attempts"]))
     app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
+    app.register_blueprint(admin_jobs.make_blueprint(runtime.sessions, settings))
     app.register_blueprint(admin_account.make_blueprint(runtime.sessions, throttle))
     admin_auth.init_login(app, runtime.sessions, settings.section("admin"))
     app.add_url_rule("/healthz", "healthz", lambda: healthz(runtime))

@@ -73,6 +73,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("api_read", "通过接口读取"),
     Action("manage_users", "管理账号"),
     Action("receive_alert", "接收值班提醒"),
+    Action("view_jobs", "查看和重发发送失败的任务"),
 )
 BY_CODE: dict[str, Action] = {a.code: a for a in ACTIONS}
 WORKFLOW: tuple[Action, ...] = tuple(a for a in ACTIONS if a.to)
@@ -99,6 +100,7 @@ GRANTS: dict[str, tuple[str | None, ...]] = {
     "api_read":      (T, T, V, R, S, R),
     "manage_users":  (_, _, _, _, _, R),
     "receive_alert": (A, A, A, R, A, R),
+    "view_jobs":     (_, _, _, R, _, R),
 }
 
 
