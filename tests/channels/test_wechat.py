@@ -184,7 +184,7 @@ def test_customer_service_failures_are_retried(make_wechat, runtime, httpserver)
     assert jobs.run_due(runtime.sessions, runtime.senders()) == 0
     with runtime.sessions() as s:
         job = s.scalar(select(OutboundJob))
-        assert job.status == "pending" and job.attempts == 1 and "HTTPStatusError" in job.last_error
+        assert job.status == "pending" and job.attempts == 1 and "WeChatApiError" in job.last_error  # HTTP 502
     assert jobs.run_due(runtime.sessions, runtime.senders()) == 0  # not due yet (backoff)
     assert jobs.run_due(runtime.sessions, runtime.senders(), utcnow() + timedelta(minutes=1)) == 1
 
