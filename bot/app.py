@@ -24,6 +24,7 @@ from bot.channels.wechat import WeChatChannel
 from bot.engine import Engine
 from bot.flows import build_registry
 from bot.http_errors import install_error_handling
+from bot.throttle import EXTENSION, MessageThrottle
 from core import crypto
 from core.db import make_engine, make_session_factory, transaction
 from core.messages import Media
@@ -33,6 +34,8 @@ from core.services.notifications import Notifier, email_sender, render_text
 from core.services.scheduler import periodic_tasks
 from core.settings import Settings, SettingsError
 from handlers.base import FlowContext
+from nlu import danger as danger_words
+from nlu.normalize import normalize_text
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # webhooks and JSON APIs never need more
@@ -112,8 +115,24 @@ class Runtime:
     # --- channels: every loop below runs over the one registry, bot.channels.CHANNELS ---
     def channel(self, name: str) -> Channel:
         """The adapter registered under `name`, built at first use."""
-        deps = ChannelDeps(self.settings, lambda: self.engine, self.sessions, self.wake_worker)
+        deps = ChannelDeps(self.settings, lambda: self.engine, self.sessions, self.wake_worker,
+                           redis=self.redis)
         return self.lazy(f"channel:{name}", lambda: CHANNELS[name].from_deps(deps))
+
+    def redis(self):
+        """The production profile's Redis client (redis.url, SHOUHU_REDIS_URL), shared by the
+        threads of this process; None in the embedded profile."""
+        url = str(self.settings.section("redis").get("url") or "")
+        if not url:
+            return None
+        import redis
+        return self.lazy("redis", lambda: redis.Redis.from_url(url, socket_timeout=5,
+                                                               health_check_interval=30))
+
+    def in_danger(self, text: str) -> bool:
+        """The one danger decision (nlu/danger.py: the word list, then the model's word)."""
+        found = danger_words.check(normalize_text(text))
+        return danger_words.decide(found, self.parse_text(text)) is not None
 
     @property
     def wechat(self) -> WeChatChannel:
@@ -221,6 +240,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     login_cfg = admin_security.login_settings(settings.section("admin"))
     limiter = admin_security.make_limiter(app, login_cfg)
     throttle = admin_security.LoginThrottle(limiter, login_cfg)
+    police = str((settings.section("region").get("hotlines") or {}).get("police") or "110")
+    app.extensions[EXTENSION] = MessageThrottle(limiter, settings.section("rate_limits"),
+                                                runtime.in_danger, police)
     # Machine endpoints authenticate by token or signature, not by browser session.
     for bp in (*_channel_blueprints(runtime), admin_api.make_blueprint(runtime.sessions),
                nlu_api.make_blueprint(lambda: runtime.parser),

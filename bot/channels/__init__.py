@@ -30,6 +30,7 @@ class ChannelDeps:
     get_engine: Callable[[], Any]  # lazy: the NLU model loads on the first message
     sessions: Any
     on_enqueue: Callable[[], None] | None = None  # wake the job worker
+    redis: Callable[[], Any] = lambda: None  # the production profile's shared Redis, or None
 
 
 class Channel(Protocol):

@@ -16,6 +16,7 @@ from flask import Blueprint, jsonify, request
 from telegram import Bot, KeyboardButton, ReplyKeyboardMarkup, Update
 
 from bot.channels.inbound import clean_inbound
+from bot.throttle import request_gate
 from core.messages import Inbound, Location, Media, Reply
 
 log = logging.getLogger(__name__)
@@ -79,8 +80,13 @@ class TelegramChannel:
     def handle_update(self, update: Update) -> None:
         self.handle_inbound(to_inbound(update))
 
-    def handle_inbound(self, inbound: Inbound | None) -> None:
+    def handle_inbound(self, inbound: Inbound | None, gate=None) -> None:
+        """`gate(inbound)`: replies for a message over a rate limit, or None to run it."""
         if inbound is None:
+            return
+        refused = gate(inbound) if gate else None
+        if refused:
+            self.send_replies(inbound.user_id, refused)
             return
         handled = self.get_engine().process(inbound)
         if handled.duplicate:
@@ -194,7 +200,7 @@ def make_blueprint(get_channel) -> Blueprint:
             log.warning("telegram webhook: malformed update (%s)", type(exc).__name__)
             return jsonify({"error": "not a Telegram update"}), 400
         try:
-            channel.handle_inbound(inbound)
+            channel.handle_inbound(inbound, gate=request_gate())
         except Exception as exc:
             log.error("telegram update failed: %s", type(exc).__name__)
             log.debug("telegram failure detail", exc_info=True)

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from bot.channels.inbound import clean_inbound
 from bot.channels.local import LocalChannel
+from bot.throttle import request_gate
 from core.messages import Inbound, Location
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ def make_blueprint(get_engine) -> Blueprint:
         inbound = _inbound(request.get_json(silent=True))
         if isinstance(inbound, str):
             return _bad(inbound)
+        gate = request_gate()
+        refused = gate(inbound) if gate else None
+        if refused:  # over a rate limit: said in words, and in the status for other clients
+            return jsonify({"replies": [r.to_dict() for r in refused]}), 429, {"Retry-After": "10"}
         handled = get_engine().process(inbound)
         body = {"replies": [r.to_dict() for r in handled.replies]}
         if handled.retry:  # nothing of it was stored yet: send it again with the same msg_id

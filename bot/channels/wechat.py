@@ -21,7 +21,8 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.channels.inbound import clean_inbound
-from bot.channels.wechat_api import WeChatApi
+from bot.channels.wechat_api import OUT_OF_WINDOW, WeChatApi, WeChatApiError
+from bot.throttle import request_gate
 from core.db import transaction
 from core.messages import Inbound, Location, Media, Reply, numbered_text
 from core.services import conversations as conv_svc
@@ -74,7 +75,7 @@ class WeChatChannel:
     name = "wechat"
     pushes = True
 
-    def __init__(self, settings, get_engine, sessions, on_enqueue=None, clock=time.time):
+    def __init__(self, settings, get_engine, sessions, on_enqueue=None, clock=time.time, redis=None):
         cfg = settings.section("wechat")
         self.token = str(cfg.get("token") or "")
         self.aes_key = str(cfg.get("aes_key") or "")
@@ -85,14 +86,16 @@ class WeChatChannel:
         self.clock = clock  # seconds since the epoch, like WeChat's `timestamp`
         self.crypto = WeChatCrypto(self.token, self.aes_key, self.appid) if self.aes_key else None
         self.api = WeChatApi(cfg.get("api_base") or "https://api.weixin.qq.com", self.appid,
-                             str(cfg.get("secret") or ""))
+                             str(cfg.get("secret") or ""), redis=redis)
+        self.notice_template = dict(cfg.get("notice_template") or {})
         self.get_engine, self.sessions, self.on_enqueue = get_engine, sessions, on_enqueue
         self.pool = ThreadPoolExecutor(max_workers=int(cfg.get("workers", 32)),
                                        thread_name_prefix="wechat")
 
     @classmethod
     def from_deps(cls, deps) -> WeChatChannel:
-        return cls(deps.settings, deps.get_engine, deps.sessions, on_enqueue=deps.on_enqueue)
+        return cls(deps.settings, deps.get_engine, deps.sessions, on_enqueue=deps.on_enqueue,
+                   redis=deps.redis())
 
     @staticmethod
     def make_blueprint(get_channel) -> Blueprint:
@@ -126,8 +129,10 @@ class WeChatChannel:
         except InvalidSignatureException:
             return False
 
-    def handle_post(self, args, body: bytes) -> str:
-        """Returns the response body; raises BadRequest (400) or PermissionError (403)."""
+    def handle_post(self, args, body: bytes, gate=None) -> str:
+        """Returns the response body; raises BadRequest (400) or PermissionError (403).
+        `gate(inbound)`: replies for a message over a rate limit (a valid reply, not a 429,
+        which WeChat would retry), or None to run it."""
         self.check_request(args)
         encrypted = args.get("encrypt_type", "raw") == "aes"
         if encrypted and self.crypto is None:
@@ -152,7 +157,9 @@ class WeChatChannel:
         inbound = to_inbound(fields)
         if inbound is None:
             return "success"
-        text = self._reply_text(clean_inbound(inbound))
+        inbound = clean_inbound(inbound)
+        refused = gate(inbound) if gate else None
+        text = render(refused)[:MAX_REPLY_CHARS] if refused else self._reply_text(inbound)
         if not text:
             return "success"
         xml = TextReply(source=fields.get("ToUserName", ""), target=inbound.user_id,
@@ -214,7 +221,22 @@ class WeChatChannel:
             self.api.send_text(openid, render([reply]))
 
     def send_text(self, openid: str, text: str) -> None:
-        self.api.send_text(openid, text)
+        """A customer-service message; beyond WeChat's 48-hour window (45015) it goes as
+        the configured notice template message instead, when there is one."""
+        try:
+            self.api.send_text(openid, text)
+        except WeChatApiError as exc:
+            if exc.errcode != OUT_OF_WINDOW or not self.notice_template.get("id"):
+                raise
+            self.send_notice(openid, text)
+
+    def send_notice(self, openid: str, text: str) -> None:
+        """The notice template message (wechat.notice_template in config.yaml)."""
+        tpl = self.notice_template
+        data = {str(tpl.get("field") or "content"): {"value": text}}
+        if tpl.get("title_field"):
+            data[str(tpl["title_field"])] = {"value": str(tpl.get("title") or "守护通知")}
+        self.api.send_template(openid, str(tpl["id"]), data, url=tpl.get("url") or None)
 
     def fetch_media(self, media: Media) -> tuple[bytes, str] | None:
         if not self.api.configured:
@@ -286,7 +308,8 @@ def make_blueprint(get_channel) -> Blueprint:
             if request.method == "GET":
                 channel.check_request(request.args)
                 return Response(request.args.get("echostr", ""), mimetype="text/plain")
-            body = channel.handle_post(request.args, request.get_data(cache=False))
+            body = channel.handle_post(request.args, request.get_data(cache=False),
+                                       gate=request_gate())
         except PermissionError as exc:
             log.warning("wechat %s refused: %s", request.method, exc)
             return Response("forbidden", 403)

@@ -1,83 +1,138 @@
-"""The few WeChat server APIs Shouhu calls: access token, customer-service messages,
-custom menu, media download. Plain httpx against a configurable base URL, so tests
-mock the HTTP boundary (pytest-httpserver) instead of patching code."""
+"""The WeChat server APIs Shouhu calls (access token, customer-service and template
+messages, custom menu, media download), through wechatpy's `WeChatClient`.
+
+WeChat keeps one valid access token per account: a second fetch invalidates the first
+(error 40001 for everyone still holding it). So the token lives in wechatpy's session
+storage — Redis in the production profile, shared by every process and machine; memory
+in the embedded one — and one holder at a time refreshes it, under a lock (a Redis lock
+across processes, a thread lock in one). Whoever waited then finds the new token and
+does not fetch again. A call rejected for its token refreshes once and is retried once.
+"""
 from __future__ import annotations
 
 import threading
 import time
+from contextlib import AbstractContextManager
+from urllib.parse import parse_qs, urlsplit
 
-import httpx
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+from wechatpy.session.memorystorage import MemoryStorage
+from wechatpy.session.redisstorage import RedisStorage
 
-TOKEN_EXPIRED = {40001, 40014, 42001}
+# 40001 invalid credential, 40014 invalid token, 42001 token expired
+TOKEN_ERRORS = {40001, 40014, 42001}
+OUT_OF_WINDOW = 45015  # a customer-service message more than 48 h after the user's last
+EARLY_SECONDS = 300  # treat a token as expired this long before WeChat does
+LOCK_SECONDS = 15
 
 
 class WeChatApiError(RuntimeError):
-    def __init__(self, errcode: int, errmsg: str):
+    def __init__(self, errcode: int | None, errmsg: str):
         super().__init__(f"wechat api error {errcode}: {errmsg}")
         self.errcode = errcode
 
 
+class ExpiringMemoryStorage(MemoryStorage):
+    """wechatpy's memory storage ignores the TTL; the token must still expire."""
+
+    def set(self, key, value, ttl=None):
+        if value is not None:
+            self._data[key] = (value, time.monotonic() + ttl if ttl else None)
+
+    def get(self, key, default=None):
+        value, deadline = self._data.get(key, (default, None))
+        if deadline is not None and time.monotonic() >= deadline:
+            return default
+        return value
+
+
+class SharedTokenClient(WeChatClient):
+    """wechatpy's client pointed at `base` (tests: a fake server), with the token read
+    from the shared storage and refreshed by one holder at a time."""
+
+    def __init__(self, base: str, appid: str, secret: str, session, lock: AbstractContextManager,
+                 timeout: float):
+        super().__init__(appid, secret, session=session, timeout=timeout, auto_retry=False)
+        self.base = base.rstrip("/")
+        self.API_BASE_URL = f"{self.base}/cgi-bin/"
+        self._refresh_lock = lock
+        # wechatpy posts UTF-8 JSON bodies; say so (its own requests leave the type unset)
+        self._http.headers["Content-Type"] = "application/json; charset=utf-8"
+
+    @property
+    def access_token(self) -> str:
+        return self.session.get(self.access_token_key) or self.refresh_token()
+
+    def refresh_token(self, stale: str | None = None) -> str:
+        """A token other than `stale`: the one another holder just stored, or a new one."""
+        with self._refresh_lock:
+            token = self.session.get(self.access_token_key)
+            if token and token != stale:
+                return token
+            self.fetch_access_token()
+            return self.session.get(self.access_token_key)
+
+    def fetch_access_token(self) -> dict:
+        result = self._fetch_access_token(
+            url=f"{self.base}/cgi-bin/token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+        ttl = max(int(result.get("expires_in", 7200)) - EARLY_SECONDS, 60)
+        self.session.set(self.access_token_key, result["access_token"], ttl)
+        return result
+
+
+def _used_token(exc: WeChatClientException) -> str | None:
+    url = getattr(getattr(exc, "request", None), "url", None) or ""
+    return (parse_qs(urlsplit(url).query).get("access_token") or [None])[0]
+
+
 class WeChatApi:
-    def __init__(self, base_url: str, appid: str, secret: str, timeout: float = 10.0):
-        self.base = base_url.rstrip("/")
+    def __init__(self, base_url: str, appid: str, secret: str, redis=None, timeout: float = 10.0):
         self.appid, self.secret = appid, secret
-        self._http = httpx.Client(timeout=timeout)
-        self._token: str | None = None
-        self._expires = 0.0
-        self._lock = threading.Lock()
+        if redis is not None:
+            session = RedisStorage(redis, prefix="shouhu:wechat")
+            lock = redis.lock(f"shouhu:wechat:{appid}:token-lock", timeout=LOCK_SECONDS,
+                              blocking_timeout=LOCK_SECONDS)
+        else:
+            session, lock = ExpiringMemoryStorage(), threading.Lock()
+        self.client = SharedTokenClient(base_url, appid, secret, session, lock, timeout)
 
     @property
     def configured(self) -> bool:
         return bool(self.appid and self.secret)
 
     def close(self) -> None:
-        self._http.close()
+        self.client._http.close()
 
-    def access_token(self, refresh: bool = False) -> str:
-        with self._lock:
-            if refresh or not self._token or time.monotonic() > self._expires:
-                if not self.configured:
-                    raise WeChatApiError(-1, "appid/secret not configured")
-                data = self._check(self._http.get(f"{self.base}/cgi-bin/token", params={
-                    "grant_type": "client_credential", "appid": self.appid, "secret": self.secret}))
-                self._token = data["access_token"]
-                self._expires = time.monotonic() + int(data.get("expires_in", 7200)) - 300
-            return self._token
-
-    def _check(self, resp: httpx.Response) -> dict:
-        resp.raise_for_status()
-        data = resp.json()
-        if data.get("errcode"):
-            raise WeChatApiError(int(data["errcode"]), str(data.get("errmsg", "")))
-        return data
-
-    def _post(self, path: str, payload: dict) -> dict:
-        import json
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    def _call(self, fn, *args, **kwargs):
+        if not self.configured:
+            raise WeChatApiError(-1, "appid/secret not configured")
         for attempt in (0, 1):
-            token = self.access_token(refresh=attempt == 1)
             try:
-                return self._check(self._http.post(
-                    f"{self.base}{path}", params={"access_token": token}, content=body,
-                    headers={"Content-Type": "application/json; charset=utf-8"}))
-            except WeChatApiError as exc:
-                if exc.errcode not in TOKEN_EXPIRED or attempt == 1:
-                    raise
+                return fn(*args, **kwargs)
+            except WeChatClientException as exc:
+                if exc.errcode in TOKEN_ERRORS and attempt == 0:
+                    self.client.refresh_token(stale=_used_token(exc))
+                    continue
+                raise WeChatApiError(exc.errcode, str(exc.errmsg)) from exc
         raise AssertionError("unreachable")
 
+    def access_token(self) -> str:
+        return self._call(lambda: self.client.access_token)
+
     def send_text(self, openid: str, text: str) -> dict:
-        return self._post("/cgi-bin/message/custom/send",
-                          {"touser": openid, "msgtype": "text", "text": {"content": text}})
+        return self._call(self.client.message.send_text, openid, text)
+
+    def send_template(self, openid: str, template_id: str, data: dict, url: str | None = None) -> dict:
+        """A template message: reaches a follower outside the 48-hour customer-service window."""
+        return self._call(self.client.message.send_template, openid, template_id, data, url=url)
 
     def create_menu(self, buttons: list[dict]) -> dict:
-        return self._post("/cgi-bin/menu/create", {"button": buttons})
+        return self._call(self.client.menu.create, {"button": buttons})
 
     def download_media(self, media_id: str) -> tuple[bytes, str]:
-        resp = self._http.get(f"{self.base}/cgi-bin/media/get",
-                              params={"access_token": self.access_token(), "media_id": media_id})
-        resp.raise_for_status()
-        ctype = resp.headers.get("content-type", "")
-        if ctype.startswith(("application/json", "text/plain")):
-            data = resp.json()
-            raise WeChatApiError(int(data.get("errcode", -1)), str(data.get("errmsg", "")))
-        return resp.content, ctype
+        resp = self._call(self.client.media.download, media_id)
+        if isinstance(resp, dict):  # JSON without an error code: not a file
+            raise WeChatApiError(resp.get("errcode"), str(resp.get("errmsg", "no media")))
+        return resp.content, resp.headers.get("content-type", "")

@@ -184,7 +184,7 @@ def test_customer_service_failures_are_retried(make_wechat, runtime, httpserver)
     assert runtime.queue.drain() == 0
     with runtime.sessions() as s:
         job = s.scalar(select(OutboundJob))
-        assert job.status == "queued" and job.attempts == 1 and "HTTPStatusError" in job.last_error
+        assert job.status == "queued" and job.attempts == 1 and "WeChatApiError" in job.last_error  # HTTP 502
     assert runtime.queue.drain() == 0  # not due yet (backoff)
     assert runtime.queue.drain(utcnow() + timedelta(minutes=1)) == 1
 
