@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.db import transaction, utcnow
-from core.services import drafts, entrust_checks, escalation
+from core.services import drafts, entrust_checks, entrust_push, escalation
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +60,10 @@ def default_tasks(sessions, settings, notifier) -> list[Task]:
         with transaction(sessions) as session:
             drafts.purge_drafts(session, now, hours)
 
+    push_options = entrust_push.options_from(settings)
     return [
         Task("escalate_overdue", float(cases.get("escalation_check_seconds", 60)),
              lambda now: escalation.run_escalation(sessions, notifier, cases, now)),
         Task("purge_drafts", 3600.0, purge),
-        Task("entrust_quarterly", 3600.0, lambda now: entrust_checks.run(sessions, now)),
+        Task("entrust_quarterly", 3600.0, lambda now: entrust_checks.run(sessions, now, push_options)),
     ]
