@@ -152,9 +152,9 @@ def child_entries(text: str) -> list[dict]:
         bare = _BARE_NAME.match(clause)
         if not names and bare and _name_ok(bare.group(1)) and (v.age_mentioned(clause) or SCHOOL.search(clause)):
             names = [bare]
-        if not names and found and (SCHOOL.search(clause) or CLASS.search(clause)):
+        if not names and found and (SCHOOL.search(clause) or CLASS.search(clause) or BIRTH.search(clause)):
             found[-1].update({k: val for k, val in child_details(clause).items()
-                              if k in ("school", "school_class") and k not in found[-1]})
+                              if k in ("school", "school_class", "birth") and k not in found[-1]})
         for i, m in enumerate(names):
             tail = clause[m.start(1):names[i + 1].start() if i + 1 < len(names) else len(clause)]
             entry = {"name": m.group(1)}

@@ -67,6 +67,8 @@ def _kid_for(children: list[dict], entry: dict, text: str) -> dict | None:
     for kid in children:
         if entry.get("name") and kid["name"] == entry["name"]:
             return kid
+    if entry.get("name"):
+        return None  # a child named anew ("老大王小雨…，老二王小雷…"), not one on file
     for word, index in ORDINALS.items():
         if word in text and children and (index < len(children)):
             return children[index]
@@ -87,7 +89,7 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
         for key in ("city", "province", "country", "employer", "work_address"):
             if key not in facts["parent"] and parent.pop(key, None):  # a new place: a new job
                 changed.append("parent." + key)
-    since = left_on(text, today)
+    since = left_on(p.BIRTH.sub(" ", text), today)  # "2015年3月生" is a birthday, not a departure
     if since and re.search(r"出来|出去|外出|打工|离开|走的|前|了", text):
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")

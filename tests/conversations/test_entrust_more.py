@@ -14,7 +14,12 @@ from core.models import AuditEntry, ChannelUser, EntrustCode, Parent, StaffUser
 from core.services import entrust_rebind
 from core.services.errors import Invalid, NotFound
 from tests.conversations.test_engine_real_nlu import Talk
-from tests.conversations.test_entrustment import ONE_MESSAGE, answer, api_children, register_in_one_message
+from tests.conversations.test_entrustment import (
+    ONE_MESSAGE,
+    answer,
+    api_children,
+    register_in_one_message,
+)
 
 __all__ = ["api_children"]  # the fixture, imported for this module
 
@@ -124,7 +129,7 @@ def test_traditional_characters_for_names_relations_and_places(engine, api_child
 
 def test_a_birth_date_said_is_kept_not_estimated(engine, api_children):
     t = Talk(engine, "wx-birth")
-    summary = t.say(ONE_MESSAGE.replace("王小雨10岁女孩", "王小雨2015年3月12日出生，女孩"))
+    summary = t.say(ONE_MESSAGE.replace("王小雨10岁女孩", "王小雨是女孩，2015年3月12日出生"))
     assert "2015年3月生" in summary, summary
     t.say("确认登记")
     assert api_children()[0]["birth_date"] == "2015-03-12"
@@ -162,7 +167,7 @@ def test_a_lost_account_is_rebound_by_village_staff_after_checking_in_person(eng
     new.say("我是王小雨的爸爸，之前登记过，电话13800001111，现在换到惠州上班了")
     reply = new.say("原来的账号用不了")
     assert "村委会" in reply
-    code = re.search(r"绑定码：(\d{6})", reply).group(1)
+    code = re.search(r"绑定码告诉工作人员：(\d{6})", reply).group(1)
     child_id = api_children()[0]["id"]
     make_staff("dfc-village", "village", township="红星镇", village="东风村")
     make_staff("qs-village", "village", township="青山镇", village="白沙村")
