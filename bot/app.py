@@ -17,7 +17,7 @@ from admin import auth as admin_auth
 from admin import jobs as admin_jobs
 from admin import security as admin_security
 from admin import views as admin_views
-from bot import nlu_api, policy_api
+from bot import confirm_page, nlu_api, policy_api
 from bot.channels import CHANNELS, Channel, ChannelDeps
 from bot.channels.telegram import TelegramChannel
 from bot.channels.wechat import WeChatChannel
@@ -253,6 +253,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
                                                      login_cfg["ip_attempts"]))
     app.register_blueprint(admin_views.make_blueprint(runtime.sessions))
     app.register_blueprint(admin_jobs.make_blueprint(runtime.sessions, settings))
+    app.register_blueprint(confirm_page.make_blueprint(runtime.sessions, settings.secret_key))
     app.register_blueprint(admin_account.make_blueprint(runtime.sessions, throttle))
     admin_auth.init_login(app, runtime.sessions, settings.section("admin"))
     app.add_url_rule("/healthz", "healthz", lambda: healthz(runtime))

@@ -239,8 +239,10 @@ for _command in (*cli_channels.COMMANDS, *cli_queue.COMMANDS):
 
 
 def _register_subcommands() -> None:
+    from bot.cli_entrust import entrust_group
     from bot.cli_kb import ask_command, kb_group
     from bot.cli_nlu import nlu_group
+    cli.add_command(entrust_group)
     cli.add_command(nlu_group)
     cli.add_command(kb_group)
     cli.add_command(ask_command)

@@ -99,6 +99,9 @@ class Router:
             if inbound.media is not None:
                 return talk.voice_unrecognised() if inbound.media.kind == "voice" else talk.media_received()
             return talk.empty()
+        claimed = None if in_danger else self._claimed(turn)
+        if claimed is not None:
+            return self._start(claimed, conv, turn)
         intent = turn.intent
         if in_danger and intent not in self.intent_flows and "report_case" in self.intent_flows:
             intent = "report_case"  # after the 110 guidance, take the report
@@ -117,6 +120,15 @@ class Router:
         if intent in talk.INTENT_MENU:  # a service whose flow is not installed here
             return talk.unavailable(settings)
         return talk.respond(intent, settings)
+
+    def _claimed(self, turn: Turn) -> str | None:
+        """A flow that knows this user may claim a message before the intent decides (a
+        registered parent's "孩子转学到青山镇中学了" is an update, not a report)."""
+        for name, flow in self.flows.items():
+            claims = getattr(flow, "claims", None)
+            if claims is not None and claims(self.ctx, turn):
+                return name
+        return None
 
     @property
     def hotlines(self) -> dict | None:

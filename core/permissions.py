@@ -72,6 +72,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("export", "导出"),
     Action("api_read", "通过接口读取"),
     Action("manage_users", "管理账号"),
+    Action("rebind_entrust", "把委托监护登记转到家长的新账号（当面核实后）"),
     Action("receive_alert", "接收值班提醒"),
     Action("view_jobs", "查看和重发发送失败的任务"),
 )
@@ -99,6 +100,7 @@ GRANTS: dict[str, tuple[str | None, ...]] = {
     "export":        (T, T, V, R, S, R),
     "api_read":      (T, T, V, R, S, R),
     "manage_users":  (_, _, _, _, _, R),
+    "rebind_entrust": (_, T, V, R, _, R),
     "receive_alert": (A, A, A, R, A, R),
     "view_jobs":     (_, _, _, R, _, R),
 }

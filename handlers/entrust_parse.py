@@ -59,7 +59,36 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农"
                "司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商"
                "刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+BIRTH = re.compile(r"((?:19|20)\d\d)\s*[年./-]\s*(\d{1,2})\s*(?:月)?(?:\s*[./-]?\s*(\d{1,2})\s*[日号]?)?\s*(?:出生|生的|生)")
+EMPLOYER = re.compile(r"(?:单位(?:是|叫|名称是?)?[:：\s]*|在)([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?"
+                      r"(?:公司|集团|工厂|厂|酒店|宾馆|饭店|餐厅|餐馆|超市|商场|医院|项目部|物流园|车队))")
+ADDRESS = re.compile(r"(?:工作地址|单位地址|地址)(?:是|在)?[:：\s]*([^，,。；;\n]{4,40})")
 log = logging.getLogger(__name__)
+
+
+def birth_date(text: str) -> str | None:
+    """"2015年3月生" / "2015年3月12日出生" / "2015.3.12生" -> ISO date (the 1st when no day)."""
+    m = BIRTH.search(text or "")
+    if not m:
+        return None
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    try:
+        from datetime import date
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def employer(text: str) -> dict:
+    """{"employer": ...} or {"work_address": ...} when the parent names where they work."""
+    m = ADDRESS.search(text or "")
+    if m:
+        return {"work_address": m.group(1).strip()}
+    m = EMPLOYER.search(text or "")
+    if not m:
+        return {}
+    name = re.sub(r"^.*的", "", m.group(1))
+    return {"employer": name} if len(name) >= 3 else {}
 
 
 @lru_cache(maxsize=1)
@@ -123,9 +152,9 @@ def child_entries(text: str) -> list[dict]:
         bare = _BARE_NAME.match(clause)
         if not names and bare and _name_ok(bare.group(1)) and (v.age_mentioned(clause) or SCHOOL.search(clause)):
             names = [bare]
-        if not names and found and (SCHOOL.search(clause) or CLASS.search(clause)):
+        if not names and found and (SCHOOL.search(clause) or CLASS.search(clause) or BIRTH.search(clause)):
             found[-1].update({k: val for k, val in child_details(clause).items()
-                              if k in ("school", "school_class") and k not in found[-1]})
+                              if k in ("school", "school_class", "birth") and k not in found[-1]})
         for i, m in enumerate(names):
             tail = clause[m.start(1):names[i + 1].start() if i + 1 < len(names) else len(clause)]
             entry = {"name": m.group(1)}
@@ -136,7 +165,10 @@ def child_entries(text: str) -> list[dict]:
 
 def child_details(text: str) -> dict:
     out: dict = {}
-    age = v.parse_age(text)
+    born = birth_date(text)
+    if born:
+        out["birth"] = born
+    age = v.parse_age(BIRTH.sub(" ", text))
     if age is not None and 0 <= age < 19:
         out["age"] = age
     gender = next((g for g, rx in GENDER.items() if rx.search(text)), None)
@@ -238,9 +270,11 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
             phone = v.parse_phone(clause)
             if phone and "phone" not in parent:
                 parent["phone"] = phone
-            if is_work_clause(clause) or re.search(r"在|到|去|从", clause):
+            where = employer(clause) if is_work_clause(clause) or re.search(r"单位|地址", clause) else {}
+            if (is_work_clause(clause) or re.search(r"在|到|去|从", clause)) and "work_address" not in where:
                 body = clause.replace(parent.get("name") or "\0", " ")
                 parent.update(work_place(body, local, city_hint))
+            parent.update(where)
     for key, rx, value in (("lives_with", APART, False), ("lives_with", TOGETHER, True)):
         if key not in guardian and rx.search(text):
             guardian[key] = value

@@ -1,8 +1,9 @@
 """The entrustment conversation's slots: merge what a message says, say what is missing.
 
-slots = {"parent": {name, role, phone, city, province, country, left_on, return_plan},
+slots = {"parent": {name, role, phone, city, province, country, employer, work_address,
+                    left_on, return_plan},
          "other_parent": code, "home": {township, village},
-         "children": [{name, gender, age, school, school_class, child_id}],
+         "children": [{name, gender, age, birth, school, school_class, child_id}],
          "guardian": {name, relation, phone, age, health, lives_with, none}}
 """
 from __future__ import annotations
@@ -66,6 +67,8 @@ def _kid_for(children: list[dict], entry: dict, text: str) -> dict | None:
     for kid in children:
         if entry.get("name") and kid["name"] == entry["name"]:
             return kid
+    if entry.get("name"):
+        return None  # a child named anew ("老大王小雨…，老二王小雷…"), not one on file
     for word, index in ORDINALS.items():
         if word in text and children and (index < len(children)):
             return children[index]
@@ -83,10 +86,10 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
             parent[key] = value
             changed.append("parent." + key)
     if "city" in facts["parent"] or "province" in facts["parent"]:
-        for key in ("city", "province", "country"):
-            if key not in facts["parent"] and parent.pop(key, None):
+        for key in ("city", "province", "country", "employer", "work_address"):
+            if key not in facts["parent"] and parent.pop(key, None):  # a new place: a new job
                 changed.append("parent." + key)
-    since = left_on(text, today)
+    since = left_on(p.BIRTH.sub(" ", text), today)  # "2015年3月生" is a birthday, not a departure
     if since and re.search(r"出来|出去|外出|打工|离开|走的|前|了", text):
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")
@@ -97,13 +100,18 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     if facts.get("other_parent"):
         slots["other_parent"] = facts["other_parent"]
         changed.append("other_parent")
-    changed += _merge_children(slots, facts, text)
+    changed += _merge_children(slots, facts, text, today)
     changed += _merge_guardian(slots["guardian"], facts["guardian"])
     changed += _merge_place(slots, text, gaz, place_hint)
     return changed
 
 
-def _merge_children(slots: dict, facts: dict, text: str) -> list[str]:
+def age_from_birth(birth: str, today: date) -> int:
+    born = date.fromisoformat(birth)
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _merge_children(slots: dict, facts: dict, text: str, today: date) -> list[str]:
     changed = []
     children = slots["children"]
     entries = facts["children"] or ([{}] if any(w in text for w in ORDINALS) or
@@ -118,6 +126,8 @@ def _merge_children(slots: dict, facts: dict, text: str) -> list[str]:
             changed.append("children")
         if kid is None:
             continue
+        if details.get("birth"):
+            details = {**details, "age": age_from_birth(details["birth"], today)}
         for key, value in details.items():
             if key != "name" and kid.get(key) != value:
                 kid[key] = value

@@ -21,7 +21,7 @@ def question(slot: str, kid: dict | None, slots: dict) -> Reply:
     texts = {
         "children": Reply("孩子叫什么名字、几岁？有几个孩子都一起说，例如：王小雨 10岁，王小雷 7岁"),
         "home": Reply("孩子家在哪个乡镇、哪个村？例如：红星镇东风村"),
-        "child.age": Reply(f"{who}今年几岁？"),
+        "child.age": Reply(f"{who}是哪年哪月出生的？例如：2015年3月生。记不清就说几岁，例如：10岁"),
         "child.gender": Reply(f"{who}是男孩还是女孩？", (Button("男孩", "男孩"), Button("女孩", "女孩"))),
         "child.school": Reply(f"{who}在哪个学校、几年级？例如：红星镇中心小学三年级。没上学就回复“没上学”",
                               (Button("没上学", "没上学"),)),
@@ -69,10 +69,18 @@ def _guardian(g: dict) -> str:
 def _kid(kid: dict) -> str:
     gender = {"male": "男孩", "female": "女孩"}.get(kid.get("gender"), "")
     school = f"{kid.get('school') or ''}{kid.get('school_class') or ''}"
-    return f"{kid['name']}，{gender}{kid.get('age')}岁，{school}"
+    born = f"{kid['birth'][:4]}年{int(kid['birth'][5:7])}月生，" if kid.get("birth") else ""
+    return f"{kid['name']}，{gender}{born}{kid.get('age')}岁，{school}"
 
 
-def summary_text(slots: dict) -> str:
+def _workplace(parent: dict, ask: bool) -> str:
+    said = parent.get("employer") or parent.get("work_address")
+    if said:
+        return f"工作单位：{said}"
+    return "工作单位：未说" + ("（可以不说；愿意的话直接告诉我，例如：单位是宁波华美电子厂）" if ask else "")
+
+
+def summary_text(slots: dict, ask_workplace: bool = False) -> str:
     parent, home = slots["parent"], slots["home"]
     role = {"father": "爸爸", "mother": "妈妈"}.get(parent.get("role"), "家长")
     lines = ["孩子：" + "；".join(_kid(k) for k in slots["children"]),
@@ -80,6 +88,7 @@ def summary_text(slots: dict) -> str:
              f"{role}：{parent.get('name') or ''}，电话 {parent.get('phone')}，在{_where(parent)}打工"
              + (f"，{parent['left_on'][:7].replace('-', '年')}月出来" if parent.get("left_on") else "")
              + (f"，打算{parent['return_plan']}回来" if parent.get("return_plan") else ""),
+             _workplace(parent, ask_workplace),
              f"另一位家长：{OTHER_PARENT.get(slots.get('other_parent'), '未说')}",
              f"委托照顾人：{_guardian(slots['guardian'])}"]
     return "\n".join(lines)
@@ -87,7 +96,7 @@ def summary_text(slots: dict) -> str:
 
 def summary(slots: dict, changed: bool = False) -> Reply:
     head = "已改好，请再核对一遍：\n" if changed else "请核对登记信息：\n"
-    return Reply(head + summary_text(slots) + "\n有错直接说，例如：奶奶电话是13900001234",
+    return Reply(head + summary_text(slots, ask_workplace=not changed) + "\n有错直接说，例如：奶奶电话是13900001234",
                  CONFIRM_BUTTONS)
 
 

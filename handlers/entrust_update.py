@@ -6,12 +6,15 @@ import dataclasses
 import re
 
 from core.messages import Button, Reply
+from core.services import entrust_checks
 from core.services import entrust_codes as codes
 from core.services import entrustments as svc
+from core.services.entrust_push import EDIT, SAME
 from handlers import entrust_slots as S
 from handlers.base import FlowContext, FlowState, Outcome, Turn
+from policy.text import to_simplified
 
-LABELS = {"parent.city": "务工城市", "parent.province": "务工省份", "parent.country": "务工国家",
+LABELS = {"parent.city": "务工城市", "parent.employer": "工作单位", "parent.work_address": "工作地址", "parent.province": "务工省份", "parent.country": "务工国家",
           "parent.phone": "您的电话", "parent.name": "您的姓名", "parent.left_on": "外出时间",
           "parent.return_plan": "回来的打算", "other_parent": "另一位家长的情况", "home": "家庭住址",
           "children": "孩子", "child.school": "学校", "child.school_class": "年级班级", "child.age": "年龄",
@@ -20,9 +23,47 @@ LABELS = {"parent.city": "务工城市", "parent.province": "务工省份", "par
           "guardian.health": "照顾人身体", "guardian.lives_with": "是否同住"}
 INVITE = re.compile(r"加入|邀请|一起登记|也来登记|一起管")
 JOIN = re.compile(r"加入.{0,6}?(\d{6})")
-JOINER = {"妈妈": "mother", "妈": "mother", "爸爸": "father", "爸": "father"}
+# What a registered parent says when something changed, without saying "登记" or "更新".
+UPDATE_CUES = re.compile(r"转学|转到.{0,12}(?:学|校|园)|改由|换成.{0,8}照顾|换(?:了|到|去).{0,12}(?:上班|打工|干活|工作)"
+                         r"|调到|换工作|换了工作|工作换了|(?:电话|手机|号码)(?:换|改)|换了?(?:电话|手机|号码)"
+                         r"|回老家了|不出去了|信息没变|加入|邀请")
+# ...unless it is about harm to the child: then it is a report.
+NOT_UPDATE = re.compile(r"欺负|打(?!工|算|电话)|骂|伤|哭|不见|失踪|离家|不上学|辍学|逃学|害怕|威胁|死|报警|摸")
+SAME_WORDS = {"信息没变", "没变", "没有变", "都没变", "没变化", "没有变化", "信息没有变"}
+LOST = re.compile(r"entrust:lost|用不了|丢了|找不到|没有了|注销|停用|被盗|村委会")
 HOME_FOR_GOOD = re.compile(r"回老家了|回家了|回来了|不出去了|不走了|回乡了|在家不出去")
 MAX_TRIES = 2
+SENT = ("为了保护孩子的信息，如果这个孩子和这个电话有登记，我已经把6位确认码发到了当初登记用的账号上，"
+        "请把确认码发给我。\n原来的账号用不了了，点“原来的账号用不了”；之前没登记过，点“重新登记”。")
+LOST_BUTTONS = (Button("原来的账号用不了", "entrust:lost"), Button("重新登记", "entrust:anew"))
+REBIND = ("没有短信验证，只能当面核实：请带上身份证到孩子户籍所在的村委会，把这个绑定码告诉工作人员：{code}"
+          "（7天内有效）。工作人员核实是您本人后，会把登记转到您现在这个账号上，之后您就能在这里查看和更新了。")
+
+
+def simplified(turn: Turn) -> Turn:
+    """Traditional characters read as Simplified: names, relations and places alike."""
+    text = to_simplified(turn.text)
+    return turn if text == turn.text else dataclasses.replace(turn, text=text)
+
+
+def claims(ctx: FlowContext, turn: Turn) -> bool:
+    if turn.intent in ("register_entrustment", "update_entrustment"):
+        return False  # routed here anyway
+    text = to_simplified(turn.text)
+    if NOT_UPDATE.search(text) or not (UPDATE_CUES.search(text) or re.sub(r"[\W_]", "", text) in SAME_WORDS):
+        return False
+    return bool(svc.family_of(ctx.db, turn.channel_user_id))
+
+
+def quarterly_answer(flow, ctx: FlowContext, turn: Turn, family: list) -> Outcome | None:
+    """The quarterly question's buttons ("/entrust same", "/entrust edit") or "信息没变"."""
+    key = re.sub(r"[\W_]", "", turn.text)
+    if not family or not (turn.text in (SAME, EDIT) or key in SAME_WORDS or key == "需要修改"):
+        return None
+    if turn.text == EDIT or key == "需要修改":
+        return review(flow, ctx, dataclasses.replace(turn, text=""), {}, family)
+    entrust_checks.answered(ctx.db, [c.id for c in family], turn.now)
+    return Outcome(None, [Reply("谢谢您确认！信息没变，我们记下了。有变化随时告诉我，例如：我换到东莞上班了。")])
 
 
 def describe(changed: list[str]) -> list[str]:
@@ -36,7 +77,8 @@ def describe(changed: list[str]) -> list[str]:
 
 def slots_of(fam: svc.Family) -> dict:
     parent = {"name": fam.parent_name, "role": fam.parent_role, "phone": fam.parent_phone, "city": fam.work_city,
-              "province": fam.work_province, "country": fam.work_country,
+              "province": fam.work_province, "country": fam.work_country, "employer": fam.employer,
+              "work_address": fam.work_address,
               "left_on": fam.left_on.isoformat() if fam.left_on else None, "return_plan": fam.return_plan}
     guardian = dict(fam.guardian) if fam.guardian.get("name") else {"none": True}
     return {"parent": {k: val for k, val in parent.items() if val is not None or k == "left_on"},
@@ -66,23 +108,6 @@ def invite(ctx: FlowContext, turn: Turn, family: list) -> Outcome:
     return Outcome(None, [Reply(
         f"加入码：{code}\n请把它告诉孩子的另一位家长或照顾孩子的人（24小时内有效，只能用一次）。"
         f"对方在自己的微信里发“加入登记 {code}”，就能一起查看和更新这份登记。")])
-
-
-def join(ctx: FlowContext, turn: Turn) -> Outcome | None:
-    """"加入登记 123456" from a new account: None when the text holds no join code."""
-    m = JOIN.search(turn.text)
-    if not m:
-        return None
-    parent = codes.redeem(ctx.db, m.group(1), "join", None, turn.now)
-    if parent is None:
-        return Outcome(None, [Reply("加入码不对、已用过或已过期。请让登记的家长再发一个新的加入码。")])
-    family = svc.siblings(ctx.db, parent)
-    rel = next((code for word, code in JOINER.items() if f"我是{word}" in turn.text or f"孩子{word}" in turn.text),
-               None) or next((r for r in S.p.RELATIONS if r in turn.text), "family")
-    svc.join(ctx.db, family, turn.channel_user_id, rel)
-    names = "、".join(c.name for c in family)
-    return Outcome(None, [Reply(f"已加入{names}的登记。以后发“监护登记”就能查看，有变化直接告诉我。")],
-                   receipt=True)
 
 
 def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outcome:
@@ -124,16 +149,10 @@ def find(flow, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         parent = next((p for p in (svc.find_parent(ctx.db, n, phone) for n in names) if p), None)
         if parent is not None:
             code = codes.issue(ctx.db, parent, "verify", turn.channel_user_id, turn.now)
-            sent = codes.send_to_parent(ctx.db, parent, f"有人要修改您孩子的监护登记。如果是您本人，请在新设备上输入确认码 {code}"
-                                        "（15分钟内有效）。不是您本人请不要告诉任何人。", turn.now)
-            if sent:
-                data["parent_phone"] = phone
-                return Outcome(FlowState(flow.name, "verify", data), [Reply(
-                    "找到了。为了保护孩子的信息，我把6位确认码发到了您当初登记用的账号上，请把确认码发给我。\n"
-                    "原来的账号用不了的话，请找村委会更新登记。")])
-            return Outcome(None, [Reply("这份登记只能由村委会帮您修改，请联系村委会或孩子的学校。")])
-        data["mode"] = "register"
-        return flow._ask_next(data, [Reply("没有找到这个孩子和这个电话的登记，我们重新登记一次吧。")])
+            codes.send_to_parent(ctx.db, parent, f"有人要修改您孩子的监护登记。如果是您本人，请在新设备上输入确认码 {code}"
+                                 "（15分钟内有效）。不是您本人请不要告诉任何人。", turn.now)
+        data["parent_phone"] = phone  # the same answer whether or not anything was found
+        return Outcome(FlowState(flow.name, "verify", data), [Reply(SENT, LOST_BUTTONS)])
     data["tries"] = data.get("tries", 0) + 1
     if data["tries"] > MAX_TRIES:
         data["mode"] = "register"
@@ -145,6 +164,12 @@ def find(flow, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
 
 
 def verify(flow, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+    if turn.text == "entrust:anew" or re.sub(r"[\W_]", "", turn.text) in ("重新登记", "没登记过"):
+        data["mode"] = "register"
+        return flow._ask_next(data, [Reply("好的，我们重新登记一次，您刚才说的都记着。")])
+    if LOST.search(turn.text):
+        code = codes.issue_rebind(ctx.db, turn.channel_user_id, turn.now)
+        return Outcome(None, [Reply(REBIND.format(code=code))])
     code = re.sub(r"\D", "", turn.text)
     parent = codes.redeem(ctx.db, code, "verify", turn.channel_user_id, turn.now) if len(code) == 6 else None
     if parent is None:

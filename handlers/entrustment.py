@@ -29,6 +29,7 @@ from enum import StrEnum
 from core.messages import Button, Reply
 from core.services import entrust_checks
 from core.services import entrustments as svc
+from handlers import entrust_join as J
 from handlers import entrust_slots as S
 from handlers import entrust_text as say
 from handlers import entrust_update as U
@@ -55,11 +56,19 @@ class EntrustmentFlow:
     name = "entrust"
 
     # -- entry ------------------------------------------------------------------------------
+    def claims(self, ctx: FlowContext, turn: Turn) -> bool:
+        """Before routing by intent: an update said by a parent already registered."""
+        return U.claims(ctx, turn)
+
     def start(self, ctx: FlowContext, turn: Turn) -> Outcome:
-        joined = U.join(ctx, turn)
+        turn = U.simplified(turn)
+        joined = J.join(self, ctx, turn)
         if joined is not None:
             return joined
         family = svc.family_of(ctx.db, turn.channel_user_id)
+        answer = U.quarterly_answer(self, ctx, turn, family)
+        if answer is not None:
+            return answer
         says_update = turn.intent == "update_entrustment" or bool(UPDATE_WORDS.search(turn.text))
         if family and svc.current_family(ctx.db, family, turn.channel_user_id):
             return self._review(ctx, turn, {"mode": "update"}, family)
@@ -70,7 +79,9 @@ class EntrustmentFlow:
         return self._ask_next(data, [Reply(say.INTRO)])
 
     def step(self, ctx: FlowContext, state: FlowState, turn: Turn) -> Outcome:
-        data = state.data
+        data, turn = state.data, U.simplified(turn)
+        if state.step == J.STEP:
+            return J.step(self, ctx, data, turn)
         if state.step == Step.FIND:
             self._merge(ctx, data, turn)
             return self._find(ctx, turn, data)
@@ -112,8 +123,11 @@ class EntrustmentFlow:
             slots["children"].append({"name": name})
         elif ask == "child.age" and kid is not None and kid.get("age") is None:
             age = v.parse_age(text) if v.age_mentioned(text) else v.cn_number(text) if text.isdigit() or len(text) <= 3 else None
+            if S.p.birth_date(text + "生"):  # "2015年3月" answers "哪年哪月出生"
+                kid["birth"] = S.p.birth_date(text + "生")
+                age = S.age_from_birth(kid["birth"], turn.now.date())
             if age is None or not 0 <= age <= 18:
-                return f"请说{kid['name']}的年龄，例如：10岁"
+                return f"请说{kid['name']}哪年哪月出生（例如：2015年3月），或者几岁（例如：10岁）"
             kid["age"] = age
         elif ask == "child.gender" and kid is not None and not kid.get("gender"):
             kid["gender"] = v.parse_gender(text) or ("male" if "男" in text else "female" if "女" in text else None)
@@ -256,11 +270,13 @@ class EntrustmentFlow:
     def _family_facts(slots: dict) -> svc.Family:
         p, g = slots["parent"], slots["guardian"]
         kids = [svc.KidFacts(k["name"], k.get("gender"), k.get("age"), k.get("school"), k.get("school_class"),
-                             k.get("child_id")) for k in slots["children"]]
+                             k.get("child_id"), date.fromisoformat(k["birth"]) if k.get("birth") else None)
+                for k in slots["children"]]
         return svc.Family(
             township=slots["home"]["township"], village=slots["home"].get("village"), parent_phone=p["phone"],
             work_city=p["city"], children=kids, parent_name=p.get("name"), parent_role=p.get("role") or "parent",
             work_province=p.get("province"), work_country=p.get("country"),
+            employer=p.get("employer"), work_address=p.get("work_address"),
             left_on=date.fromisoformat(p["left_on"]) if p.get("left_on") else None,
             return_plan=p.get("return_plan"), other_parent=slots.get("other_parent"),
             guardian={} if g.get("none") else {k: g.get(k) for k in

@@ -13,11 +13,19 @@ import math
 import threading
 
 from flask import Blueprint, jsonify, request
-from telegram import Bot, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    Update,
+)
 
 from bot.channels.inbound import clean_inbound
 from bot.throttle import request_gate
 from core.messages import Inbound, Location, Media, Reply
+from core.services.conversations import replies_from_json
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 4096  # Telegram's message limit
@@ -46,7 +54,7 @@ class TelegramChannel:
         return make_blueprint(get_channel)
 
     def job_senders(self) -> dict:
-        return {}
+        return {"telegram_push": self.send_push}
 
     def _call(self, make_coro, timeout: float = 60.0):
         if self.bot is None:
@@ -79,6 +87,12 @@ class TelegramChannel:
 
     def handle_update(self, update: Update) -> None:
         self.handle_inbound(to_inbound(update))
+        self.answer_tap(update)
+
+    def answer_tap(self, update: Update) -> None:
+        """A tapped inline button waits for an answer to stop its spinner."""
+        if update.callback_query is not None:
+            self._call(lambda: self.bot.answer_callback_query(update.callback_query.id))
 
     def handle_inbound(self, inbound: Inbound | None, gate=None) -> None:
         """`gate(inbound)`: replies for a message over a rate limit, or None to run it."""
@@ -112,6 +126,15 @@ class TelegramChannel:
             return None
         return self.download(media.ref), media.content_type or "image/jpeg"
 
+    def send_push(self, chat_id: str, body: str) -> None:
+        """A message we start (not an answer): its buttons are inline, under the message,
+        so they do not take over the keyboard; a tap comes back as a callback query."""
+        for reply in replies_from_json(body):
+            rows = [[InlineKeyboardButton(b.title, callback_data=b.payload[:64])] for b in reply.buttons]
+            markup = InlineKeyboardMarkup(rows) if rows else None
+            self._call(lambda r=reply, m=markup: self.bot.send_message(
+                chat_id=int(chat_id), text=r.text[:MAX_TEXT] or "…", reply_markup=m))
+
     def send_text(self, chat_id: str, text: str) -> None:
         self._call(lambda: self.bot.send_message(chat_id=int(chat_id), text=text[:MAX_TEXT]))
 
@@ -121,7 +144,7 @@ class TelegramChannel:
         self._call(lambda: self.bot.delete_webhook())
         while stop is None or not stop.is_set():
             updates = self._call(lambda offset=offset: self.bot.get_updates(
-                offset=offset, timeout=timeout, allowed_updates=["message"]), timeout + 30)
+                offset=offset, timeout=timeout, allowed_updates=["message", "callback_query"]), timeout + 30)
             for update in updates:
                 offset = update.update_id + 1
                 try:
@@ -153,6 +176,8 @@ def _location(loc) -> Location | None:
 
 
 def to_inbound(update: Update) -> Inbound | None:
+    if update.callback_query is not None:
+        return _tap_inbound(update.callback_query)
     msg = update.message or update.edited_message
     if msg is None or msg.chat is None:
         return None  # channel posts, inline queries ...: not a conversation
@@ -162,6 +187,15 @@ def to_inbound(update: Update) -> Inbound | None:
         "channel": "telegram", "user_id": str(msg.chat.id),
         "msg_id": f"{msg.message_id}:{'e' if update.edited_message else 'm'}"})
     return clean_inbound(inbound)
+
+
+def _tap_inbound(query) -> Inbound | None:
+    """An inline button tapped: its data is the button's payload, like a typed choice."""
+    chat = query.message.chat if query.message is not None else None
+    if chat is None or not isinstance(chat.id, int) or not isinstance(query.data, str):
+        return None
+    return clean_inbound(Inbound(channel="telegram", user_id=str(chat.id), text=query.data,
+                                 msg_id=f"cb:{query.id}"[:64]))
 
 
 def _message_inbound(msg, base: dict) -> Inbound:
@@ -201,6 +235,8 @@ def make_blueprint(get_channel) -> Blueprint:
             return jsonify({"error": "not a Telegram update"}), 400
         try:
             channel.handle_inbound(inbound, gate=request_gate())
+            if isinstance(data.get("callback_query"), dict):
+                channel.answer_tap(Update.de_json(data, channel.bot))
         except Exception as exc:
             log.error("telegram update failed: %s", type(exc).__name__)
             log.debug("telegram failure detail", exc_info=True)

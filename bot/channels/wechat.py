@@ -244,7 +244,9 @@ class WeChatChannel:
         return self.api.download_media(media.ref)
 
     def job_senders(self) -> dict:
-        return {"wechat_cs": self.send_job}
+        from bot.channels.wechat_template import send_template
+        return {"wechat_cs": self.send_job,
+                "wechat_template": lambda openid, body: send_template(self.api, openid, body)}
 
     def create_menu(self) -> dict:
         return self.api.create_menu([{"type": "click", "name": n, "key": k} for n, k in MENU])

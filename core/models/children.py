@@ -49,6 +49,12 @@ class Parent(Base):
     phone: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     phone_hash: Mapped[str | None] = mapped_column(LookupHash, nullable=True, index=True)
     channel_user_id: Mapped[int | None] = mapped_column(ForeignKey("channel_user.id"), nullable=True)
+    # Where this parent works, as they said it when joining (the registering parent's is
+    # on the entrustment).
+    work_city: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    work_province: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    work_country: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    employer: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     child: Mapped[Child] = relationship(back_populates="parents")
 
 
@@ -118,9 +124,10 @@ class EntrustCode(Base):
 
     __tablename__ = "entrust_code"
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(20))  # join / verify
+    purpose: Mapped[str] = mapped_column(String(20))  # join / verify / rebind
     code_hash: Mapped[str] = mapped_column(LookupHash, index=True)
-    parent_id: Mapped[int] = mapped_column(ForeignKey("parent.id"))  # who received the code
+    # Who received the code; None for a re-bind request, which names no registration.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("parent.id"), nullable=True)
     for_channel_user_id: Mapped[int | None] = mapped_column(ForeignKey("channel_user.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
@@ -138,5 +145,7 @@ class EntrustCheck(Base):
     sent_at: Mapped[datetime] = mapped_column(DateTime)
     due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     delivered: Mapped[bool] = mapped_column(Boolean, default=True)  # False: the channel could not reach them
+    # How it went out: telegram / wechat_cs (within 48 h) / wechat_template / None (not sent)
+    sent_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

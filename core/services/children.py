@@ -140,7 +140,9 @@ def child_to_dict(child: Child, today: date | None = None) -> dict:
             "left_behind": lb.left_behind, "left_behind_reason": lb.reason,
             "status": child.status,
             "last_checked_at": child.last_checked_at.isoformat() + "Z" if child.last_checked_at else None,
-            "parents": [{"relation": p.relation, "name": p.name, "phone": p.phone} for p in child.parents],
+            "parents": [{"relation": p.relation, "name": p.name, "phone": p.phone, "work_city": p.work_city,
+                         "work_province": p.work_province, "work_country": p.work_country, "employer": p.employer}
+                        for p in child.parents],
             "entrustment": entrustment_to_dict(current),
             "entrustment_versions": len(child.entrustments),
             "entrustment_history": [entrustment_to_dict(e) for e in child.entrustments]}

@@ -1,11 +1,11 @@
 """The quarterly confirmation: every quarter a parent is asked whether the registration is
 still right; no answer within 14 days becomes a task for the village committee.
 
-Scheduler jobs driven by the clock they are given (tests move it). The question goes out
-through the outbox (core/services/jobs) to the account the parent registered from. A
-WeChat customer-service message only reaches a user within 48 hours of their last
-message, and the web chat and console cannot push at all: then the check is recorded as
-undelivered, logged, and the village committee gets the task at once.
+Scheduler jobs driven by the clock they are given (tests move it). One question per
+parent account names all of the family's children that are due; how it reaches the
+parent, one tap from the answer, is core/services/entrust_push.py. When no channel can
+reach the parent (web chat, console, WeChat beyond 48 hours without a template), the
+check is recorded as undelivered, logged, and the village committee gets the task at once.
 """
 from __future__ import annotations
 
@@ -15,29 +15,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import ChannelUser, Child, EntrustCheck, Entrustment, FollowUpTask, InboundMessage
-from core.services import entrust_codes, jobs
+from core.models import ChannelUser, Child, EntrustCheck, Entrustment, FollowUpTask, Parent
+from core.services import entrust_push
 from core.services.children import current_entrustment
 from core.services.entrust_notices import village_unit
+from core.services.entrust_push import PushOptions
 
 log = logging.getLogger(__name__)
 QUARTER = timedelta(days=91)
 ANSWER_WITHIN = timedelta(days=14)
-WECHAT_WINDOW = timedelta(hours=48)
-PUSH_CHANNELS = {"telegram": None, "wechat": WECHAT_WINDOW}  # channel -> reply window (None: any time)
-QUESTION = ("【每季度确认】您登记的孩子{names}的委托照顾信息还对吗？"
-            "回复“监护登记”查看，信息没变就点“信息没变”，有变化直接告诉我。")
-
-
-def _reachable(session: Session, user: ChannelUser | None, now: datetime) -> bool:
-    if user is None or not user.subscribed or user.channel not in PUSH_CHANNELS:
-        return False
-    window = PUSH_CHANNELS[user.channel]
-    if window is None:
-        return True
-    last = session.scalar(select(func.max(InboundMessage.received_at))
-                          .where(InboundMessage.channel_user_id == user.id))
-    return last is not None and now - last <= window
+UNREACHABLE = ("系统无法联系到家长（微信48小时外不能主动发消息且没有配置模板消息，或家长没有可推送的账号），"
+               "请电话或上门确认委托监护信息是否有变化。")
 
 
 def _due(session: Session, child: Child, now: datetime) -> bool:
@@ -48,28 +36,34 @@ def _due(session: Session, child: Child, now: datetime) -> bool:
     return now - max(last or e.created_at, e.created_at) >= QUARTER
 
 
-def send_quarterly(session: Session, now: datetime) -> int:
-    """Ask every parent whose registration is a quarter old; returns how many checks."""
+def _due_by_account(session: Session, now: datetime) -> dict[int | None, list[tuple[Child, Parent | None]]]:
     live = select(Entrustment.child_id).where(Entrustment.superseded_at.is_(None), Entrustment.ended_at.is_(None))
-    sent = 0
+    groups: dict[int | None, list] = {}
     for child in session.scalars(select(Child).where(Child.id.in_(live)).order_by(Child.id)):
-        if not _due(session, child, now):
-            continue
-        parent = next((p for p in child.parents if p.channel_user_id), None)
-        user = session.get(ChannelUser, parent.channel_user_id) if parent else None
-        delivered = _reachable(session, user, now)
-        check = EntrustCheck(child_id=child.id, parent_id=parent.id if parent else None, sent_at=now,
-                             due_at=now + ANSWER_WITHIN, delivered=delivered)
-        session.add(check)
-        if delivered:
-            jobs.enqueue(session, entrust_codes.MESSAGE_KIND, f"{user.channel}:{user.external_ref}",
-                         QUESTION.format(names=child.name), due_at=now)
-        else:
-            log.warning("quarterly check for child file %s: the parent's channel cannot be reached", child.id)
-            check.escalated_at = now
-            _village_task(session, child, now, "系统无法联系到家长（微信48小时外不能主动发消息，或家长没有可推送的账号），"
-                                               "请电话或上门确认委托监护信息是否有变化。")
-        sent += 1
+        if _due(session, child, now):
+            parent = next((p for p in child.parents if p.channel_user_id), None)
+            groups.setdefault(parent.channel_user_id if parent else None, []).append((child, parent))
+    return groups
+
+
+def send_quarterly(session: Session, now: datetime, opts: PushOptions | None = None) -> int:
+    """Ask every parent whose registration is a quarter old; returns how many checks."""
+    sent = 0
+    for cu_id, due in _due_by_account(session, now).items():
+        checks = [EntrustCheck(child_id=c.id, parent_id=p.id if p else None, sent_at=now,
+                               due_at=now + ANSWER_WITHIN, delivered=True) for c, p in due]
+        session.add_all(checks)
+        session.flush()
+        user = session.get(ChannelUser, cu_id) if cu_id else None
+        names = "、".join(c.name for c, _ in due)
+        how = entrust_push.push(session, user, names, checks[0].id, now, opts or PushOptions())
+        for check, (child, _) in zip(checks, due, strict=True):
+            check.sent_by, check.delivered = how, how is not None
+            if how is None:
+                log.warning("quarterly check for child file %s: the parent's channel cannot be reached", child.id)
+                check.escalated_at = now
+                _village_task(session, child, now, UNREACHABLE)
+        sent += len(checks)
     session.flush()
     return sent
 
@@ -100,9 +94,29 @@ def answered(session: Session, child_ids: list[int], now: datetime) -> int:
     return len(rows)
 
 
-def run(sessions, now: datetime) -> tuple[int, int]:
+def family_child_ids(session: Session, check: EntrustCheck) -> list[int]:
+    """The children whose open checks one answer covers: those of the same parent account."""
+    parent = session.get(Parent, check.parent_id) if check.parent_id else None
+    if parent is None or not parent.channel_user_id:
+        return [check.child_id]
+    return list(session.scalars(select(Parent.child_id).where(Parent.channel_user_id == parent.channel_user_id)))
+
+
+def confirm(session: Session, check_id: int, now: datetime) -> str:
+    """The confirmation page's "信息没变": "ok", "already" (answered before), "late"
+    (escalated to the village already, still recorded) or "unknown"."""
+    check = session.get(EntrustCheck, check_id)
+    if check is None:
+        return "unknown"
+    if check.answered_at is not None:
+        return "already"
+    answered(session, family_child_ids(session, check), now)
+    return "late" if check.escalated_at is not None else "ok"
+
+
+def run(sessions, now: datetime, opts: PushOptions | None = None) -> tuple[int, int]:
     """The scheduler task: send what is due and escalate what went unanswered, in one transaction."""
     from core.db import transaction
 
     with transaction(sessions) as session:
-        return send_quarterly(session, now), escalate_unanswered(session, now)
+        return send_quarterly(session, now, opts), escalate_unanswered(session, now)

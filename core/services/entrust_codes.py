@@ -3,6 +3,8 @@
 `verify`: a parent writing from a new device proves it is them with a code sent to the
 account they registered from. `join`: the first parent gets a code to give the other
 parent or the guardian, who then joins the registration from their own account.
+`rebind`: a parent who lost that account shows this code to village staff, who bind the
+registration to the new account after checking in person (core/services/entrust_rebind).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from core.crypto import cipher
 from core.db import utcnow
 from core.models import ChannelUser, EntrustCode, OutboundJob, Parent
 
-LIFETIME = {"verify": timedelta(minutes=15), "join": timedelta(hours=24)}
+LIFETIME = {"verify": timedelta(minutes=15), "join": timedelta(hours=24), "rebind": timedelta(days=7)}
 MESSAGE_KIND = "reporter_message"  # the outbound job that texts one channel user
 
 
@@ -33,6 +35,30 @@ def issue(session: Session, parent: Parent, purpose: str, for_channel_user_id: i
                             expires_at=now + LIFETIME[purpose]))
     session.flush()
     return code
+
+
+def issue_rebind(session: Session, channel_user_id: int, now: datetime | None = None) -> str:
+    """A code naming the new account only (no registration: nothing is revealed)."""
+    now = now or utcnow()
+    code = f"{secrets.randbelow(10**6):06d}"
+    session.add(EntrustCode(purpose="rebind", code_hash=_digest("rebind", code), parent_id=None,
+                            for_channel_user_id=channel_user_id, created_at=now,
+                            expires_at=now + LIFETIME["rebind"]))
+    session.flush()
+    return code
+
+
+def redeem_rebind(session: Session, code: str, now: datetime | None = None) -> int | None:
+    """The account a re-bind code was issued to, once; None when wrong, used or expired."""
+    now = now or utcnow()
+    row = session.scalar(select(EntrustCode).where(
+        EntrustCode.code_hash == _digest("rebind", code), EntrustCode.purpose == "rebind",
+        EntrustCode.used_at.is_(None), EntrustCode.expires_at > now))
+    if row is None:
+        return None
+    row.used_at = now
+    session.flush()
+    return row.for_channel_user_id
 
 
 def redeem(session: Session, code: str, purpose: str, channel_user_id: int | None,

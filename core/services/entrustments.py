@@ -39,6 +39,7 @@ class KidFacts:
     school: str | None = None
     school_class: str | None = None
     child_id: int | None = None  # set for a child already on file
+    birth_date: date | None = None  # when the parent said it ("2015年3月生"); else estimated from the age
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Family:
     work_province: str | None = None
     work_country: str | None = None
     employer: str | None = None
+    work_address: str | None = None
     left_on: date | None = None
     return_plan: str | None = None
     other_parent: str | None = None  # away / unable / home / none
@@ -88,13 +90,15 @@ def _child_row(session: Session, fam: Family, kid: KidFacts, actor: str, today: 
         child = session.get(Child, kid.child_id)
     else:
         child = create_child(session, kid.name, fam.township, fam.village, gender=kid.gender,
-                             birth_date=_birth_date(kid.age, today), actor=actor)
+                             birth_date=kid.birth_date or _birth_date(kid.age, today), actor=actor)
     town = session.scalar(select(Township).where(Township.name == fam.township))
     village = session.scalar(select(Village).where(Village.township_id == town.id, Village.name == fam.village)) \
         if fam.village else None
     child.township_id, child.village_id = town.id, village.id if village else None
     child.gender = kid.gender or child.gender
-    if kid.age is not None and age_on(child.birth_date, today) != kid.age:
+    if kid.birth_date:
+        child.birth_date = kid.birth_date
+    elif kid.age is not None and age_on(child.birth_date, today) != kid.age:
         child.birth_date = _birth_date(kid.age, today)
     child.school_id, child.school_name = _school(session, town.id, kid.school)
     child.school_class = kid.school_class
@@ -129,13 +133,14 @@ def save_family(session: Session, fam: Family, channel_user_id: int | None, now:
     found = concerns([k.age for k in fam.children], fam.other_parent, g)
     saved = Saved([], [], False, found)
     for kid in fam.children:
-        kid.child_id = kid.child_id or _same_child(session, fam, kid)
+        kid.child_id = kid.child_id or _same_child(session, fam, kid, channel_user_id)
         saved.updated = saved.updated or bool(kid.child_id)
         child = _child_row(session, fam, kid, actor, now.date())
         parent = _parent_row(session, child, fam, channel_user_id)
         row = register_entrustment(session, child, EntrustmentInput(
             guardian_name=g.get("name") or "", guardian_relation=g.get("relation"),
-            guardian_phone=g.get("phone"), work_city=fam.work_city, parent_phone=fam.parent_phone,
+            guardian_phone=g.get("phone"), work_city=fam.work_city, work_address=fam.work_address,
+            parent_phone=fam.parent_phone,
             parent_id=parent.id, start_date=now.date()), actor=actor, now=now)
         row.work_province, row.work_country, row.employer = fam.work_province, fam.work_country, fam.employer
         row.left_on, row.return_plan, row.other_parent = fam.left_on, fam.return_plan, fam.other_parent
@@ -151,14 +156,19 @@ def save_family(session: Session, fam: Family, channel_user_id: int | None, now:
     return saved
 
 
-def _same_child(session: Session, fam: Family, kid: KidFacts) -> int | None:
-    """The same child: same name and township, registered with the same parent phone."""
+def _same_child(session: Session, fam: Family, kid: KidFacts, channel_user_id: int | None) -> int | None:
+    """The same child: same name and township, registered with the same parent phone from
+    this account (or from none). Someone else who knows a child's name and the parent's
+    phone gets a new file for the village to check, never a say over the existing one."""
     town = session.scalar(select(Township).where(Township.name == fam.township))
     name_hash = cipher().lookup_hash("name:" + kid.name.strip())
+    account = Parent.channel_user_id.is_(None)
+    if channel_user_id:
+        account = account | (Parent.channel_user_id == channel_user_id)
     return session.scalar(
         select(Child.id).join(Parent, Parent.child_id == Child.id)
         .where(Child.name_hash == name_hash, Child.township_id == town.id,
-               Parent.phone_hash == phone_hash(fam.parent_phone)))
+               Parent.phone_hash == phone_hash(fam.parent_phone), account).limit(1))
 
 
 def family_of(session: Session, channel_user_id: int) -> list[Child]:
@@ -224,7 +234,8 @@ def current_family(session: Session, children: list[Child], channel_user_id: int
         parent_phone=e.parent_phone or (parent.phone if parent else ""), work_city=e.work_city or "",
         children=kids, parent_name=parent.name if parent else None,
         parent_role=parent.relation if parent else "parent", work_province=e.work_province,
-        work_country=e.work_country, employer=e.employer, left_on=e.left_on, return_plan=e.return_plan,
+        work_country=e.work_country, employer=e.employer, work_address=e.work_address, left_on=e.left_on,
+        return_plan=e.return_plan,
         other_parent=e.other_parent,
         guardian={"name": e.guardian_name or None, "relation": e.guardian_relation, "phone": e.guardian_phone,
                   "age": e.guardian_age, "health": e.guardian_health, "lives_with": e.guardian_lives_with})

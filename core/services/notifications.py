@@ -111,3 +111,15 @@ def email_sender(settings):
         with smtplib.SMTP(cfg.get("host", "127.0.0.1"), int(cfg.get("port", 25)), timeout=10) as smtp:
             smtp.send_message(msg)
     return send
+
+
+TEMPLATE_JOB = "wechat_template"
+
+
+def send_template(session: Session, openid: str, template_id: str, data: dict, url: str | None = None,
+                  due_at=None) -> None:
+    """Queue a WeChat template message (the only way to reach a user 48 hours after their
+    last message). The WeChat channel's job sender delivers it with wechatpy's
+    `client.message.send_template`."""
+    jobs.enqueue(session, TEMPLATE_JOB, openid, {"template_id": template_id, "data": data, "url": url},
+                 due_at=due_at)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.db import transaction
-from core.services import drafts, entrust_checks, escalation
+from core.services import drafts, entrust_checks, entrust_push, escalation
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,11 @@ def periodic_tasks(sessions, settings, notifier) -> list[Periodic]:
         with transaction(sessions) as session:
             drafts.purge_drafts(session, now, hours)
 
+    push_options = entrust_push.options_from(settings)
     return [
         Periodic("escalate_overdue", _every(float(cases.get("escalation_check_seconds", 60))),
                  lambda now: escalation.run_escalation(sessions, notifier, cases, now)),
         Periodic("purge_drafts", 60, purge),
-        Periodic("entrust_quarterly", 60, lambda now: entrust_checks.run(sessions, now)),
+        Periodic("entrust_quarterly", 60, lambda now: entrust_checks.run(sessions, now, push_options)),
         Periodic("visit_reminders", 60, lambda now: visit_reminders(sessions, now)),
     ]

@@ -17,7 +17,8 @@ def _quarterly_tasks(jurisdiction) -> list[str]:
 
 def _questions(jurisdiction) -> list[str]:
     with jurisdiction.sessions() as s:
-        return [j.body for j in s.scalars(select(OutboundJob).where(OutboundJob.kind == "reporter_message"))]
+        return [j.body for j in s.scalars(select(OutboundJob).where(
+            OutboundJob.kind.in_(("wechat_cs", "telegram_push", "wechat_template"))))]
 
 
 def test_quarterly_confirmation_answered_with_one_tap(engine, jurisdiction, clock):
