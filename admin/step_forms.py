@@ -14,6 +14,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from core import step_content as sc
 
+try:  # WTForms >= 3.3 wants choice objects; older ones take (value, label) pairs
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # pragma: no cover
+    def SelectChoice(value, label):  # noqa: N802
+        return (value, label)
+
+
+def _choices(table: dict) -> list:
+    return [SelectChoice(value, label) for value, label in table.items()]
+
 
 class Checkboxes(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -22,11 +32,11 @@ class Checkboxes(SelectMultipleField):
 
 def _radio(label: str, table: dict) -> RadioField:
     # validate_choice off: an unknown or missing choice is refused by step_input, in Chinese.
-    return RadioField(label, choices=list(table.items()), validate_choice=False)
+    return RadioField(label, choices=_choices(table), validate_choice=False)
 
 
 def _checks(label: str, table: dict) -> Checkboxes:
-    return Checkboxes(label, choices=list(table.items()), validate_choice=False)
+    return Checkboxes(label, choices=_choices(table), validate_choice=False)
 
 
 def _note(label: str = "说明（可选）") -> TextAreaField:
