@@ -7,16 +7,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from admin import case_page, inbox
 from admin.params import add_converters
 from core import labels, permissions
 from core.db import transaction, utcnow
 from core.models import Case, Child, StaffUser
 from core.services import attachments as attachment_service
-from core.services import cases as case_service
 from core.services import children as child_service
 from core.services import tasks as task_service
-from core.services import workflow
-from core.services.errors import Forbidden, Invalid, NotFound
+from core.services.errors import NotFound
 from core.services.scope import case_scope
 
 OPEN = permissions.OPEN
@@ -51,43 +50,6 @@ def dashboard(sessions):
             scope, Case.status == "submitted", Case.accept_deadline < utcnow()))
         return render_template("admin/dashboard.html", user=user, by_status=by_status,
                                overdue=overdue, open_count=sum(by_status.get(s, 0) for s in OPEN))
-
-
-def cases(sessions):
-    status = request.args.get("status") or None
-    with transaction(sessions) as session:
-        user = staff(session, "view_case")
-        rows = case_service.list_cases(session, user, status=status, source=request.remote_addr)
-        return render_template("admin/cases.html", user=user, cases=rows, status=status,
-                               now=utcnow())
-
-
-def case(sessions, number: str):
-    with transaction(sessions) as session:
-        user = staff(session, "view_case")
-        try:
-            row = case_service.get_case(session, user, number, source=request.remote_addr)
-        except NotFound:
-            abort(404)
-        return render_template("admin/case.html", user=user, case=row,
-                               steps=workflow.next_steps(row, user))
-
-
-def advance(sessions, number: str):
-    with transaction(sessions) as session:
-        user = staff(session, "view_case")
-        try:
-            row = case_service.get_case(session, user, number, source=request.remote_addr)
-            workflow.advance(session, row, user, request.form.get("to", ""),
-                             request.form.get("note"), source=request.remote_addr)
-        except NotFound:
-            abort(404)
-        except (Invalid, Forbidden) as exc:
-            session.rollback()
-            flash(f"未能更新：{exc}")
-            return redirect(url_for("admin.case", number=number))
-        flash(f"已更新为：{labels.STATUS[row.status]}")
-    return redirect(url_for("admin.case", number=number))
 
 
 def attachment(sessions, attachment_id: int):
@@ -133,9 +95,9 @@ GET, POST = ["GET"], ["POST"]
 # cannot hold matches no route (404) instead of failing in the database (500).
 ROUTES = (
     ("/", dashboard, GET),
-    ("/cases", cases, GET),
-    ("/cases/<case_number:number>", case, GET),
-    ("/cases/<case_number:number>/advance", advance, POST),
+    ("/cases", inbox.cases, GET),
+    ("/cases/<case_number:number>", case_page.case, GET),
+    ("/cases/<case_number:number>/steps/<code>", case_page.case_step, POST),
     ("/attachments/<id:attachment_id>", attachment, GET),
     ("/tasks", tasks, GET),
     ("/tasks/<id:task_id>/done", task_done, POST),

@@ -63,8 +63,10 @@ ACTIONS: tuple[Action, ...] = (
     Action("assist", "安排帮扶/监护干预", ("assessing",), "assisting"),
     Action("monitor", "转入随访", ("assessing",), "monitoring"),     # assessed: no help needed
     Action("follow_up", "转入随访", ("assisting",), "monitoring"),   # help arranged
+    Action("visit", "随访记录", ("assisting", "monitoring")),       # an event, no status change
     Action("close", "结案", ("monitoring",), "closed"),
-    Action("merge", "并入原报告（重复报告）", OPEN, "merged", duplicates_only=True),
+    Action("merge", "作为重复报告并入另一案件", OPEN, "merged"),
+    Action("unlink", "解除重复关联", OPEN, duplicates_only=True),
     Action("view_case", "查看案件"),
     Action("view_child", "查看儿童档案"),
     Action("view_tasks", "查看和完成待办"),
@@ -78,6 +80,8 @@ ACTIONS: tuple[Action, ...] = (
 )
 BY_CODE: dict[str, Action] = {a.code: a for a in ACTIONS}
 WORKFLOW: tuple[Action, ...] = tuple(a for a in ACTIONS if a.to)
+# Everything staff do to a case: the workflow steps and the steps that only add an event.
+STEPS: tuple[Action, ...] = tuple(a for a in ACTIONS if a.from_statuses)
 
 _ = None
 R, T, V, S, A = REGION, TOWNSHIP, VILLAGE, SCHOOL, ASSIGNED
@@ -91,8 +95,10 @@ GRANTS: dict[str, tuple[str | None, ...]] = {
     "assist":        (_, T, A, R, A, R),
     "monitor":       (_, T, A, R, A, R),
     "follow_up":     (_, T, V, R, A, R),
+    "visit":         (_, T, V, R, A, R),
     "close":         (_, T, A, R, A, R),
     "merge":         (T, T, A, R, A, R),
+    "unlink":        (T, T, A, R, A, R),
     "view_case":     (T, T, V, R, S, R),
     "view_child":    (T, T, V, R, S, R),
     "view_tasks":    (T, T, V, R, S, R),
@@ -210,10 +216,18 @@ def refusal(user, action: str, case) -> str | None:
     act = BY_CODE.get(action)
     if act is None:
         return "没有这项操作。"
-    if act.to and case.status not in act.from_statuses:
+    if act.from_statuses and case.status not in act.from_statuses:
         return f"这个案件现在是“{labels.STATUS.get(case.status, case.status)}”，不能“{act.label}”。"
     if act.duplicates_only and not getattr(case, "duplicate_of_id", None):
-        return "这个案件没有关联的原报告，不能合并。"
+        return f"这个案件没有关联的原报告，不能“{act.label}”。"
+    return office_refusal(user, action, case)
+
+
+def office_refusal(user, action: str, case) -> str | None:
+    """Why the user's office may not take `action` on `case` whatever its status; None = it may."""
+    act = BY_CODE.get(action)
+    if act is None:
+        return "没有这项操作。"
     if not allowed(user.role, action):
         return f"{labels.ROLE.get(user.role, user.role)}账号不能“{act.label}”，这一步由其他单位处理。"
     if not may(user, action, case):
@@ -222,5 +236,6 @@ def refusal(user, action: str, case) -> str | None:
 
 
 def next_actions(user, case) -> list[Action]:
-    """The workflow steps this staff member may take on this case now, in workflow order."""
-    return [a for a in WORKFLOW if refusal(user, a.code, case) is None]
+    """The steps this staff member may take on this case now, in workflow order: status
+    changes and the steps that only add an event (a follow-up visit, unlinking)."""
+    return [a for a in STEPS if refusal(user, a.code, case) is None]

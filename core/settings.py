@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from core import categories, permissions
+from core import categories, localtime, permissions
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 _VAR = re.compile(r"\$\{([A-Z0-9_]+)(?::-([^}]*))?\}")
@@ -133,6 +133,10 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     for key, value in (overrides or {}).items():
         data[key] = value
     _check_cases(data.get("cases"), path)
+    try:
+        localtime.zone(data.get("timezone"))
+    except ValueError as exc:
+        raise SettingsError(f"{path}: {exc}") from exc
     base = path.resolve().parent
     instance_dir = Path(data.get("instance_dir") or "instance")
     if not instance_dir.is_absolute():

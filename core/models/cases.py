@@ -1,6 +1,7 @@
 """Cases (报告), their append-only event timeline, and attachments."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
@@ -74,8 +75,15 @@ class CaseEvent(Base):
     status_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
     by: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    # What a staff step recorded (core/step_content.py codes) as JSON; encrypted, because
+    # notes on a child's safety and health are personal data.
+    detail: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     case: Mapped[Case] = relationship(back_populates="events")
+
+    @property
+    def content(self) -> dict:
+        return json.loads(self.detail) if self.detail else {}
 
 
 class Attachment(Base):

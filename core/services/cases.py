@@ -1,6 +1,7 @@
 """Cases: submission (numbering, routing, deadlines), timeline events, scoped reads."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -133,10 +134,12 @@ def submit_case(session: Session, draft: CaseDraft, routing: dict | None = None,
 
 
 def add_event(session: Session, case: Case, action: str, by: str, note: str | None = None,
-              status_to: str | None = None, now: datetime | None = None) -> CaseEvent:
+              status_to: str | None = None, now: datetime | None = None,
+              detail: dict | None = None) -> CaseEvent:
     now = now or utcnow()
     event = CaseEvent(case_id=case.id, action=action, by=by, note=note, at=now,
-                      status_from=case.status if status_to else None, status_to=status_to)
+                      status_from=case.status if status_to else None, status_to=status_to,
+                      detail=json.dumps(detail, ensure_ascii=False) if detail else None)
     if status_to:
         case.status = status_to
     case.updated_at = now
@@ -184,37 +187,9 @@ def case_to_dict(case: Case) -> dict:
         "address_text": case.address_text, "description": case.description,
         "assigned_unit": case.assigned_unit,
         "created_at": case.created_at.isoformat() + "Z",
-        "events": [{"action": e.action, "by": e.by, "at": e.at.isoformat() + "Z", "note": e.note}
-                   for e in case.events],
+        "events": [{"action": e.action, "by": e.by, "at": e.at.isoformat() + "Z", "note": e.note,
+                    **({"detail": e.content} if e.detail else {})} for e in case.events],
     }
-
-
-def find_duplicate(session: Session, case: Case, window_hours: float = 48) -> Case | None:
-    """An earlier case about the same child, or the same place and category, in the window.
-
-    Returns the original (never a case that is itself a duplicate)."""
-    since = case.created_at - timedelta(hours=float(window_hours))
-    recent = select(Case).where(Case.id != case.id, Case.created_at >= since,
-                                Case.created_at <= case.created_at, Case.status != "merged")
-    same_child = None
-    if case.child_name_hash and case.township_id:
-        same_child = Case.child_name_hash == case.child_name_hash
-        same_child = same_child & (Case.township_id == case.township_id)
-    if case.village_id:
-        same_place = (Case.village_id == case.village_id) & (Case.category == case.category)
-    elif case.township_id:
-        same_place = ((Case.township_id == case.township_id) & Case.village_id.is_(None)
-                      & (Case.category == case.category))
-    else:
-        same_place = None
-    conditions = [c for c in (same_child, same_place) if c is not None]
-    if not conditions:
-        return None
-    cond = conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
-    earlier = session.scalar(recent.where(cond).order_by(Case.created_at, Case.id))
-    if earlier is not None and earlier.duplicate_of_id:
-        return session.get(Case, earlier.duplicate_of_id) or earlier
-    return earlier
 
 
 def reporter_cases(session: Session, channel_user_id: int, number: str | None = None,

@@ -15,3 +15,7 @@ class Invalid(DomainError):
 
 class Forbidden(DomainError):
     pass
+
+
+class Conflict(DomainError):
+    """The record is not in a state that allows this (e.g. a step the case has passed)."""

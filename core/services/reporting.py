@@ -17,7 +17,8 @@ from core import categories, labels
 from core.db import utcnow
 from core.models import Attachment, Case, ChannelUser, OutboundJob
 from core.services.attachments import queue_downloads
-from core.services.cases import CaseDraft, add_event, find_duplicate, submit_case
+from core.services.cases import CaseDraft, add_event, submit_case
+from core.services.duplicates import find_duplicate
 from core.services.errors import Invalid
 
 log = logging.getLogger(__name__)
@@ -94,11 +95,16 @@ def file_report(session: Session, draft: CaseDraft, config: dict | None = None, 
                                            content_type=item.get("content_type") or None, created_at=now))
     session.flush()
     queue_downloads(session, case)
-    original = find_duplicate(session, case, config.get("duplicate_window_hours", 48))
-    if original is not None:
+    found = find_duplicate(session, case, config.get("duplicate_window_hours", 48),
+                           config.get("duplicate_close_hours", 12))
+    original = found[0] if found else None
+    if found:
+        why = found[1]
         case.duplicate_of_id = original.id
-        add_event(session, case, "duplicate_linked", "system", note=f"疑似与{original.number}为同一事件", now=now)
-        add_event(session, original, "duplicate_linked", "system", note=f"新报告{case.number}疑似同一事件", now=now)
+        add_event(session, case, "duplicate_linked", "system", now=now,
+                  note=f"疑似与{original.number}为同一事件（{why}），请核对后合并或解除关联")
+        add_event(session, original, "duplicate_linked", "system", note=f"新报告{case.number}疑似同一事件（{why}）",
+                  now=now)
     alerted = False
     if case.urgency in ALERT_URGENCIES:
         alerted = alert_units(session, notifier, case, [case.assigned_unit])
@@ -126,27 +132,43 @@ def notify_reporter(session: Session, case: Case, text: str, now: datetime | Non
 
 
 def _transition(session: Session, case: Case, status: str, by: str, note: str | None,
-                allowed_from: tuple[str, ...], now: datetime | None) -> None:
+                allowed_from: tuple[str, ...], now: datetime | None, detail: dict | None = None) -> None:
     if case.status not in allowed_from:
         raise Invalid(f"case {case.number} is {case.status}; cannot move it to {status}")
-    add_event(session, case, status if status != "closed" else "closed", by, note=note,
-              status_to=status, now=now)
+    add_event(session, case, status, by, note=note, status_to=status, now=now, detail=detail)
+
+
+def merged_into(session: Session, case: Case) -> list[Case]:
+    """The reports staff merged into this case as duplicates of it."""
+    return list(session.scalars(select(Case).where(Case.duplicate_of_id == case.id,
+                                                   Case.status == "merged").order_by(Case.id)))
+
+
+def tell_accepted(session: Session, case: Case, unit: str, now: datetime | None = None) -> bool:
+    return notify_reporter(session, case, f"您提交的报告 {case.number} 已被{unit}受理，"
+                                          f"他们会尽快处置。感谢您对孩子的关心！", now)
+
+
+def tell_closed(session: Session, case: Case, now: datetime | None = None) -> bool:
+    return notify_reporter(session, case, f"您提交的报告 {case.number} 已处理完毕并结案。"
+                                          f"谢谢您及时报告，守护孩子平安。", now)
 
 
 def accept_case(session: Session, case: Case, by: str, note: str | None = None,
-                now: datetime | None = None) -> Case:
-    """Staff accept (受理) a case; the reporter is told in plain words."""
-    _transition(session, case, "accepted", by, note, ("submitted",), now)
-    notify_reporter(session, case, f"您提交的报告 {case.number} 已被{case.assigned_unit}受理，"
-                                   f"他们会尽快处置。感谢您对孩子的关心！", now)
+                now: datetime | None = None, detail: dict | None = None) -> Case:
+    """Staff accept (受理) a case; its reporter, and the reporters of the duplicates merged
+    into it, are told in plain words (each under their own report number)."""
+    _transition(session, case, "accepted", by, note, ("submitted",), now, detail)
+    for report in (case, *merged_into(session, case)):
+        tell_accepted(session, report, case.assigned_unit, now)
     return case
 
 
 def close_case(session: Session, case: Case, by: str, note: str | None = None,
-               now: datetime | None = None) -> Case:
-    """Staff close (结案) a case; the reporter is told, without any confidential detail."""
+               now: datetime | None = None, detail: dict | None = None) -> Case:
+    """Staff close (结案) a case; the reporters are told, without any confidential detail."""
     _transition(session, case, "closed", by, note,
-                tuple(s for s in labels.STATUS if s not in ("closed", "merged")), now)
-    notify_reporter(session, case, f"您提交的报告 {case.number} 已处理完毕并结案。"
-                                   f"谢谢您及时报告，守护孩子平安。", now)
+                tuple(s for s in labels.STATUS if s not in ("closed", "merged")), now, detail)
+    for report in (case, *merged_into(session, case)):
+        tell_closed(session, report, now)
     return case

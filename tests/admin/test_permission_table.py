@@ -10,6 +10,7 @@ from core.db import transaction
 from core.models import Case, CaseEvent
 from core.services.cases import CaseDraft, submit_case
 from core.services.notifications import on_duty_staff
+from tests.admin.case_helpers import take
 from tests.admin.test_workflow import _advance, _login, _status
 from tests.channels.test_notifications import on_duty
 
@@ -42,7 +43,7 @@ def test_the_assigned_office_works_its_case_from_submitted_to_closed(
     _login(client, username)
     for step in ("accepted", "referred", "assessing", "assisting", "monitoring", "closed"):
         page = _advance(client, number, step).get_data(as_text=True)
-        assert "未能更新" not in page, (step, page[page.find("未能更新"):][:80])
+        assert "未能完成" not in page, (step, page[page.find("未能完成"):][:80])
         assert _status(runtime, number) == step
 
 
@@ -58,10 +59,12 @@ def test_a_refused_step_says_why_in_chinese(client, runtime, make_staff):
     make_staff("xy_director", "village", township="红星镇", village="向阳村")
     _login(client, "xy_director")
     _advance(client, number, "accepted")
-    page = _advance(client, number, "responding").get_data(as_text=True)
-    assert "未能更新：村（居）委会账号不能“出警/应急处置”" in page
-    page = _advance(client, number, "closed").get_data(as_text=True)
-    assert "未能更新：这个案件现在是“已受理”，不能直接改为“已结案”" in page
+    resp = take(client, number, "respond")
+    assert resp.status_code == 403
+    assert "未能完成“出警/应急处置”：村（居）委会账号不能“出警/应急处置”" in resp.get_data(as_text=True)
+    resp = take(client, number, "close")
+    assert resp.status_code == 409
+    assert "这个案件现在是“已受理”，不能“结案”" in resp.get_data(as_text=True)
     assert _status(runtime, number) == "accepted"
 
 
@@ -70,9 +73,11 @@ def test_a_linked_duplicate_can_be_merged_into_the_original(client, runtime, mak
     second = _file(runtime, "domestic_violence", duplicate_of=first)
     make_staff("hx_police", "police", township="红星镇")
     _login(client, "hx_police")
-    assert "并入原报告" not in client.get(f"/admin/cases/{first}").get_data(as_text=True)
-    assert "并入原报告" in client.get(f"/admin/cases/{second}").get_data(as_text=True)
-    _advance(client, second, "merged")
+    # The linked original is offered; unlinking only where there is a link.
+    assert 'id="step-unlink"' not in client.get(f"/admin/cases/{first}").get_data(as_text=True)
+    page = client.get(f"/admin/cases/{second}").get_data(as_text=True)
+    assert 'id="step-unlink"' in page and f'name="merge-original" type="text" value="{first}"' in page
+    take(client, second, "merge", {"original": first})
     assert _status(runtime, second) == "merged" and _status(runtime, first) == "submitted"
     with transaction(runtime.sessions) as s:
         notes = s.scalars(select(CaseEvent.note).join(Case).where(Case.number == first)).all()

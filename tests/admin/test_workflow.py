@@ -9,6 +9,7 @@ from sqlalchemy import select
 from core.db import transaction
 from core.models import Case, ChannelUser, OutboundJob
 from core.services.cases import CaseDraft, submit_case
+from tests.admin.case_helpers import advance, take
 
 
 @pytest.fixture
@@ -31,10 +32,7 @@ def _login(client, username, password="correct horse battery"):
 
 
 def _advance(client, number, to, note=""):
-    page = client.get(f"/admin/cases/{number}").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    return client.post(f"/admin/cases/{number}/advance", data={"to": to, "note": note, "csrf_token": token},
-                       follow_redirects=True)
+    return advance(client, number, to, note)
 
 
 def _status(runtime, number):
@@ -47,14 +45,15 @@ def test_police_then_township_take_their_steps(client, runtime, case_number, mak
     make_staff("hx_town", "township", township="红星镇")
     _login(client, "hx_police")
     page = client.get(f"/admin/cases/{case_number}").get_data(as_text=True)
-    assert "受理" in page and "开始调查评估" not in page
+    assert 'id="step-accept"' in page and 'id="step-assess"' not in page
     _advance(client, case_number, "accepted", "已电话联系报告人")
     _advance(client, case_number, "responding")
     _advance(client, case_number, "referred")
     assert _status(runtime, case_number) == "referred"
     # Police may not assess: that is the township's step.
-    refused = _advance(client, case_number, "assessing").get_data(as_text=True)
-    assert "未能更新" in refused and _status(runtime, case_number) == "referred"
+    refused = take(client, case_number, "assess")
+    assert refused.status_code == 403 and _status(runtime, case_number) == "referred"
+    assert "派出所账号不能“开始调查评估”" in refused.get_data(as_text=True)
 
     other = client.application.test_client()  # a second browser
     _login(other, "hx_town")
@@ -77,7 +76,7 @@ def test_staff_outside_the_jurisdiction_cannot_act(client, runtime, case_number,
     assert client.get(f"/admin/cases/{case_number}").status_code == 404
     page = client.get("/admin/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    resp = client.post(f"/admin/cases/{case_number}/advance", data={"to": "accepted", "csrf_token": token})
+    resp = client.post(f"/admin/cases/{case_number}/steps/accept", data={"accept-csrf_token": token})
     assert resp.status_code == 404
     assert _status(runtime, case_number) == "submitted"
 
@@ -85,5 +84,6 @@ def test_staff_outside_the_jurisdiction_cannot_act(client, runtime, case_number,
 def test_skipping_steps_is_refused(client, runtime, case_number, make_staff):
     make_staff("county", "civil_affairs")
     _login(client, "county")
-    assert "未能更新" in _advance(client, case_number, "closed").get_data(as_text=True)
+    refused = take(client, case_number, "close")
+    assert refused.status_code == 409 and "不能“结案”" in refused.get_data(as_text=True)
     assert _status(runtime, case_number) == "submitted"

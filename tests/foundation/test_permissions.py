@@ -96,8 +96,10 @@ def test_every_category_default_route_is_workable(row):
 def test_a_case_routed_to_the_childrens_director_no_longer_sticks_after_acceptance():
     unit = unit_of("{township}儿童主任")
     village = DESK["village"]
-    assert [s.code for s in permissions.next_actions(village, case(unit))] == ["accept"]
-    assert [s.code for s in permissions.next_actions(village, case(unit, "accepted"))] == ["refer"]
+    def forward(c):  # the steps onward (merging as a duplicate is offered on every open case)
+        return [s.code for s in permissions.next_actions(village, c) if s.code != "merge"]
+    assert forward(case(unit)) == ["accept"]
+    assert forward(case(unit, "accepted")) == ["refer"]
     assert reachable([village], unit) >= {"accepted", "referred", "assessing", "monitoring", "closed"}
     # ...but only the 儿童主任 of the child's own village: 向阳村 (12) is not 东风村's.
     assert permissions.next_actions(village, case(unit, village_id=12)) == []
@@ -130,7 +132,8 @@ def test_todays_steps_are_kept_and_new_grants_only_reach_the_assigned_office():
             elif permissions.allowed(role, step.code):
                 assert permissions.scope_for(role, step.code) == permissions.ASSIGNED, (role, step.code)
     # the police still hand over after 通报乡镇: assessing is the township's step
-    assert permissions.next_actions(DESK["police"], case(police_case, "referred")) == []
+    assert [s.code for s in permissions.next_actions(DESK["police"], case(police_case, "referred"))
+            if s.code != "merge"] == []
 
 
 def test_illegal_steps_are_refused_in_chinese():
@@ -140,7 +143,8 @@ def test_illegal_steps_are_refused_in_chinese():
         permissions.refusal(DESK["village"], "respond", case(unit, "accepted")),  # not the role's step
         permissions.refusal(DESK["school"], "accept", case(unit)),                # not the school's case
         permissions.refusal(staff("police", town=OTHER_TOWN), "accept", case(unit)),  # other township
-        permissions.refusal(DESK["admin"], "merge", case(unit)),                  # nothing to merge into
+        permissions.refusal(DESK["admin"], "unlink", case(unit)),                 # nothing linked to unlink
+        permissions.refusal(DESK["police"], "visit", case(unit, "accepted")),     # not a follow-up yet
         permissions.refusal(DESK["admin"], "no_such_action", case(unit)),
     ]
     for reason in reasons:
@@ -148,11 +152,21 @@ def test_illegal_steps_are_refused_in_chinese():
     assert permissions.refusal(DESK["police"], "accept", case(unit)) is None
 
 
-def test_merge_is_offered_only_for_a_linked_duplicate():
+def test_merge_is_offered_on_open_cases_and_unlink_only_for_a_linked_duplicate():
     unit = unit_of("{police_station}")
-    assert "merge" not in [s.code for s in permissions.next_actions(DESK["police"], case(unit))]
+    assert [s.code for s in permissions.next_actions(DESK["police"], case(unit))] == ["accept", "merge"]
     linked = case(unit, duplicate_of_id=1)
-    assert [s.code for s in permissions.next_actions(DESK["police"], linked)] == ["accept", "merge"]
+    assert [s.code for s in permissions.next_actions(DESK["police"], linked)] == ["accept", "merge", "unlink"]
+    assert permissions.next_actions(DESK["police"], case(unit, "closed", duplicate_of_id=1)) == []
+
+
+def test_follow_up_visits_are_recorded_by_the_childs_village_not_the_police():
+    unit = unit_of("{police_station}")
+    for status in ("assisting", "monitoring"):
+        assert "visit" in [s.code for s in permissions.next_actions(DESK["village"], case(unit, status))]
+        assert "visit" in [s.code for s in permissions.next_actions(DESK["township"], case(unit, status))]
+        assert "visit" not in [s.code for s in permissions.next_actions(DESK["police"], case(unit, status))]
+    assert "visit" not in [s.code for s in permissions.next_actions(DESK["village"], case(unit, "assessing"))]
 
 
 def test_helpers_answer_from_the_table(monkeypatch):
