@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from admin import case_page, inbox
+from admin import case_page, child_file, inbox, tasks, visits
 from admin.params import add_converters
 from core import labels, permissions
 from core.db import transaction, utcnow
-from core.models import Case, Child, StaffUser
+from core.models import Case, StaffUser
 from core.services import attachments as attachment_service
-from core.services import children as child_service
-from core.services import tasks as task_service
 from core.services.errors import NotFound
 from core.services.scope import case_scope
 
@@ -63,33 +61,6 @@ def attachment(sessions, attachment_id: int):
                                                    "X-Content-Type-Options": "nosniff"})
 
 
-def tasks(sessions):
-    with transaction(sessions) as session:
-        user = staff(session, "view_tasks")
-        rows = task_service.open_tasks(session, user, source=request.remote_addr)
-        children = {t.child_id: session.get(Child, t.child_id) for t in rows if t.child_id}
-        return render_template("admin/tasks.html", user=user, tasks=rows, children=children,
-                               now=utcnow())
-
-
-def task_done(sessions, task_id: int):
-    with transaction(sessions) as session:
-        try:
-            task_service.complete_task(session, staff(session, "view_tasks"), task_id, source=request.remote_addr)
-        except NotFound:
-            abort(404)
-    flash("已标记为完成。")
-    return redirect(url_for("admin.tasks"))
-
-
-def children(sessions):
-    with transaction(sessions) as session:
-        user = staff(session, "view_child")
-        rows = child_service.list_children(session, user, source=request.remote_addr)
-        return render_template("admin/children.html", user=user, children=rows,
-                               current=child_service.current_entrustment)
-
-
 GET, POST = ["GET"], ["POST"]
 # Ids and case numbers use the checked converters of admin.params: a number the database
 # cannot hold matches no route (404) instead of failing in the database (500).
@@ -99,7 +70,5 @@ ROUTES = (
     ("/cases/<case_number:number>", case_page.case, GET),
     ("/cases/<case_number:number>/steps/<code>", case_page.case_step, POST),
     ("/attachments/<id:attachment_id>", attachment, GET),
-    ("/tasks", tasks, GET),
-    ("/tasks/<id:task_id>/done", task_done, POST),
-    ("/children", children, GET),
+    *child_file.ROUTES, *visits.ROUTES, *tasks.ROUTES,  # the child ledger, visits, tasks
 )

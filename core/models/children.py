@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.crypto import Encrypted, LookupHash
@@ -97,13 +107,24 @@ class Entrustment(Base):
 
 
 class Visit(Base):
+    """A contact (电话联系) or home visit (上门走访) and what it found (core/services/visits.py)."""
+
     __tablename__ = "visit"
+    __table_args__ = (Index("ix_visit_child_kind_at", "child_id", "kind", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # contact (monthly) / home_visit (quarterly)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     note: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    visitor: Mapped[str | None] = mapped_column(Encrypted, nullable=True)  # who went or called
+    # Findings, each ok / concern / danger (core/services/visits.py RATINGS).
+    safety: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    guardianship: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    health: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    schooling: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_report.id"), nullable=True)  # raised by it
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class FollowUpTask(Base):
@@ -112,10 +133,14 @@ class FollowUpTask(Base):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), nullable=True, index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("case_report.id"), nullable=True, index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    assigned_unit: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    assigned_unit: Mapped[str | None] = mapped_column(String(100), nullable=True, index=True)
     due_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)  # what to do; never personal data
+    # How it ended (core/services/tasks.py OUTCOMES), in the staff member's words, and by whom.
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    outcome_note: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
+    done_by: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), nullable=True)
 
 
 class EntrustCode(Base):

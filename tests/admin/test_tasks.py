@@ -35,8 +35,10 @@ def test_village_sees_and_completes_its_verification_tasks(client, runtime, juri
     assert "虚构小东" in page and "虚构小向" not in page
     assert "已超期" in page  # registered ten days ago, due within seven
     task_id = int(re.search(r"/admin/tasks/(\d+)/done", page).group(1))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    client.post(f"/admin/tasks/{task_id}/done", data={"csrf_token": token})
+    form = client.get(f"/admin/tasks/{task_id}/done").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    client.post(f"/admin/tasks/{task_id}/done", data={"csrf_token": token, "outcome": "confirmed",
+                                                      "note": "虚构：电话核实，信息属实"})
     assert "没有待办事项" in client.get("/admin/tasks").get_data(as_text=True)
     with transaction(runtime.sessions) as s:
         assert s.get(FollowUpTask, task_id).done_at is not None
@@ -52,5 +54,6 @@ def test_other_villages_cannot_complete_it(client, runtime, jurisdiction, make_s
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/admin/").get_data(as_text=True)).group(1)
     with transaction(runtime.sessions) as s:
         task_id = s.scalar(select(FollowUpTask.id))
-    assert client.post(f"/admin/tasks/{task_id}/done", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/admin/tasks/{task_id}/done", data={"csrf_token": token, "outcome": "confirmed",
+                                                             "note": "虚构"}).status_code == 404
     assert "没有待办事项" in page
