@@ -5,19 +5,18 @@ from functools import partial
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
+from admin import overview
 from admin.params import add_converters
 from core import labels, permissions
 from core.db import transaction, utcnow
-from core.models import Case, Child, StaffUser
+from core.models import Child, StaffUser
 from core.services import attachments as attachment_service
 from core.services import cases as case_service
 from core.services import children as child_service
 from core.services import tasks as task_service
 from core.services import workflow
 from core.services.errors import Forbidden, Invalid, NotFound
-from core.services.scope import case_scope
 
 OPEN = permissions.OPEN
 
@@ -39,18 +38,6 @@ def staff(session, action: str | None = None) -> StaffUser:
     if action is not None and not permissions.allowed(user.role, action):
         abort(403)
     return user
-
-
-def dashboard(sessions):
-    with transaction(sessions) as session:
-        user = staff(session)
-        scope = case_scope(user)
-        by_status = dict(session.execute(
-            select(Case.status, func.count()).where(scope).group_by(Case.status)).all())
-        overdue = session.scalar(select(func.count()).select_from(Case).where(
-            scope, Case.status == "submitted", Case.accept_deadline < utcnow()))
-        return render_template("admin/dashboard.html", user=user, by_status=by_status,
-                               overdue=overdue, open_count=sum(by_status.get(s, 0) for s in OPEN))
 
 
 def cases(sessions):
@@ -132,7 +119,6 @@ GET, POST = ["GET"], ["POST"]
 # Ids and case numbers use the checked converters of admin.params: a number the database
 # cannot hold matches no route (404) instead of failing in the database (500).
 ROUTES = (
-    ("/", dashboard, GET),
     ("/cases", cases, GET),
     ("/cases/<case_number:number>", case, GET),
     ("/cases/<case_number:number>/advance", advance, POST),
@@ -140,4 +126,5 @@ ROUTES = (
     ("/tasks", tasks, GET),
     ("/tasks/<id:task_id>/done", task_done, POST),
     ("/children", children, GET),
+    *overview.ROUTES,  # dashboard, exports, audit, users
 )

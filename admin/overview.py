@@ -1,0 +1,7 @@
+"""The routes of the overview pages, added to the staff UI's blueprint by admin/views.py:
+dashboard, Excel exports, the audit screen and user management."""
+from __future__ import annotations
+
+from admin import dashboard
+
+ROUTES = (*dashboard.ROUTES,)
