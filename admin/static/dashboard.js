@@ -37,7 +37,7 @@
       title: empty(groups) ? { text: "近一年没有报告", left: "center", top: "middle",
                                textStyle: { color: "#888", fontSize: 14 } } : undefined,
       series: kind === "line" ? Object.keys(groups).map(function (name) {
-        return { name: name, type: "line", smooth: true, data: groups[name] };
+        return { name: name, type: "line", data: groups[name] };
       }) : stacked(groups)
     });
   }
