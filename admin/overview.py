@@ -2,6 +2,6 @@
 dashboard, Excel exports, the audit screen and user management."""
 from __future__ import annotations
 
-from admin import dashboard
+from admin import dashboard, exports
 
-ROUTES = (*dashboard.ROUTES,)
+ROUTES = (*dashboard.ROUTES, *exports.ROUTES)
