@@ -2,6 +2,6 @@
 dashboard, Excel exports, the audit screen and user management."""
 from __future__ import annotations
 
-from admin import dashboard, exports
+from admin import audit_view, dashboard, exports
 
-ROUTES = (*dashboard.ROUTES, *exports.ROUTES)
+ROUTES = (*dashboard.ROUTES, *exports.ROUTES, *audit_view.ROUTES)

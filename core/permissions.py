@@ -94,7 +94,7 @@ GRANTS: dict[str, tuple[str | None, ...]] = {
     "view_case":     (T, T, V, R, S, R),
     "view_child":    (T, T, V, R, S, R),
     "view_tasks":    (T, T, V, R, S, R),
-    "view_audit":    (_, _, _, _, _, R),
+    "view_audit":    (_, _, _, R, _, R),
     "export":        (T, T, V, R, S, R),
     "api_read":      (T, T, V, R, S, R),
     "manage_users":  (_, _, _, _, _, R),
