@@ -29,6 +29,7 @@ def make_blueprint(sessions) -> Blueprint:
     for rule, view, methods in ROUTES:
         bp.add_url_rule(rule, view.__name__, login_required(partial(view, sessions)),
                         methods=methods)
+    bp.before_request(overview.require_own_password(sessions))
     return bp
 
 
