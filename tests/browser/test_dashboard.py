@@ -65,3 +65,24 @@ def test_a_township_head_sees_the_charts_drawn(live_server, browser, runtime, ma
     from selenium.webdriver.common.action_chains import ActionChains
     ActionChains(browser).move_to_element_with_offset(chart, -200, -100).perform()
     assert _violations(browser) == []
+
+
+def test_the_case_ledger_downloads_from_the_dashboard_and_opens_in_openpyxl(
+        live_server, browser, runtime, make_staff, tmp_path):
+    import time
+
+    from openpyxl import load_workbook
+    seed(runtime, utcnow())
+    make_staff("county", "civil_affairs")
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(tmp_path)})
+    _login(browser, live_server, "county")
+    browser.find_element(By.ID, "export-cases").click()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not list(tmp_path.glob("*.xlsx")):
+        time.sleep(0.2)
+    (path,) = list(tmp_path.glob("*.xlsx"))
+    assert path.name.startswith("案件台账-")
+    rows = list(load_workbook(path, read_only=True).active.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 3 and {r[11] for r in rows} == {"红星镇", "青山镇"}
+    assert _violations(browser) == []
