@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from admin import case_page, child_file, inbox, tasks, visits
+from admin import case_page, child_file, inbox, overview, tasks, visits
 from admin.params import add_converters
 from core import labels, permissions
-from core.db import transaction, utcnow
-from core.models import Case, StaffUser
+from core.db import transaction
+from core.models import StaffUser
 from core.services import attachments as attachment_service
 from core.services.errors import NotFound
-from core.services.scope import case_scope
 
 OPEN = permissions.OPEN
 
@@ -27,6 +25,7 @@ def make_blueprint(sessions) -> Blueprint:
     for rule, view, methods in ROUTES:
         bp.add_url_rule(rule, view.__name__, login_required(partial(view, sessions)),
                         methods=methods)
+    bp.before_request(overview.require_own_password(sessions))
     return bp
 
 
@@ -38,16 +37,6 @@ def staff(session, action: str | None = None) -> StaffUser:
     return user
 
 
-def dashboard(sessions):
-    with transaction(sessions) as session:
-        user = staff(session)
-        scope = case_scope(user)
-        by_status = dict(session.execute(
-            select(Case.status, func.count()).where(scope).group_by(Case.status)).all())
-        overdue = session.scalar(select(func.count()).select_from(Case).where(
-            scope, Case.status == "submitted", Case.accept_deadline < utcnow()))
-        return render_template("admin/dashboard.html", user=user, by_status=by_status,
-                               overdue=overdue, open_count=sum(by_status.get(s, 0) for s in OPEN))
 
 
 def attachment(sessions, attachment_id: int):
@@ -65,10 +54,10 @@ GET, POST = ["GET"], ["POST"]
 # Ids and case numbers use the checked converters of admin.params: a number the database
 # cannot hold matches no route (404) instead of failing in the database (500).
 ROUTES = (
-    ("/", dashboard, GET),
     ("/cases", inbox.cases, GET),
     ("/cases/<case_number:number>", case_page.case, GET),
     ("/cases/<case_number:number>/steps/<code>", case_page.case_step, POST),
     ("/attachments/<id:attachment_id>", attachment, GET),
     *child_file.ROUTES, *visits.ROUTES, *tasks.ROUTES,  # the child ledger, visits, tasks
+    *overview.ROUTES,  # dashboard, exports, audit, users
 )

@@ -106,7 +106,7 @@ GRANTS: dict[str, tuple[str | None, ...]] = {
     "view_tasks":    (T, T, V, R, S, R),
     "record_visit":  (_, T, V, R, S, R),
     "weather_round": (_, T, _, R, _, R),
-    "view_audit":    (_, _, _, _, _, R),
+    "view_audit":    (_, _, _, R, _, R),
     "export":        (T, T, V, R, S, R),
     "api_read":      (T, T, V, R, S, R),
     "manage_users":  (_, _, _, _, _, R),

@@ -85,6 +85,7 @@ def change_password(session: Session, user: StaffUser, new_password: str, actor:
     passwords.check_policy(new_password, user.username)
     user.password_hash = passwords.hash_password(new_password)
     user.password_changed_at = utcnow()
+    user.must_change_password = False
     ended = staff_sessions.end_all(session, user.id, "password")
     audit.record(session, actor, "change_password", "staff_user", user.id, source=source,
                  detail=f"sessions_ended={ended}")

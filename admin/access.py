@@ -1,0 +1,35 @@
+"""Who is asking, for the overview pages (dashboard, exports, audit, users): the signed-in
+staff row, refused with 403 when the permission table does not give their role the action."""
+from __future__ import annotations
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from core import permissions
+from core.models import StaffUser
+
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def staff(session, action: str | None = None) -> StaffUser:
+    user = session.get(StaffUser, int(current_user.id))
+    if user is None or (action is not None and not permissions.allowed(user.role, action)):
+        abort(403)
+    return user
+
+
+def actor(user: StaffUser) -> str:
+    return f"staff:{user.id}"
+
+
+def source() -> str | None:
+    return request.remote_addr
+
+
+def timezone_name() -> str:
+    """The configured timezone for what staff read (config `timezone`, or `region.timezone`)."""
+    runtime = current_app.extensions.get("shouhu")
+    settings = getattr(runtime, "settings", None)
+    if settings is None:
+        return DEFAULT_TZ
+    return settings.raw.get("timezone") or settings.section("region").get("timezone") or DEFAULT_TZ

@@ -1,0 +1,154 @@
+"""The dashboard's numbers, every one inside the staff member's jurisdiction.
+
+Counts only, never a name: cases by month (local time) and category, status and township;
+the share of cases accepted (受理) within their deadline; children left behind per village
+and those whose monthly contact (每月联系) or quarterly home visit (每季度入户走访) is overdue.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from core import labels
+from core.db import utcnow
+from core.models import Case, CaseEvent, Child, StaffUser, Township, Village, Visit
+from core.permissions import OPEN
+from core.services import left_behind_sql as lbsql
+from core.services.scope import case_scope, child_scope
+
+MONTHS = 12
+CONTACT_DAYS = 30      # 儿童主任至少每个月联系一次
+HOME_VISIT_DAYS = 90   # 每季度入户走访一次
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def month_keys(now_local: datetime, months: int = MONTHS) -> list[str]:
+    y, m = now_local.year, now_local.month
+    keys = []
+    for _ in range(months):
+        keys.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return keys[::-1]
+
+
+def _offset(tz: ZoneInfo, now: datetime) -> timedelta:
+    return now.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).utcoffset()
+
+
+def _month_of(session: Session, column, offset: timedelta):
+    """'YYYY-MM' of a naive-UTC column in local time (the zone's offset now: China has no DST)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column + offset, "YYYY-MM")
+    return func.strftime("%Y-%m", column, f"{int(offset.total_seconds() // 60):+d} minutes")
+
+
+def _window_start(keys: list[str], offset: timedelta) -> datetime:
+    """The first month's first local midnight, in naive UTC."""
+    y, m = (int(p) for p in keys[0].split("-"))
+    return datetime(y, m, 1) - offset
+
+
+def _series(keys, counts: dict) -> list[int]:
+    return [counts.get(k, 0) for k in keys]
+
+
+def cases_over_time(session: Session, user: StaffUser, keys, start, offset) -> dict:
+    month = _month_of(session, Case.created_at, offset).label("month")
+    rows = session.execute(
+        select(month, Case.category, Case.status, Case.township_id, func.count())
+        .where(case_scope(user), Case.created_at >= start)
+        .group_by(month, Case.category, Case.status, Case.township_id)).all()
+    towns = dict(session.execute(select(Township.id, Township.name)).all())
+    by = {"category": {}, "status": {}, "township": {}}
+    for m, category, status, town_id, n in rows:
+        for dim, key in (("category", labels.CATEGORY.get(category, category)),
+                         ("status", labels.STATUS.get(status, status)),
+                         ("township", towns.get(town_id, "未填乡镇"))):
+            cell = by[dim].setdefault(key, {})
+            cell[m] = cell.get(m, 0) + n
+    return {dim: {name: _series(keys, counts) for name, counts in sorted(groups.items())}
+            for dim, groups in by.items()}
+
+
+def accepted_on_time(session: Session, user: StaffUser, keys, start, offset, now) -> dict:
+    """Per month of filing: cases due for acceptance (accepted, or past their deadline and
+    still not accepted) and how many of them were accepted by the deadline."""
+    first = (select(CaseEvent.case_id, func.min(CaseEvent.at).label("at"))
+             .where(CaseEvent.status_to == "accepted").group_by(CaseEvent.case_id).subquery())
+    month = _month_of(session, Case.created_at, offset).label("month")
+    due = or_(first.c.at.is_not(None), and_(Case.accept_deadline < now, Case.status != "merged"))
+    on_time = func.sum(case((first.c.at <= Case.accept_deadline, 1), else_=0))
+    rows = session.execute(
+        select(month, func.count(), on_time)
+        .select_from(Case).outerjoin(first, first.c.case_id == Case.id)
+        .where(case_scope(user), Case.created_at >= start, Case.accept_deadline.is_not(None), due)
+        .group_by(month)).all()
+    due_by = {m: n for m, n, _ in rows}
+    ok_by = {m: int(k or 0) for m, _, k in rows}
+    total, ok = sum(due_by.values()), sum(ok_by.values())
+    return {"due": _series(keys, due_by), "on_time": _series(keys, ok_by),
+            "total_due": total, "total_on_time": ok,
+            "share": round(ok / total, 4) if total else None}
+
+
+def children_by_village(session: Session, user: StaffUser, now: datetime, today: date) -> dict:
+    """Left-behind children per village, and those of them with a visit overdue."""
+    e = lbsql.current_entrustment()
+    contact_since, home_since = now - timedelta(days=CONTACT_DAYS), now - timedelta(days=HOME_VISIT_DAYS)
+    last_contact = (select(Visit.child_id, func.max(Visit.at).label("at"))
+                    .group_by(Visit.child_id).subquery())
+    last_home = (select(Visit.child_id, func.max(Visit.at).label("at"))
+                 .where(Visit.kind == "home_visit").group_by(Visit.child_id).subquery())
+    # A child registered this month is not yet late for this month's contact.
+    no_contact = and_(Child.created_at < contact_since,
+                      or_(last_contact.c.at.is_(None), last_contact.c.at < contact_since))
+    no_home = and_(Child.created_at < home_since,
+                   or_(last_home.c.at.is_(None), last_home.c.at < home_since))
+    rows = session.execute(
+        select(Child.township_id, Child.village_id, func.count(),
+               func.sum(case((no_contact, 1), else_=0)), func.sum(case((no_home, 1), else_=0)))
+        .select_from(Child).outerjoin(e, lbsql.join_condition(e))
+        .outerjoin(last_contact, last_contact.c.child_id == Child.id)
+        .outerjoin(last_home, last_home.c.child_id == Child.id)
+        .where(child_scope(user), lbsql.is_left_behind(e, today))
+        .group_by(Child.township_id, Child.village_id)).all()
+    towns = dict(session.execute(select(Township.id, Township.name)).all())
+    villages = dict(session.execute(select(Village.id, Village.name)).all())
+    places = []
+    for town_id, village_id, n, late_contact, late_home in rows:
+        name = villages.get(village_id, "未填村")
+        places.append({"township": towns.get(town_id, ""), "village": name, "left_behind": n,
+                       "contact_overdue": int(late_contact or 0), "home_visit_overdue": int(late_home or 0)})
+    places.sort(key=lambda p: (-p["left_behind"], p["township"], p["village"]))
+    return {"villages": places,
+            "left_behind": sum(p["left_behind"] for p in places),
+            "contact_overdue": sum(p["contact_overdue"] for p in places),
+            "home_visit_overdue": sum(p["home_visit_overdue"] for p in places)}
+
+
+def case_counts(session: Session, user: StaffUser, now: datetime) -> dict:
+    by_status = dict(session.execute(
+        select(Case.status, func.count()).where(case_scope(user)).group_by(Case.status)).all())
+    late = session.scalar(select(func.count()).select_from(Case).where(
+        case_scope(user), Case.status == "submitted", Case.accept_deadline < now))
+    return {"by_status": by_status, "open": sum(by_status.get(s, 0) for s in OPEN),
+            "unaccepted_overdue": late or 0}
+
+
+def overview(session: Session, user: StaffUser, tz_name: str = DEFAULT_TZ,
+             now: datetime | None = None) -> dict:
+    """Everything the dashboard shows, as plain JSON-ready data."""
+    now = now or utcnow()
+    tz = ZoneInfo(tz_name or DEFAULT_TZ)
+    offset = _offset(tz, now)
+    local_now = now + offset
+    keys = month_keys(local_now)
+    start = _window_start(keys, offset)
+    return {"months": keys,
+            "cases": cases_over_time(session, user, keys, start, offset),
+            "acceptance": accepted_on_time(session, user, keys, start, offset, now),
+            "children": children_by_village(session, user, now, local_now.date()),
+            "counts": case_counts(session, user, now)}
