@@ -82,7 +82,11 @@ def advance(sessions, number: str):
                              request.form.get("note"), source=request.remote_addr)
         except NotFound:
             abort(404)
-        except (Invalid, Forbidden) as exc:
+        except Forbidden as exc:  # the permission table refuses it: a real 403, said in Chinese
+            session.rollback()
+            return render_template("admin/refused.html", user=user, message=f"未能更新：{exc}",
+                                   back=url_for("admin.case", number=number)), 403
+        except Invalid as exc:
             session.rollback()
             flash(f"未能更新：{exc}")
             return redirect(url_for("admin.case", number=number))
