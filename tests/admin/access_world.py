@@ -230,8 +230,8 @@ def check_world(world: World, actions: set[str]) -> list[str]:
                     inside = (child_in_scope(user, child, scope) if action == "view_child"
                               else permissions.in_scope(user, case, scope))
                     expected = which == "home" or scope == permissions.REGION
-                    if action in ("view_case", "view_child") or which == "home":
-                        if inside != expected:
-                            problems.append(f"{username}'s {which} record {key} is "
-                                            f"{'inside' if inside else 'outside'} its {action} scope {scope}")
+                    checked = action in ("view_case", "view_child") or which == "home"
+                    if checked and inside != expected:
+                        problems.append(f"{username}'s {which} record {key} is "
+                                        f"{'inside' if inside else 'outside'} its {action} scope {scope}")
     return problems
