@@ -87,7 +87,7 @@ def case(number: str):
     try:
         row = case_service.get_case(g.session, g.user, number, source=request.remote_addr)
     except NotFound:
-        return _error(404, f"no case {number} in your jurisdiction")
+        return _error(404, "no such case in your jurisdiction")
     return jsonify(case_service.case_to_dict(row))
 
 
@@ -100,5 +100,5 @@ def child(child_id: int):
     try:
         row = child_service.get_child(g.session, g.user, child_id, source=request.remote_addr)
     except NotFound:
-        return _error(404, f"no child {child_id} in your jurisdiction")
+        return _error(404, "no such child in your jurisdiction")
     return jsonify(child_service.child_to_dict(row))
