@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_visits_tasks'
-down_revision = '0006_entrustment_details'
+down_revision = '0007_case_inbox'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0010_entrust_more'
-down_revision = '0006_entrustment_details'
+down_revision = '0008_visits_tasks'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0012_staff_admin'
-down_revision = '0006_entrustment_details'
+down_revision = '0010_entrust_more'
 branch_labels = None
 depends_on = None
 
