@@ -18,7 +18,7 @@ from sqlalchemy import select
 from werkzeug import Request, Response
 
 from core.models import EntrustCheck, FollowUpTask
-from core.services import entrust_checks, entrust_push, jobs
+from core.services import entrust_checks, entrust_push
 from tests.channels.conftest import TG_SECRET, TG_TOKEN, WeChatClient, build_app, configure
 from tests.conversations.test_engine_real_nlu import Talk
 from tests.conversations.test_entrustment import ONE_MESSAGE
@@ -67,7 +67,7 @@ def push_app(settings, runtime, engine, clock, httpserver):
 def run_quarter(runtime, clock) -> tuple[int, int]:
     """The scheduler's task, then the outbox worker, at the moved clock's time."""
     done = entrust_checks.run(runtime.sessions, clock(), entrust_push.options_from(runtime.settings))
-    jobs.run_due(runtime.sessions, runtime.senders(), clock())
+    runtime.queue.drain(clock())
     return done
 
 
