@@ -10,11 +10,15 @@ import click
 from bot.cli_channels import _runtime
 from core.db import transaction
 from core.services import jobs as job_service
+from core.settings import SettingsError
 
 
 def _consume(workers: int | None, role: str) -> None:
     runtime = _runtime()
-    queue = runtime.queue
+    try:
+        queue = runtime.queue
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
     embedded = bool(queue.cfg["in_process"])
     # Embedded profile (one machine, SQLite): the worker does everything, as the old
     # `shouhu jobs work` did. Production: the worker consumes, the scheduler schedules.

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 DEFAULTS = {"backend": "sqlite", "name": "shouhu", "sqlite_path": "queue.db", "redis_url": "",
             "in_process": True, "workers": 2, "retry_delay_seconds": 10, "retry_backoff": 6,
             "relay_interval_seconds": 1.0, "requeue_after_seconds": 900}
+RELAY_BATCH, RELAY_BATCHES = 100, 20
 
 
 class DeliveryFailed(Exception):
@@ -110,10 +111,14 @@ class JobQueue:
         the storage's error (Redis down): the rows then wait in the outbox."""
         now = now or self.clock()
         moved = 0
-        for job_id in jobs.due_for_relay(self.sessions, now):
-            self.deliver(job_id)  # first on the queue, then marked: never lost in between
-            jobs.mark_queued(self.sessions, job_id, now, self.requeue_after)
-            moved += 1
+        for _ in range(RELAY_BATCHES):  # a burst goes out at once, in bounded rounds
+            due = jobs.due_for_relay(self.sessions, now, RELAY_BATCH)
+            for job_id in due:
+                self.deliver(job_id)  # first on the queue, then marked: never lost in between
+                jobs.mark_queued(self.sessions, job_id, now, self.requeue_after)
+            moved += len(due)
+            if len(due) < RELAY_BATCH:
+                break
         return moved
 
     # --- running tasks in this thread (tests, `shouhu jobs run`) ---------------------
