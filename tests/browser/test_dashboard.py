@@ -86,3 +86,26 @@ def test_the_case_ledger_downloads_from_the_dashboard_and_opens_in_openpyxl(
     rows = list(load_workbook(path, read_only=True).active.iter_rows(min_row=3, values_only=True))
     assert len(rows) == 3 and {r[11] for r in rows} == {"红星镇", "青山镇"}
     assert _violations(browser) == []
+
+
+def test_an_admin_resets_a_password_and_searches_the_audit_log_in_the_browser(
+        live_server, browser, runtime, make_staff):
+    make_staff("root", "admin")
+    make_staff("hx_town", "township", township="红星镇")
+    browser.set_window_size(1280, 900)
+    _login(browser, live_server, "root")
+    browser.find_element(By.LINK_TEXT, "账号管理").click()
+    row = browser.find_element(By.CSS_SELECTOR, 'tr[data-username="hx_town"]')
+    row.find_element(By.XPATH, ".//button[text()='重置密码']").click()
+    temp = WebDriverWait(browser, 10).until(
+        EC.presence_of_element_located((By.ID, "temp-password"))).text
+    assert len(temp) == 19
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTEFACTS / "user-password-reset.png"))
+    browser.find_element(By.LINK_TEXT, "审计日志").click()
+    browser.find_element(By.NAME, "person").send_keys("root")
+    browser.find_element(By.CSS_SELECTOR, "#audit-search button").click()
+    WebDriverWait(browser, 10).until(EC.text_to_be_present_in_element((By.ID, "audit"), "重置密码"))
+    assert "hx_town" in browser.find_element(By.ID, "audit").text
+    browser.save_screenshot(str(ARTEFACTS / "audit-search.png"))
+    assert _violations(browser) == []
