@@ -90,10 +90,12 @@ class VisitForm(StepForm):
 
 class CloseForm(StepForm):
     reason = _radio("结案原因", sc.CLOSE_REASONS)
+    note = _note("结案说明（选“其他”时必填）")
 
 
 class MergeForm(StepForm):
-    original = StringField("原案件编号", validators=[Optional(), Length(max=40)])
+    original = StringField("原案件编号（本案是它的重复报告）", validators=[Optional(), Length(max=40)])
+    note = _note()
 
 
 class UnlinkForm(StepForm):

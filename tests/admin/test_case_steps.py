@@ -125,7 +125,7 @@ def test_refusals_say_who_and_why(runtime, desks):
         case = _file(s, category="other")  # routed to 红星镇儿童主任: the village may work it
         police_case = _file(s)
         director, town, other = (_staff(s, n) for n in ("xy_director", "hx_town", "qs_police"))
-        with pytest.raises(Forbidden, match="村（居）委会账号不能“出警/应急处置”"):
+        with pytest.raises(Forbidden, match="村（居）委会账号不能“出警/核查”"):
             _take(s, case, director, "respond")
         with pytest.raises(Forbidden, match="不归您的单位处置"):
             _take(s, police_case, director, "accept")   # a police case: not the director's to accept
