@@ -17,7 +17,7 @@ from core import step_content as sc
 try:  # WTForms >= 3.3 wants choice objects; older ones take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover
-    def SelectChoice(value, label):  # noqa: N802
+    def SelectChoice(value, label):
         return (value, label)
 
 

@@ -211,3 +211,21 @@ def test_every_event_kind_in_the_code_has_a_chinese_label():
     missing = sorted(k for k in kinds if k not in step_content.EVENT)
     assert not missing, missing
     assert all(re.search(r"[\u4e00-\u9fff]", label) for label in step_content.EVENT.values())
+
+
+def test_a_duplicate_accepted_before_its_merge_is_not_told_twice(runtime, desks):
+    with transaction(runtime.sessions) as s:
+        original = _file(s, reporter=_reporter(s, "100"))
+        dup = _file(s, reporter=_reporter(s, "200"))
+        police = _staff(s, "hx_police")
+        _take(s, dup, police, "accept")
+        _take(s, dup, police, "merge", original=original.number)
+        _take(s, original, police, "accept")
+        told = _messages(s)
+    assert [t for t, _ in told] == ["telegram:200", "telegram:100"]
+
+
+def test_every_step_of_the_table_has_a_form_and_a_check():
+    from admin.step_forms import FORMS
+    from core.services.step_input import CHECKS
+    assert set(FORMS) == set(case_steps.STEP_CODES) == set(CHECKS)
