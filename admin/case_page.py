@@ -51,8 +51,12 @@ def render_case(session, user, case: Case, status: int = 200, failed=None):
     page = render_template(
         "admin/case.html", user=user, case=case, steps=steps, forms=forms, original=original,
         duplicates=case_steps.duplicates_of(session, user, case), sc=sc, at=clock(tz),
-        tz_name=str(tz), phone=tel(case.reporter_phone))
+        tz_name=zone_label(tz), phone=tel(case.reporter_phone))
     return page, status
+
+
+def zone_label(tz) -> str:
+    return "北京时间" if str(tz) in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else f"{tz}时间"
 
 
 def tel(phone: str | None) -> str | None:

@@ -17,7 +17,7 @@ from core import step_content as sc
 try:  # WTForms >= 3.3 wants choice objects; older ones take (value, label) pairs
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # pragma: no cover
-    def SelectChoice(value, label):  # noqa: N802
+    def SelectChoice(value, label):
         return (value, label)
 
 
@@ -90,10 +90,12 @@ class VisitForm(StepForm):
 
 class CloseForm(StepForm):
     reason = _radio("结案原因", sc.CLOSE_REASONS)
+    note = _note("结案说明（选“其他”时必填）")
 
 
 class MergeForm(StepForm):
-    original = StringField("原案件编号", validators=[Optional(), Length(max=40)])
+    original = StringField("原案件编号（本案是它的重复报告）", validators=[Optional(), Length(max=40)])
+    note = _note()
 
 
 class UnlinkForm(StepForm):

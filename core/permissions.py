@@ -57,12 +57,12 @@ class Action:
 
 ACTIONS: tuple[Action, ...] = (
     Action("accept", "受理", ("submitted",), "accepted"),
-    Action("respond", "出警/应急处置", ("accepted",), "responding"),
+    Action("respond", "出警/核查", ("accepted",), "responding"),
     Action("refer", "通报乡镇", ("accepted", "responding"), "referred"),
-    Action("assess", "开始调查评估", ("referred",), "assessing"),
+    Action("assess", "调查评估", ("referred",), "assessing"),
     Action("assist", "安排帮扶/监护干预", ("assessing",), "assisting"),
-    Action("monitor", "转入随访", ("assessing",), "monitoring"),     # assessed: no help needed
-    Action("follow_up", "转入随访", ("assisting",), "monitoring"),   # help arranged
+    Action("monitor", "无需帮扶，转入随访", ("assessing",), "monitoring"),
+    Action("follow_up", "帮扶已安排，转入随访", ("assisting",), "monitoring"),
     Action("visit", "随访记录", ("assisting", "monitoring")),       # an event, no status change
     Action("close", "结案", ("monitoring",), "closed"),
     Action("merge", "作为重复报告并入另一案件", OPEN, "merged"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import categories, labels
 from core.db import utcnow
-from core.models import Attachment, Case, ChannelUser, OutboundJob
+from core.models import Attachment, Case, CaseEvent, ChannelUser, OutboundJob
 from core.services.attachments import queue_downloads
 from core.services.cases import CaseDraft, add_event, submit_case
 from core.services.duplicates import find_duplicate
@@ -159,9 +159,16 @@ def accept_case(session: Session, case: Case, by: str, note: str | None = None,
     """Staff accept (受理) a case; its reporter, and the reporters of the duplicates merged
     into it, are told in plain words (each under their own report number)."""
     _transition(session, case, "accepted", by, note, ("submitted",), now, detail)
-    for report in (case, *merged_into(session, case)):
-        tell_accepted(session, report, case.assigned_unit, now)
+    tell_accepted(session, case, case.assigned_unit, now)
+    for report in merged_into(session, case):
+        if not was_accepted(session, report):  # a duplicate accepted before its merge was told then
+            tell_accepted(session, report, case.assigned_unit, now)
     return case
+
+
+def was_accepted(session: Session, case: Case) -> bool:
+    return session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case.id,
+                                                     CaseEvent.status_to == "accepted").limit(1)) is not None
 
 
 def close_case(session: Session, case: Case, by: str, note: str | None = None,

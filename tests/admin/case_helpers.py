@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-CSRF = re.compile(r'id="step-([a-z_]+)".*?name="\1-csrf_token" type="hidden" value="([^"]+)"', re.S)
+CSRF = re.compile(r'id="step-([a-z_]+)".*?name="\1-csrf_token" type="hidden" value="([^"]+)"', re.DOTALL)
 # Complete content for each step, as staff would fill it in.
 FILLED = {
     "accept": {},

@@ -125,7 +125,7 @@ def test_refusals_say_who_and_why(runtime, desks):
         case = _file(s, category="other")  # routed to 红星镇儿童主任: the village may work it
         police_case = _file(s)
         director, town, other = (_staff(s, n) for n in ("xy_director", "hx_town", "qs_police"))
-        with pytest.raises(Forbidden, match="村（居）委会账号不能“出警/应急处置”"):
+        with pytest.raises(Forbidden, match="村（居）委会账号不能“出警/核查”"):
             _take(s, case, director, "respond")
         with pytest.raises(Forbidden, match="不归您的单位处置"):
             _take(s, police_case, director, "accept")   # a police case: not the director's to accept
@@ -211,3 +211,21 @@ def test_every_event_kind_in_the_code_has_a_chinese_label():
     missing = sorted(k for k in kinds if k not in step_content.EVENT)
     assert not missing, missing
     assert all(re.search(r"[\u4e00-\u9fff]", label) for label in step_content.EVENT.values())
+
+
+def test_a_duplicate_accepted_before_its_merge_is_not_told_twice(runtime, desks):
+    with transaction(runtime.sessions) as s:
+        original = _file(s, reporter=_reporter(s, "100"))
+        dup = _file(s, reporter=_reporter(s, "200"))
+        police = _staff(s, "hx_police")
+        _take(s, dup, police, "accept")
+        _take(s, dup, police, "merge", original=original.number)
+        _take(s, original, police, "accept")
+        told = _messages(s)
+    assert [t for t, _ in told] == ["telegram:200", "telegram:100"]
+
+
+def test_every_step_of_the_table_has_a_form_and_a_check():
+    from admin.step_forms import FORMS
+    from core.services.step_input import CHECKS
+    assert set(FORMS) == set(case_steps.STEP_CODES) == set(CHECKS)

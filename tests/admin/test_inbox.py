@@ -171,3 +171,18 @@ def test_an_unknown_timezone_stops_the_settings(tmp_path):
     with pytest.raises(SettingsError, match="Mars/Olympus"):
         load_settings(config, env={})
     assert localtime.local(datetime(2026, 11, 30, 16, 0), SH).hour == 0
+
+
+def test_an_incomplete_step_form_comes_back_with_what_was_entered(client, runtime, town, make_staff):
+    from tests.admin.case_helpers import take
+    make_staff("hx_police", "police", township="红星镇")
+    with transaction(runtime.sessions) as s:
+        number = _file(s, category="domestic_violence").number
+    _login(client, "hx_police")
+    take(client, number, "accept")
+    resp = take(client, number, "respond", {"mode": "check", "note": "邻居说孩子在外婆家"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "请至少选择一项已采取的应急处置措施" in page
+    assert re.search(r'<input checked id="respond-mode-\d" name="respond-mode" type="radio" value="check">', page)
+    assert "邻居说孩子在外婆家" in page and _status(runtime, number) == "accepted"
+    assert take(client, number, "nonsense").status_code == 404

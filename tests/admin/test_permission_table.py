@@ -61,7 +61,7 @@ def test_a_refused_step_says_why_in_chinese(client, runtime, make_staff):
     _advance(client, number, "accepted")
     resp = take(client, number, "respond")
     assert resp.status_code == 403
-    assert "未能完成“出警/应急处置”：村（居）委会账号不能“出警/应急处置”" in resp.get_data(as_text=True)
+    assert "未能完成“出警/核查”：村（居）委会账号不能“出警/核查”" in resp.get_data(as_text=True)
     resp = take(client, number, "close")
     assert resp.status_code == 409
     assert "这个案件现在是“已受理”，不能“结案”" in resp.get_data(as_text=True)

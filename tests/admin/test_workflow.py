@@ -53,7 +53,7 @@ def test_police_then_township_take_their_steps(client, runtime, case_number, mak
     # Police may not assess: that is the township's step.
     refused = take(client, case_number, "assess")
     assert refused.status_code == 403 and _status(runtime, case_number) == "referred"
-    assert "派出所账号不能“开始调查评估”" in refused.get_data(as_text=True)
+    assert "派出所账号不能“调查评估”" in refused.get_data(as_text=True)
 
     other = client.application.test_client()  # a second browser
     _login(other, "hx_town")

@@ -51,7 +51,11 @@ STAFF = {"hx_police": ("police", {"township": "红星镇"}), "hx_town": ("townsh
 
 def _shot(browser, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    size = browser.get_window_size()
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(size["width"], min(max(height, 600), 6000))  # the whole page
     browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    browser.set_window_size(size["width"], size["height"])
 
 
 def _login(browser, live, username):
@@ -122,6 +126,7 @@ def test_an_office_works_its_case_to_closure(live_server, browser, runtime, make
         if who != first:
             _login(browser, live_server, who)
         browser.get(f"{live_server}/admin/cases/{number}")
+        _shot(browser, f"{office}-{who}-before")
         for code in steps:
             _fill(browser, code)
         _shot(browser, f"{office}-{who}-after")

@@ -74,7 +74,7 @@ def test_admin_ids_beyond_the_database_are_404(client, token):
     for value in HOSTILE_IDS:
         for path in ("/admin/attachments/{}", "/admin/cases/{}", "/admin/children/{}"):
             assert client.get(path.format(value)).status_code == 404, (path, value)
-        for path in ("/admin/tasks/{}/done", "/admin/cases/{}/advance"):
+        for path in ("/admin/tasks/{}/done", "/admin/cases/{}/steps/accept"):
             resp = client.post(path.format(value), data={"csrf_token": csrf})
             assert resp.status_code == 404, (path, value)
 
