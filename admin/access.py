@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from core import permissions
+from core import localtime, permissions
 from core.models import StaffUser
-
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 def staff(session, action: str | None = None) -> StaffUser:
@@ -27,9 +25,6 @@ def source() -> str | None:
 
 
 def timezone_name() -> str:
-    """The configured timezone for what staff read (config `timezone`, or `region.timezone`)."""
+    """The configured timezone for what staff read (config `timezone`, core/localtime.py)."""
     runtime = current_app.extensions.get("shouhu")
-    settings = getattr(runtime, "settings", None)
-    if settings is None:
-        return DEFAULT_TZ
-    return settings.raw.get("timezone") or settings.section("region").get("timezone") or DEFAULT_TZ
+    return localtime.of_settings(getattr(runtime, "settings", None)).key

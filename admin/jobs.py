@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import UTC
 from functools import partial
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from admin.params import add_converters
 from admin.views import staff
+from core import localtime
 from core.db import transaction
 from core.services import audit
 from core.services import jobs as job_service
@@ -33,7 +33,7 @@ STATUS = {"pending": "待发送", "queued": "排队中", "sending": "发送中",
 def make_blueprint(sessions, settings) -> Blueprint:
     bp = Blueprint("jobs", __name__, url_prefix="/admin", template_folder="templates")
     bp.record_once(add_converters)
-    tz = ZoneInfo(str(settings.raw.get("timezone") or "Asia/Shanghai"))
+    tz = localtime.of_settings(settings)
     bp.add_url_rule("/jobs", "failed", login_required(partial(failed, sessions, tz)))
     bp.add_url_rule("/jobs/<id:job_id>/retry", "retry", login_required(partial(retry, sessions)),
                     methods=["POST"])
