@@ -35,8 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench.webhook import AES_KEY, APPID, TOKEN, free_port, wait_up  # noqa: E402
-from bench.load_mix import conversation_mix, sign_and_encrypt  # noqa: E402
+from bench.load_mix import conversation_mix, sign_and_encrypt
+from bench.webhook import AES_KEY, APPID, TOKEN, free_port, wait_up
 
 NUMBER = re.compile(r"BG-\d{8}-\d{4}")
 
@@ -204,13 +204,27 @@ def check_records(env: dict, res: Results) -> list[str]:
     return problems
 
 
+class InlineExecutor:
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, **kw):
+        pass
+
+
 def profile(env: dict, n: int) -> str:
     """cProfile of the same conversations through the WSGI app in this process."""
     os.environ.update(env)
-    from bot.wsgi import create
     from wechatpy.crypto import WeChatCrypto
+
+    from bot.wsgi import create
     app = create()
     client, crypto = app.test_client(), WeChatCrypto(TOKEN, AES_KEY, APPID)
+    # the turn runs in the channel's thread pool: run it inline so that the profile sees it
+    app.extensions["shouhu"].wechat.pool = InlineExecutor()
     convs = conversation_mix(n, random.Random(7), prefix="oProf")
     requests = [sign_and_encrypt(crypto, u, t, f"{u}-{k}") for u, texts in convs for k, t in enumerate(texts)]
     client.post(requests[0][0], data=requests[0][1])  # model load, first connections
@@ -220,8 +234,17 @@ def profile(env: dict, n: int) -> str:
         client.post(path, data=body, content_type="text/xml")
     prof.disable()
     out = io.StringIO()
-    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(28)
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(45)
     return f"{len(requests) - 1} messages profiled\n" + out.getvalue()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
 
 
 def report(name: str, elapsed: float, res: Results) -> None:
@@ -249,8 +272,9 @@ def main() -> None:
     ap.add_argument("--database-url", default="")
     ap.add_argument("--redis-url", default="")
     args = ap.parse_args()
-    from core import crypto as fields
     from wechatpy.crypto import WeChatCrypto
+
+    from core import crypto as fields
 
     tmp = Path(tempfile.mkdtemp(prefix="shouhu-load-"))
     db_url, redis_url, cleanup = start_services(args, tmp)
@@ -289,8 +313,7 @@ def main() -> None:
         report(f"latency at {args.rate:.0f} msg/s offered (open loop, {args.think:.0f} s between a "
                f"user's messages)", elapsed, res_open)
         print(f"load average after: {os.getloadavg()}")
-        proc.terminate()
-        proc.wait(20)
+        stop(proc)
         proc = None
         total = Results()
         for r in (res_warm, res_cap, res_open):
@@ -303,9 +326,9 @@ def main() -> None:
             print(profile(env, args.profile))
     finally:
         if proc is not None:
-            proc.terminate()
+            stop(proc)
         for cmd in cleanup:
-            subprocess.run(cmd, capture_output=True)
+            subprocess.run(cmd, capture_output=True, check=False)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import threading
 from sqlalchemy import func, select
 
 from core.models import InboundMessage
-from tests.channels.conftest import build_app, configure, text_xml
+from tests.channels.conftest import build_app, text_xml
 from tests.channels.fakes import make_engine
 
 TOO_FAST = "消息太频繁"
