@@ -132,7 +132,7 @@ class Runtime:
     def in_danger(self, text: str) -> bool:
         """The one danger decision (nlu/danger.py: the word list, then the model's word)."""
         found = danger_words.check(normalize_text(text))
-        return danger_words.decide(found, self.parse_text(text)) is not None
+        return danger_words.decide(found, self.engine.parse(text)) is not None
 
     @property
     def wechat(self) -> WeChatChannel:

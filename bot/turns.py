@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -92,7 +93,8 @@ class TurnStore:
             replies, flags = conv_svc.wait_for_replies(self.sessions, claim.inbound_id,
                                                        self.dedupe_wait)
         if replies is None:  # still running elsewhere: say so rather than nothing
-            return Handled([Reply("您刚才的消息还在处理中，请稍等一下。")], True, claim.inbound_id,
+            return Handled([Reply("您刚才的消息还在处理中，请稍等一下。紧急情况请直接拨打110。")],
+                           True, claim.inbound_id,
                            {**flags, "pending": True}, retry=True)
         return Handled(replies, True, claim.inbound_id, flags)
 
@@ -121,9 +123,30 @@ class TurnStore:
             raise TurnFailed from exc
 
     def _abort(self, inbound_id: int) -> None:
-        """Let the next copy of this message run it again (the text stays logged)."""
+        """Let the next copy of this message run it again (the text stays logged). If the
+        database is down (restarting), keep trying in the background for a while, so that
+        the user's retry runs once it is back rather than waiting for the orphan takeover."""
+        if not self._try_abort(inbound_id):
+            threading.Thread(target=self._abort_later, args=(inbound_id,), daemon=True,
+                             name="abort-retry").start()
+
+    def _try_abort(self, inbound_id: int) -> bool:
         try:
             conv_svc.abort_inbound(self.sessions, inbound_id, self.busy)
-        except Exception as exc:  # the database is down: the row is taken over later
+            return True
+        except Exception as exc:  # the database is down: try again, or the row is taken over
             log.error("could not release an inbound message: %s", type(exc).__name__)
             log.debug("release failure detail", exc_info=True)
+            return False
+
+    def _abort_later(self, inbound_id: int) -> None:
+        # Stop well before the orphan takeover, which may hand the row to a new run that
+        # this release must not touch (it only releases rows still "processing").
+        delay, left = 0.25, self.orphan_after.total_seconds() / 2
+        while left > 0:
+            time.sleep(min(delay, left))
+            left -= delay
+            if self._try_abort(inbound_id):
+                log.info("inbound message %s released after the database came back", inbound_id)
+                return
+            delay = min(delay * 2, 5.0)

@@ -21,7 +21,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot.channels.inbound import clean_inbound
-from bot.channels.wechat_api import OUT_OF_WINDOW, WeChatApi, WeChatApiError
+from bot.channels.wechat_api import WeChatApi
 from bot.throttle import request_gate
 from core.db import transaction
 from core.messages import Inbound, Location, Media, Reply, numbered_text
@@ -221,22 +221,7 @@ class WeChatChannel:
             self.api.send_text(openid, render([reply]))
 
     def send_text(self, openid: str, text: str) -> None:
-        """A customer-service message; beyond WeChat's 48-hour window (45015) it goes as
-        the configured notice template message instead, when there is one."""
-        try:
-            self.api.send_text(openid, text)
-        except WeChatApiError as exc:
-            if exc.errcode != OUT_OF_WINDOW or not self.notice_template.get("id"):
-                raise
-            self.send_notice(openid, text)
-
-    def send_notice(self, openid: str, text: str) -> None:
-        """The notice template message (wechat.notice_template in config.yaml)."""
-        tpl = self.notice_template
-        data = {str(tpl.get("field") or "content"): {"value": text}}
-        if tpl.get("title_field"):
-            data[str(tpl["title_field"])] = {"value": str(tpl.get("title") or "守护通知")}
-        self.api.send_template(openid, str(tpl["id"]), data, url=tpl.get("url") or None)
+        self.api.send_text(openid, text, notice_template=self.notice_template)
 
     def fetch_media(self, media: Media) -> tuple[bytes, str] | None:
         if not self.api.configured:

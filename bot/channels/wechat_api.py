@@ -121,8 +121,19 @@ class WeChatApi:
     def access_token(self) -> str:
         return self._call(lambda: self.client.access_token)
 
-    def send_text(self, openid: str, text: str) -> dict:
-        return self._call(self.client.message.send_text, openid, text)
+    def send_text(self, openid: str, text: str, notice_template: dict | None = None) -> dict:
+        """A customer-service message. Beyond WeChat's 48-hour window (45015) it goes as the
+        notice template message (config wechat.notice_template) when one is configured."""
+        try:
+            return self._call(self.client.message.send_text, openid, text)
+        except WeChatApiError as exc:
+            tpl = notice_template or {}
+            if exc.errcode != OUT_OF_WINDOW or not tpl.get("id"):
+                raise
+        data = {str(tpl.get("field") or "content"): {"value": text}}
+        if tpl.get("title_field"):
+            data[str(tpl["title_field"])] = {"value": str(tpl.get("title") or "守护通知")}
+        return self.send_template(openid, str(tpl["id"]), data, url=tpl.get("url") or None)
 
     def send_template(self, openid: str, template_id: str, data: dict, url: str | None = None) -> dict:
         """A template message: reaches a follower outside the 48-hour customer-service window."""

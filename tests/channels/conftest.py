@@ -123,15 +123,3 @@ def make_wechat(settings, runtime, jurisdiction, httpserver, notifier):
 
 def numbered(text: str) -> list[str]:
     return re.findall(r"^\d+\. (.+)$", text or "", re.MULTILINE)
-
-
-@pytest.fixture
-def redis_url():
-    """A throwaway Redis (make test starts one: SHOUHU_TEST_REDIS_URL); skipped without it."""
-    import os
-    url = os.environ.get("SHOUHU_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("SHOUHU_TEST_REDIS_URL is not set (no test Redis)")
-    import redis
-    redis.Redis.from_url(url).flushdb()
-    return url

@@ -1,0 +1,335 @@
+"""Load bench: simulated users in whole conversations over the safe-mode WeChat webhook.
+
+    python bench/load.py [--workers 2] [--threads 8] [--rate 150] [--capacity-conversations 400]
+                         [--database-url postgresql+psycopg://...] [--redis-url redis://...]
+
+The production profile on loopback: gunicorn (bench.webhook's app), PostgreSQL and Redis
+(throwaway ones via scripts/pg.sh and redis-server unless URLs are given), the real NLU.
+A realistic mix of conversations, each user waiting for the answer before the next
+message: reports of 4-8 turns, entrustment registrations and updates, policy questions,
+status checks and greetings. Every message is AES-encrypted and signed as WeChat would
+(real wechatpy crypto) before timing. Reports:
+  - capacity (closed loop: as fast as answers come) in msg/s, and CPU per message;
+  - p50/p95/p99 at --rate msg/s offered (open loop: conversations arrive on a schedule and
+    every message's latency counts from when it was due, so queueing is not hidden);
+  - a cProfile of the hot path (the same messages through the app in this process);
+  - afterwards: every case number and registration a user was told exists exactly once.
+Not part of `make test`.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.load_mix import conversation_mix, sign_and_encrypt
+from bench.webhook import AES_KEY, APPID, TOKEN, free_port, wait_up
+
+NUMBER = re.compile(r"BG-\d{8}-\d{4}")
+
+
+# --- one conversation over HTTP ---------------------------------------------------------------
+async def post(reader, writer, port: int, body: bytes, path: str) -> tuple[int, bytes]:
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: text/xml\r\n"
+                 f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    status = await reader.readline()
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return int(status.split()[1]) if status else 0, await reader.readexactly(length)
+
+
+class Results:
+    def __init__(self):
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.cases: list[str] = []  # every case number a user was told, once per conversation
+        self.registered = 0  # conversations told "已登记"
+        self.updated = 0  # told "第2版"
+        self.messages = 0
+
+
+async def converse(port: int, user: str, texts: list[str], crypto, res: Results,
+                   start: float | None = None, think: float = 0.0) -> None:
+    """One user's conversation. With `start`, message k is due at start + k*think and its
+    latency counts from then (open loop); without, from when it is sent (closed loop)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    seen_number = None
+    try:
+        for k, text in enumerate(texts):
+            due = time.perf_counter() if start is None else start + k * think
+            if (delay := due - time.perf_counter()) > 0:
+                await asyncio.sleep(delay)
+            path, body = sign_and_encrypt(crypto, user, text, f"{user}-{k}")
+            status, data = await post(reader, writer, port, body, path)
+            res.latencies.append(time.perf_counter() - due)
+            res.messages += 1
+            if status != 200 or b"<Encrypt>" not in data:
+                res.errors.append(f"{status} {data[:60]!r}")
+                continue
+            reply = ET.fromstring(data)
+            plain = crypto.decrypt_message(data.decode(), reply.findtext("MsgSignature"),
+                                           reply.findtext("TimeStamp"), reply.findtext("Nonce"))
+            content = ET.fromstring(plain).findtext("Content") or ""
+            if "系统繁忙" in content or "太频繁" in content:
+                res.errors.append(content[:40])
+            if (m := NUMBER.search(content)) and "已提交" in content and m.group(0) != seen_number:
+                seen_number = m.group(0)
+                res.cases.append(seen_number)
+            res.registered += "已登记" in content and "请核对" not in content
+            res.updated += "第2版" in content
+    finally:
+        writer.close()
+
+
+async def closed_loop(port: int, convs: list[tuple[str, list[str]]], clients: int, crypto,
+                      res: Results) -> float:
+    queue = list(reversed(convs))
+
+    async def runner():
+        while queue:
+            user, texts = queue.pop()
+            await converse(port, user, texts, crypto, res)
+    t0 = time.perf_counter()
+    await asyncio.gather(*(runner() for _ in range(clients)))
+    return time.perf_counter() - t0
+
+
+async def open_loop(port: int, convs: list[tuple[str, list[str]]], rate: float, think: float,
+                    crypto, res: Results) -> float:
+    """Conversations start evenly spaced so that messages arrive at `rate` per second."""
+    mean_turns = sum(len(t) for _, t in convs) / len(convs)
+    gap = mean_turns / rate
+    t0 = time.perf_counter() + 0.1
+    await asyncio.gather(*(converse(port, u, t, crypto, res, start=t0 + i * gap, think=think)
+                           for i, (u, t) in enumerate(convs)))
+    return time.perf_counter() - t0
+
+
+# --- processes --------------------------------------------------------------------------------
+def cpu_seconds(pids: list[int]) -> float:
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            pass
+    return total
+
+
+def family(root: int) -> list[int]:
+    """`root` and its children (gunicorn master and workers, postmaster and backends)."""
+    out = [root]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == root:
+                out.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            pass
+    return out
+
+
+def start_services(args, tmp: Path) -> tuple[str, str, list]:
+    cleanup = []
+    db_url, redis_url = args.database_url, args.redis_url
+    if not db_url:
+        db_url = subprocess.run([str(ROOT / "scripts/pg.sh"), "start", str(tmp / "pg")], check=True,
+                                capture_output=True, text=True).stdout.strip()
+        cleanup.append([str(ROOT / "scripts/pg.sh"), "stop", str(tmp / "pg")])
+    if not redis_url:
+        port = free_port()
+        subprocess.run(["redis-server", "--port", str(port), "--save", "", "--appendonly", "no",
+                        "--daemonize", "yes", "--pidfile", str(tmp / "redis.pid"), "--dir", str(tmp)],
+                       check=True, capture_output=True)
+        redis_url = f"redis://127.0.0.1:{port}/0"
+        cleanup.append(["redis-cli", "-p", str(port), "shutdown", "nosave"])
+    return db_url, redis_url, cleanup
+
+
+def prepare(db_url: str, env: dict) -> None:
+    """Migrations, the demo jurisdiction and a trained NLU model, before gunicorn starts."""
+    subprocess.run([sys.executable, "-c", (
+        "from core import migrate; import os; migrate.upgrade(os.environ['SHOUHU_DATABASE_URL'])\n"
+        "from core.settings import load_settings; from bot.app import build_runtime\n"
+        "from core.db import transaction; from core.services.jurisdiction import load_jurisdiction_file\n"
+        "rt = build_runtime(load_settings())\n"
+        "with transaction(rt.sessions) as s: load_jurisdiction_file(s, 'bot/demo/jurisdiction.yaml')\n"
+        "rt.parser\n")], cwd=ROOT, env=env, check=True)
+
+
+def postmaster_pid(db_url: str, tmp: Path) -> int | None:
+    pid_file = tmp / "pg" / "data" / "postmaster.pid"
+    return int(pid_file.read_text().split()[0]) if pid_file.exists() else None
+
+
+def check_records(env: dict, res: Results) -> list[str]:
+    """Every case number told exists exactly once; every registration told is on file."""
+    out = subprocess.run([sys.executable, "-c", (
+        "from core.settings import load_settings; from bot.app import build_runtime\n"
+        "from sqlalchemy import select, func; from core.models import Case, Child, Entrustment\n"
+        "rt = build_runtime(load_settings())\n"
+        "with rt.sessions() as s:\n"
+        "    print(' '.join(s.scalars(select(Case.number))))\n"
+        "    print(s.scalar(select(func.count()).select_from(Child)))\n"
+        "    print(s.scalar(select(func.count()).select_from(Entrustment)))\n")],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.splitlines()
+    stored, children, entrustments = out[0].split(), int(out[1]), int(out[2])
+    problems = []
+    if sorted(stored) != sorted(res.cases):
+        lost = set(res.cases) - set(stored)
+        extra = len(stored) - len(set(stored) & set(res.cases))
+        problems.append(f"cases: told {len(res.cases)}, stored {len(stored)}, lost {len(lost)}, "
+                        f"stored but never told {extra}")
+    if children != res.registered:
+        problems.append(f"registrations: told {res.registered}, children on file {children}")
+    if entrustments != res.registered + res.updated:
+        problems.append(f"entrustment versions: expected {res.registered + res.updated}, stored {entrustments}")
+    print(f"records: {len(stored)} cases, {children} children, {entrustments} entrustment versions")
+    return problems
+
+
+class InlineExecutor:
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, **kw):
+        pass
+
+
+def profile(env: dict, n: int) -> str:
+    """cProfile of the same conversations through the WSGI app in this process."""
+    os.environ.update(env)
+    from wechatpy.crypto import WeChatCrypto
+
+    from bot.wsgi import create
+    app = create()
+    client, crypto = app.test_client(), WeChatCrypto(TOKEN, AES_KEY, APPID)
+    # the turn runs in the channel's thread pool: run it inline so that the profile sees it
+    app.extensions["shouhu"].wechat.pool = InlineExecutor()
+    convs = conversation_mix(n, random.Random(7), prefix="oProf")
+    requests = [sign_and_encrypt(crypto, u, t, f"{u}-{k}") for u, texts in convs for k, t in enumerate(texts)]
+    client.post(requests[0][0], data=requests[0][1])  # model load, first connections
+    prof = cProfile.Profile()
+    prof.enable()
+    for path, body in requests[1:]:
+        client.post(path, data=body, content_type="text/xml")
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(45)
+    return f"{len(requests) - 1} messages profiled\n" + out.getvalue()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+def report(name: str, elapsed: float, res: Results) -> None:
+    lat = sorted(res.latencies)
+
+    def pct(p: float) -> float:
+        return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000
+    print(f"{name}: {res.messages} messages in {elapsed:.1f} s = {res.messages / elapsed:.0f} msg/s, "
+          f"{len(res.errors)} errors; p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, "
+          f"max {lat[-1] * 1000:.0f} ms")
+    if res.errors:
+        print("  first errors:", res.errors[:3])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--clients", type=int, default=40, help="concurrent users in the capacity run")
+    ap.add_argument("--capacity-conversations", type=int, default=400)
+    ap.add_argument("--rate", type=float, default=150.0)
+    ap.add_argument("--seconds", type=float, default=30.0, help="length of the open-loop run")
+    ap.add_argument("--think", type=float, default=2.0, help="seconds between a user's messages")
+    ap.add_argument("--profile", type=int, default=60, help="conversations profiled (0: none)")
+    ap.add_argument("--database-url", default="")
+    ap.add_argument("--redis-url", default="")
+    args = ap.parse_args()
+    from wechatpy.crypto import WeChatCrypto
+
+    from core import crypto as fields
+
+    tmp = Path(tempfile.mkdtemp(prefix="shouhu-load-"))
+    db_url, redis_url, cleanup = start_services(args, tmp)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SHOUHU_INSTANCE_DIR": str(tmp / "instance"),
+           "SHOUHU_DATABASE_URL": db_url, "SHOUHU_REDIS_URL": redis_url,
+           "SHOUHU_FIELD_KEY": fields.generate_key(), "SHOUHU_SECRET_KEY": "bench",
+           "SHOUHU_WECHAT_TOKEN": TOKEN, "SHOUHU_WECHAT_AES_KEY": AES_KEY, "SHOUHU_WECHAT_APPID": APPID}
+    port, proc = free_port(), None
+    try:
+        prepare(db_url, env)
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", str(args.workers),
+                                 "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
+                                 "--log-level", "warning", "--keep-alive", "30", "bench.webhook:wsgi()"],
+                                cwd=ROOT, env=env)
+        wait_up(port, proc, 60)
+        crypto, rng = WeChatCrypto(TOKEN, AES_KEY, APPID), random.Random(1)
+        print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; gunicorn -w {args.workers} "
+              f"gthread x{args.threads}; PostgreSQL + Redis on loopback")
+        res_warm = Results()
+        asyncio.run(closed_loop(port, conversation_mix(40, rng, "oWarm"), 20, crypto, res_warm))
+        res_cap = Results()
+        pids = family(proc.pid) + (family(pm) if (pm := postmaster_pid(db_url, tmp)) else [])
+        cpu0, app0 = cpu_seconds(pids), cpu_seconds(family(proc.pid))
+        elapsed = asyncio.run(closed_loop(port, conversation_mix(args.capacity_conversations, rng, "oCap"),
+                                          args.clients, crypto, res_cap))
+        pids = family(proc.pid) + (family(pm) if pm else [])
+        app_cpu, all_cpu = cpu_seconds(family(proc.pid)) - app0, cpu_seconds(pids) - cpu0
+        report(f"capacity (closed loop, {args.clients} users at once)", elapsed, res_cap)
+        print(f"  CPU per message: {app_cpu / res_cap.messages * 1000:.2f} ms in gunicorn, "
+              f"{all_cpu / res_cap.messages * 1000:.2f} ms with PostgreSQL")
+        mean = 5.0
+        n_conv = max(10, int(args.rate * args.seconds / mean))
+        res_open = Results()
+        elapsed = asyncio.run(open_loop(port, conversation_mix(n_conv, rng, "oOpen"), args.rate, args.think,
+                                        crypto, res_open))
+        report(f"latency at {args.rate:.0f} msg/s offered (open loop, {args.think:.0f} s between a "
+               f"user's messages)", elapsed, res_open)
+        print(f"load average after: {os.getloadavg()}")
+        stop(proc)
+        proc = None
+        total = Results()
+        for r in (res_warm, res_cap, res_open):
+            total.cases += r.cases
+            total.registered += r.registered
+            total.updated += r.updated
+        problems = check_records(env, total)
+        print("lost or duplicated records:", "none" if not problems else problems)
+        if args.profile:
+            print(profile(env, args.profile))
+    finally:
+        if proc is not None:
+            stop(proc)
+        for cmd in cleanup:
+            subprocess.run(cmd, capture_output=True, check=False)
+
+
+if __name__ == "__main__":
+    main()
