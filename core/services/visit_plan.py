@@ -18,7 +18,7 @@ config.yaml `visits`:
   after `weather_visit_hours`.
 
 Everything here is a function of the clock it is given (tests move it), so a periodic job
-can call `run` (or `raise_due_tasks`) on whatever scheduler runs the periodic work.
+can call `send_reminders` (or `raise_due_tasks`) on whatever scheduler runs the periodic work.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, true
+from sqlalchemy import and_, exists, func, not_, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from core import permissions
@@ -134,10 +134,25 @@ def at_risk(e):
     return or_(*risk_parts(e).values())
 
 
+def _all_before(threshold: datetime, opened, *lasts):
+    """SQL: the latest of `opened` and `lasts` (NULLs ignored) is before `threshold`."""
+    return and_(opened < threshold, *(or_(x.is_(None), x < threshold) for x in lasts))
+
+
+def _overdue(now: datetime, rules: Rules, risk, opened, last_any, last_home):
+    """SQL: a contact or home visit is overdue as of `now` (due_dates, in the database)."""
+    def late(at_risk: bool):
+        contact, home = rules.intervals(at_risk)
+        return or_(_all_before(now - contact, opened, last_any), _all_before(now - home, opened, last_home))
+    return or_(and_(risk, late(True)), and_(not_(risk), late(False)))
+
+
 def plan(session: Session, scope, now: datetime, rules: Rules, township_id: int | None = None,
-         village_id: int | None = None, child_ids: list[int] | None = None) -> list[PlanRow]:
+         village_id: int | None = None, child_ids: list[int] | None = None,
+         overdue_only: bool = False) -> list[PlanRow]:
     """The plan for every left-behind child matching `scope` (a Child condition, e.g.
-    core/services/scope.child_scope(user)) as of `now`, the most urgent first."""
+    core/services/scope.child_scope(user)) as of `now`, the most urgent first.
+    `overdue_only` leaves in the database the children with nothing overdue."""
     e = lbs.current_entrustment()
     parts = risk_parts(e)
     last_any = select(func.max(Visit.at)).where(Visit.child_id == Child.id).scalar_subquery()
@@ -158,6 +173,8 @@ def plan(session: Session, scope, now: datetime, rules: Rules, township_id: int 
         q = q.where(Child.village_id == village_id)
     if child_ids is not None:
         q = q.where(Child.id.in_(child_ids))
+    if overdue_only:
+        q = q.where(_overdue(now, rules, or_(*parts.values()), opened, last_any, last_home))
     rows = []
     for cid, town, village, opened, contact, home, weather_due, *flags in session.execute(q.order_by(Child.id)):
         risks = tuple(code for code, flag in zip(parts, flags, strict=True) if flag)
@@ -178,7 +195,7 @@ def by_village(rows: list[PlanRow], now: datetime, rules: Rules) -> dict[int | N
 def raise_due_tasks(session: Session, now: datetime, rules: Rules) -> int:
     """The periodic job: an overdue contact or home visit becomes a "visit due" task for
     the child's village committee (one open task per child). Returns how many were made."""
-    overdue = [r for r in plan(session, true(), now, rules)
+    overdue = [r for r in plan(session, true(), now, rules, overdue_only=True)
                if r.need != "weather_visit" and r.state(now, rules) == "overdue"]
     if not overdue:
         return 0
@@ -199,8 +216,9 @@ def raise_due_tasks(session: Session, now: datetime, rules: Rules) -> int:
     return made
 
 
-def run(sessions, now: datetime, visits_config: dict | None = None) -> int:
-    """Entry point for the scheduler: one transaction per run."""
+def send_reminders(sessions, now: datetime, visits_config: dict | None = None) -> int:
+    """The periodic job's entry point (core/services/scheduler.py calls it hourly with the
+    time to act at; pass config.yaml's `visits` section): one transaction per run."""
     from core.db import transaction
 
     with transaction(sessions) as session:

@@ -98,10 +98,10 @@ def test_the_periodic_job_turns_an_overdue_visit_into_one_village_task(runtime, 
     make_staff("df_village", "village", township="红星镇", village="东风村")
     kid = register(runtime)
     register(runtime, name="虚构小石", village="石桥村", township="青山镇", school=None, phone="13800003333")
-    assert visit_plan.run(runtime.sessions, T0 + timedelta(days=20)) == 0
+    assert visit_plan.send_reminders(runtime.sessions, T0 + timedelta(days=20)) == 0
     late = T0 + timedelta(days=31)
-    assert visit_plan.run(runtime.sessions, late) == 2
-    assert visit_plan.run(runtime.sessions, late + timedelta(days=1)) == 0  # one open task per child
+    assert visit_plan.send_reminders(runtime.sessions, late) == 2
+    assert visit_plan.send_reminders(runtime.sessions, late + timedelta(days=1)) == 0  # one open task per child
     with transaction(runtime.sessions) as s:
         task = s.scalar(select(FollowUpTask).where(FollowUpTask.child_id == kid, FollowUpTask.kind == "visit_due"))
         assert task.assigned_unit == "东风村村（居）委会" and task.due_at == T0 + timedelta(days=30)
@@ -118,3 +118,21 @@ def test_the_rules_come_from_config_and_bad_values_are_refused(settings):
     assert Rules.from_config({"at_risk_contact_days": 7}).intervals(True)[0] == timedelta(days=7)
     with pytest.raises(ValueError, match="visits.contact_days"):
         Rules.from_config({"contact_days": 0})
+
+
+def test_the_databases_overdue_filter_agrees_with_the_plan_at_every_clock(runtime, jurisdiction, make_staff):
+    """The periodic job asks the database for overdue children only; it must find exactly
+    the children the plan itself calls overdue, whatever the clock says."""
+    make_staff("df_village", "village", township="红星镇", village="东风村")
+    kids = [register(runtime, name=f"虚构孩子{i}", phone=f"1380000{i:04d}", now=T0 + timedelta(days=i * 9),
+                     guardian={"age": 75} if i % 3 == 0 else None) for i in range(6)]
+    _visit(runtime, kids[1], "contact", T0 + timedelta(days=20))
+    _visit(runtime, kids[2], "home_visit", T0 + timedelta(days=40), {**ALL_WELL, "safety": "concern"})
+    _visit(runtime, kids[4], "contact", T0 + timedelta(days=70))
+    for day in range(0, 200, 4):
+        now = T0 + timedelta(days=day, hours=5)
+        with transaction(runtime.sessions) as s:
+            every = visit_plan.plan(s, true(), now, RULES)
+            overdue = visit_plan.plan(s, true(), now, RULES, overdue_only=True)
+        expected = {r.child_id for r in every if min(r.contact_due, r.home_visit_due) < now}
+        assert {r.child_id for r in overdue} == expected, day
