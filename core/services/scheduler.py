@@ -7,14 +7,13 @@ Each task takes the time it should act at, so tests call them with a moved clock
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.db import transaction
-from core.services import drafts, entrust_checks, entrust_push, escalation
+from core.services import drafts, entrust_checks, entrust_push, escalation, visit_plan
 
 log = logging.getLogger(__name__)
 
@@ -24,21 +23,6 @@ class Periodic:
     name: str
     every_minutes: int  # 1..60, a divisor of 60 (Huey's crontab granularity is a minute)
     run: Callable[[datetime], object]
-
-
-# The visit plan (issue 11) plugs in here: a module with `send_reminders(sessions, now)`.
-VISIT_REMINDERS = "core.services.visit_plan"
-
-
-def visit_reminders(sessions, now: datetime):
-    """Remind the village of visits that fall due; nothing until the visit plan exists."""
-    try:
-        module = importlib.import_module(VISIT_REMINDERS)
-    except ModuleNotFoundError as exc:
-        if exc.name != VISIT_REMINDERS:
-            raise
-        return None
-    return module.send_reminders(sessions, now)
 
 
 def _every(seconds: float) -> int:
@@ -61,5 +45,6 @@ def periodic_tasks(sessions, settings, notifier) -> list[Periodic]:
                  lambda now: escalation.run_escalation(sessions, notifier, cases, now)),
         Periodic("purge_drafts", 60, purge),
         Periodic("entrust_quarterly", 60, lambda now: entrust_checks.run(sessions, now, push_options)),
-        Periodic("visit_reminders", 60, lambda now: visit_reminders(sessions, now)),
+        Periodic("visit_reminders", 60,
+                 lambda now: visit_plan.send_reminders(sessions, now, settings.section("visits"))),
     ]

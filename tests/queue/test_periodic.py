@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from core.db import transaction
 from core.models import Case, ChannelUser, OutboundJob
-from core.services import scheduler
 from core.services.cases import CaseDraft, submit_case
 from tests.channels.conftest import TG_TOKEN
 from tests.queue.conftest import sent_texts, tg_ok, use_redis
@@ -63,12 +62,14 @@ def test_hourly_tasks_wait_for_the_hour(settings, runtime, jurisdiction):
     assert set(runtime.queue.run_periodic(datetime(2026, 12, 1, 9, 17))) == {"escalate_overdue"}
 
 
-def test_the_visit_reminder_hook_calls_the_visit_plan_once_it_exists(monkeypatch, runtime):
-    import sys
-    import types
-    calls = []
-    module = types.ModuleType(scheduler.VISIT_REMINDERS)
-    module.send_reminders = lambda sessions, now: calls.append(now)
-    monkeypatch.setitem(sys.modules, scheduler.VISIT_REMINDERS, module)
-    runtime.queue.run_periodic(datetime(2026, 12, 1, 10, 0))
-    assert calls == [datetime(2026, 12, 1, 10, 0)]
+def test_the_hourly_visit_reminder_turns_an_overdue_visit_into_a_village_task(backend, runtime, jurisdiction):
+    from core.models import FollowUpTask
+    from tests.children.helpers import register
+
+    kid = register(runtime, now=T0)
+    runtime.queue.run_periodic(T0 + timedelta(days=20, hours=2))  # not due yet
+    runtime.queue.run_periodic(T0 + timedelta(days=31, hours=2))
+    with runtime.sessions() as s:
+        tasks = s.scalars(select(FollowUpTask).where(FollowUpTask.child_id == kid,
+                                                     FollowUpTask.kind == "visit_due")).all()
+        assert len(tasks) == 1 and tasks[0].assigned_unit.startswith("东风村")
