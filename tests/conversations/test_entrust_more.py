@@ -189,8 +189,10 @@ def test_a_lost_account_is_rebound_by_village_staff_after_checking_in_person(eng
     new.say("确认修改")
     assert api_children()[0]["entrustment"]["work_city"] == "惠州"
     with jurisdiction.sessions() as s:
-        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "entrust.rebind"))
-        assert entry.actor == "staff:dfc-village" and "13800001111" not in (entry.detail or "")
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "rebind"))
+        staff_id = s.scalar(select(StaffUser.id).where(StaffUser.username == "dfc-village"))
+        assert (entry.actor, entry.entity, entry.entity_id) == (f"staff:{staff_id}", "child", str(child_id))
+        assert "13800001111" not in (entry.detail or "")
         assert s.scalar(select(EntrustCode).where(EntrustCode.purpose == "rebind")).used_at is not None
         new_account = s.scalar(select(ChannelUser.id).where(ChannelUser.id == new.engine.store.user_id(
             "wechat", "wx-lost-new")))
