@@ -246,8 +246,8 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
     guardian: dict = {}
     facts: dict = {"parent": parent, "guardian": guardian, "children": child_entries(text)}
     of = _PARENT_OF.search(text)
-    if of and _name_ok(of.group(1)) and not facts["children"]:
-        facts["children"] = [{"name": of.group(1)}]
+    if of and _name_ok(of.group(1)) and not facts["children"]:  # "我是王小雨的爸爸，孩子转学到…"
+        facts["children"] = [{"name": of.group(1), **child_details(text.replace(of.group(0), " "))}]
     role = parent_role(text)
     if role:
         parent["role"] = role

@@ -128,6 +128,8 @@ def _merge_children(slots: dict, facts: dict, text: str, today: date) -> list[st
             continue
         if details.get("birth"):
             details = {**details, "age": age_from_birth(details["birth"], today)}
+        if details.get("school") and details["school"] != kid.get("school") and "school_class" not in details:
+            kid.pop("school_class", None)  # another school: the old class no longer says anything
         for key, value in details.items():
             if key != "name" and kid.get(key) != value:
                 kid[key] = value

@@ -6,9 +6,11 @@ stateDiagram-v2
     [*] --> ask: new registration (facts of the first message kept)
     [*] --> review: update from the account that registered ("我换到东莞上班了")
     [*] --> find: update from a new device ("我是王小雨的爸爸，之前登记过…")
-    find --> verify: child's name + parent phone found (code sent to the first account)
-    find --> ask: nothing found (register anew, facts kept)
+    [*] --> join: "加入登记 123456" (handlers/entrust_join.py)
+    find --> verify: name + phone said (a code goes to the first account if they match; same answer either way)
     verify --> review: the right code
+    verify --> ask: 重新登记 (facts kept)
+    verify --> [*]: 原来的账号用不了 (a re-bind code for the village committee)
     ask --> ask: one missing fact at a time (buttons for relations, yes/no)
     ask --> confirm: everything known
     review --> ask: something still missing (a new guardian's phone…)
@@ -18,7 +20,9 @@ stateDiagram-v2
     confirm_update --> [*]: 确认修改 (new version) / 回老家了 (entrustment ended)
 ```
 Every fact goes through handlers/entrust_slots.merge, at every step: whatever the parent
-says is kept, and only what is still missing is asked.
+says is kept, and only what is still missing is asked. Text is read as Simplified.
+`claims` lets a registered parent's update ("孩子转学到青山镇中学了") or the quarterly answer
+("信息没变", "/entrust same") reach this flow whatever the intent model says.
 """
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ def rebind(session: Session, staff: StaffUser, child_id: int, parent_phone: str,
     children = sorted({p.child_id for p in rows})
     for row in rows:
         row.channel_user_id = account
-    audit.record(session, f"staff:{staff.username}", "entrust.rebind", "child", child.id, source,
-                 f"children {','.join(map(str, children))} bound to channel account {account}")
+    audit.record(session, f"staff:{staff.id}", "rebind", "child", child.id, source,
+                 f"entrustment: children {','.join(map(str, children))} bound to channel account {account}")
     session.flush()
     return children

@@ -77,8 +77,8 @@ def _birth_date(age: int | None, today: date) -> date | None:
 def _school(session: Session, township_id: int, said: str | None) -> tuple[int | None, str | None]:
     if not said:
         return None, None
+    exact = session.scalar(select(School).where(School.name == said).limit(1))  # any township: a transfer
     schools = session.scalars(select(School).where(School.township_id == township_id)).all()
-    exact = next((s for s in schools if s.name == said), None)
     core = said.replace("镇", "").replace("乡", "")
     loose = [s for s in schools if core and core in s.name.replace("镇", "").replace("乡", "")]
     found = exact or (loose[0] if len(loose) == 1 else None)

@@ -189,10 +189,65 @@ def test_a_lost_account_is_rebound_by_village_staff_after_checking_in_person(eng
     new.say("确认修改")
     assert api_children()[0]["entrustment"]["work_city"] == "惠州"
     with jurisdiction.sessions() as s:
-        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "entrust.rebind"))
-        assert entry.actor == "staff:dfc-village" and "13800001111" not in (entry.detail or "")
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "rebind"))
+        staff_id = s.scalar(select(StaffUser.id).where(StaffUser.username == "dfc-village"))
+        assert (entry.actor, entry.entity, entry.entity_id) == (f"staff:{staff_id}", "child", str(child_id))
+        assert "13800001111" not in (entry.detail or "")
         assert s.scalar(select(EntrustCode).where(EntrustCode.purpose == "rebind")).used_at is not None
         new_account = s.scalar(select(ChannelUser.id).where(ChannelUser.id == new.engine.store.user_id(
             "wechat", "wx-lost-new")))
         assert s.scalar(select(Parent).where(Parent.relation == "father")).channel_user_id == new_account
 
+
+
+def _unlock_from_new_device(engine, jurisdiction, first: str) -> Talk:
+    t = Talk(engine, "wx-new-device")
+    assert "手机号" in t.say(first)
+    assert "确认码" in t.say("13800001111")
+    with jurisdiction.sessions() as s:
+        from core.models import OutboundJob
+        job = s.scalars(select(OutboundJob).where(OutboundJob.kind == "reporter_message")).all()[-1]
+        code = re.search(r"\d{6}", job.body).group()
+    t.last = t.say(code)
+    return t
+
+
+@pytest.mark.parametrize("update, answers, check", [
+    ("电话换了", {"您的手机号": "13600009999"}, lambda c: c["entrustment"]["parent_phone"] == "13600009999"),
+    ("孩子改由外婆照顾", {"外婆叫什么名字": "刘秀英", "外婆的电话": "13700003333", "多大年纪": "66岁",
+                      "身体怎么样": "身体好", "住在一起": "是"},
+     lambda c: (c["entrustment"]["guardian_name"], c["entrustment"]["guardian_relation"]) == ("刘秀英", "外婆")),
+    ("孩子转学到青山镇中学了", {}, lambda c: c["school"] == "青山镇中学"),
+])
+def test_each_update_from_a_new_device(engine, api_children, jurisdiction, update, answers, check):
+    register_in_one_message(Talk(engine, "wx-first-device"))
+    t = _unlock_from_new_device(engine, jurisdiction, f"我是王小雨的爸爸，之前登记过，{update}")
+    assert "要改成这样" in answer(t, t.last, answers)
+    assert "第2版" in t.say("确认修改")
+    [child] = api_children()
+    assert child["entrustment"]["version"] == 2 and check(child)
+
+
+def test_coming_home_from_a_new_device(engine, api_children, jurisdiction):
+    register_in_one_message(Talk(engine, "wx-first-device"))
+    t = _unlock_from_new_device(engine, jurisdiction, "我是王小雨的爸爸，之前登记过，我们回老家了，不出去了")
+    assert "不再外出" in t.last
+    assert "委托监护已结束" in t.say("是")
+    assert api_children()[0]["left_behind"] is False
+
+
+def test_registering_anew_with_someone_elses_phone_changes_nothing_of_theirs(engine, api_children):
+    register_in_one_message(Talk(engine, "wx-owner"))
+    stranger = Talk(engine, "wx-pretender")
+    assert "确认码" in stranger.say("我之前登记过，孩子王小雨，电话13800001111，现在换到惠州了")
+    reply = stranger.say("重新登记")
+    summary = answer(stranger, reply, {"哪个乡镇": "红星镇东风村", "今年几岁": "10岁", "哪年哪月出生": "10岁",
+                                       "男孩还是女孩": "女孩", "在哪个学校": "没上学", "爸爸还是妈妈": "爸爸",
+                                       "您的姓名": "李四", "哪个城市": "惠州", "什么时候出去": "去年3月",
+                                       "妈妈现在": "也在外地打工", "由谁照顾": "没有人照顾"})
+    assert "请核对登记信息" in summary
+    stranger.say("确认登记")
+    files = api_children()
+    original = next(c for c in files if c["entrustment"]["guardian_name"] == "李桂兰")
+    assert original["entrustment"]["version"] == 1 and original["entrustment"]["work_city"] == "宁波"
+    assert len(files) == 2  # the pretender's is a separate file, for the village to check
