@@ -39,7 +39,7 @@ def test_model_floor(parser, name):
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_system_floor(parser, name):
-    """The engine's decision: nlu.danger.decide(word list, model)."""
+    """The engine's decision, nlu.danger.assess: urgent caught on yes or unsure, calm alarmed on yes."""
     _, total, _, negatives, _, _, system_tp, system_fp = FLOORS[name]
     s = score(parser, DATA / name)["system"]
     assert s["tp"] >= system_tp and s["tp"] + s["fn"] == total

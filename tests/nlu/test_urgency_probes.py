@@ -119,19 +119,21 @@ CALM = [
 ]
 
 
-def _system_urgent(parser, text: str) -> bool:
-    """The engine's decision: the word list on normalised text, then the model's word."""
-    return danger.decide(danger.check(normalize_text(text)), parser.parse(text)) is not None
+def _verdict(parser, text: str) -> str:
+    """The engine's decision (nlu.danger.assess): yes, unsure (the bot asks) or no."""
+    return danger.assess(normalize_text(text), parser.parse(text)).verdict
 
 
 @pytest.mark.parametrize("text", URGENT)
 def test_emergencies_get_the_110_guidance(parser, text):
-    assert _system_urgent(parser, text), text
+    """At once, or after one tap on 是 / 不确定: never silently missed."""
+    assert _verdict(parser, text) != danger.NO, text
 
 
 @pytest.mark.parametrize("text", CALM)
 def test_questions_past_harms_and_adults_do_not(parser, text):
-    assert not _system_urgent(parser, text), text
+    """Never answered as an emergency without being asked."""
+    assert _verdict(parser, text) != danger.YES, text
 
 
 CATEGORIES = [
