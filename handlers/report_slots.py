@@ -201,8 +201,9 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     gender = turn.entity("gender") if turn.entity("gender") in ("male", "female") else v.parse_gender(text)
     _set(slots, "child_gender", gender, force=focus == "child_age")
     name = v.parse_child_name(text)
-    if name is None and focus == "child_age" and turn.entity("person_name"):
-        name = turn.entity("person_name")
+    said = turn.entity("person_name")
+    if name is None and focus == "child_age" and said and not any(w + said in text for w in ("我叫", "我是", "俺叫", "本人")):
+        name = said  # never the reporter's own name
     _set(slots, "child_name", name, force=focus in ("child_age", "child_name"))
     return problem
 

@@ -25,6 +25,21 @@ FOLD_ITER = 300
 LOG_FLOOR = 1e-4  # log-probabilities below log(1e-4) say nothing more
 
 
+def n_folds(labels: list[str]) -> int:
+    """FOLDS, or fewer when the rarest class has fewer examples (small data files)."""
+    from collections import Counter
+
+    return max(2, min(FOLDS, min(Counter(labels).values())))
+
+
+def can_stack(labels: list[str]) -> bool:
+    """Two classes or more, each with at least two examples."""
+    from collections import Counter
+
+    counts = Counter(labels)
+    return len(counts) >= 2 and min(counts.values()) >= 2
+
+
 @dataclass
 class Softmax:
     """A linear softmax layer exported from scikit-learn (binary models as two classes)."""
@@ -111,7 +126,7 @@ def _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta):
     n, k = len(docs), len(classes)
     oof_a = np.zeros((n, k))
     oof_b = np.zeros((n, k)) if emb is not None else None
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    folds = StratifiedKFold(n_folds(labels), shuffle=True, random_state=0)
     for tr, va in folds.split(np.zeros(n), y):
         a = fit_char([docs[i] for i in tr], list(y[tr]), FOLD_ITER)
         oof_a[va] = np.stack([_align(a.predict(docs[i]), a.classes, classes) for i in va])
@@ -132,7 +147,7 @@ def _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=1)
+    folds = StratifiedKFold(n_folds(list(y)), shuffle=True, random_state=1)
     p_final = cross_val_predict(LogisticRegression(C=c_meta, max_iter=1000), x_meta, y, cv=folds,
                                 method="predict_proba")
     cls = np.array(classes)

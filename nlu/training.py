@@ -14,7 +14,7 @@ import numpy as np
 from . import signals
 from .normalize import normalize_text
 from .pipeline import CATEGORIES, FORMAT, Featurizer, export_stack, fit_char
-from .stacking import choose_band, fit_stack
+from .stacking import can_stack, choose_band, fit_stack
 from .training_data import TrainingData
 
 
@@ -65,19 +65,26 @@ def train_artefact(data: TrainingData, cfg: dict) -> tuple[dict, dict]:
 
     labelled = [(i, cat) for i, ex in enumerate(data.examples) if (cat := _category_of(ex, data.synonyms))]
     idx = [i for i, _ in labelled]
-    parts, rep = fit_stack([docs[i] for i in idx], [cat for _, cat in labelled],
-                           emb[idx] if emb is not None else None, cat_sig[idx], char, c_e5, c_meta)
-    export_stack("cat", parts, arrays, meta)
-    meta["cv"]["category"] = _public(rep)
+    if can_stack([cat for _, cat in labelled]):
+        parts, rep = fit_stack([docs[i] for i in idx], [cat for _, cat in labelled],
+                               emb[idx] if emb is not None else None, cat_sig[idx], char, c_e5, c_meta)
+        export_stack("cat", parts, arrays, meta)
+        meta["cv"]["category"] = _public(rep)
 
     gold = np.array([any(e["entity"] == "urgency" for e in ex.entities) for ex in data.examples])
+    if not can_stack(["urgent" if g else "no" for g in gold]):  # a small file: rules only
+        meta["urgency_band"] = {"low": 0.2, "high": 0.8}
+        return _finish(arrays, meta, data, embed_s, started)
     parts, rep = fit_stack(docs, ["urgent" if g else "no" for g in gold], emb, urg_sig, char, c_e5, c_meta)
     export_stack("urg", parts, arrays, meta)
     p_urgent = rep["_p"][:, parts["meta"].classes.index("urgent")]
     low, high = choose_band(p_urgent, gold, float(cfg["urgency_recall"]), float(cfg["urgency_false_alarms"]))
     meta["urgency_band"] = {"low": low, "high": high}
     meta["cv"]["urgency"] = {**_public(rep), **_band_figures(p_urgent, gold, low, high)}
+    return _finish(arrays, meta, data, embed_s, started)
 
+
+def _finish(arrays: dict, meta: dict, data: TrainingData, embed_s: float, started: float) -> tuple[dict, dict]:
     meta["synonyms"], meta["lookups"], meta["regexes"] = data.synonyms, data.lookups, data.regexes
     meta["embedding_seconds"] = round(embed_s, 3)
     meta["training_seconds"] = round(time.perf_counter() - started, 3)
