@@ -4,7 +4,9 @@ category, and whether the engine's first answer would be the 110/120 guidance.
     PYTHONPATH=. python bench/blind_reports.py [FILE] [--model-dir DIR] [--misses]
 
 Each item has `text`, `intent`, `category` and `urgent` (a child in danger now). The
-system decision is the engine's: `nlu.danger.decide(check(normalised text), parse)`.
+system decision is the engine's: `nlu.danger.assess(normalised text, parse)`: yes (110
+first), unsure (asked 孩子现在有危险吗？; 是/不确定 gives 110 in the second reply) or no. An
+urgent report counts as caught on yes or unsure; a calm one as a false alarm on yes only.
 The category is the parse's first `category` entity. Prints aggregate figures only;
 `--misses` lists texts, and must not be used on a blind file before the system under
 test is final (reading the misses ends its blindness). Not a test.
@@ -23,13 +25,13 @@ DEFAULT = ROOT / "eval" / "blind6" / "first_reports.yml"
 
 
 def predict(parser, text: str) -> dict:
-    from bench.urgency_system import system_urgent
+    from bench.urgency_system import verdict
 
     result = parser.parse(text)
     cats = [e["value"] for e in result.get("entities", []) if e.get("entity") == "category"]
     return {"intent": (result.get("intent") or {}).get("name"), "category": cats[0] if cats else None,
             "model_urgent": any(e.get("entity") == "urgency" for e in result.get("entities", [])),
-            "system_urgent": system_urgent(text, result)}
+            "verdict": verdict(text, result)}
 
 
 def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
@@ -45,6 +47,8 @@ def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
             c["with_category"] += 1
             c["category_ok"] += p["category"] == item["category"]
             per_category[(item["category"], p["category"] == item["category"])] += 1
+        p["system_urgent"] = p["verdict"] != "no" if gold_urgent else p["verdict"] == "yes"
+        c[f"asked_{'urgent' if gold_urgent else 'calm'}"] += p["verdict"] == "unsure"
         for kind in ("system", "model"):
             said = p[f"{kind}_urgent"]
             c[f"{kind}_{'tp' if said and gold_urgent else 'fn' if gold_urgent else 'fp' if said else 'tn'}"] += 1
@@ -69,6 +73,7 @@ def report(c: dict) -> str:
         neg = c.get(f"{kind}_fp", 0) + c.get(f"{kind}_tn", 0)
         lines.append(f"{kind:6} urgent recall {pct(c.get(f'{kind}_tp', 0), pos)}   "
                      f"false alarms {pct(c.get(f'{kind}_fp', 0), neg)}")
+    lines.append(f"asked the danger question: {c.get('asked_urgent', 0)} urgent, {c.get('asked_calm', 0)} calm")
     cats = sorted({k.split(':')[1] for k in c if k.startswith('cat:')})
     for cat in cats:
         ok, wrong = c.get(f"cat:{cat}:ok", 0), c.get(f"cat:{cat}:wrong", 0)

@@ -1,6 +1,9 @@
 """NLU speed and size: training time, artefact load time, parse p50/p99, resident memory.
 
-    PYTHONPATH=. python bench/nlu.py [--data nlu/data/test.yml]
+    PYTHONPATH=. python bench/nlu.py [--data nlu/data/test.yml] [--model-dir DIR] [--rounds N]
+
+Parse times include the sentence encoder (one thread). --model-dir reuses (or trains once
+into) DIR instead of training into a fresh folder.
 
 Prints figures; not a test. Serving is measured in a fresh subprocess so that scikit-learn
 (needed only for training) is not counted in load time or memory.
@@ -28,7 +31,7 @@ t2 = time.perf_counter()
 first = time.perf_counter(); parser.parse("我孙子一整夜没回来"); first = time.perf_counter() - first
 texts = [e.text for e in load_training_data(sys.argv[2]).examples]
 times = []
-for _ in range(5):
+for _ in range(int(sys.argv[3])):
     for t in texts:
         s = time.perf_counter(); parser.parse(t); times.append(time.perf_counter() - s)
 times.sort()
@@ -46,17 +49,21 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_parse_ms": firs
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT / "nlu" / "data" / "test.yml"))
+    ap.add_argument("--model-dir")
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from nlu import DEFAULT_DATA, train
+    from nlu.pipeline import ensure_model
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        path = train(DEFAULT_DATA, tmp)
+        path = ensure_model(args.model_dir, DEFAULT_DATA) if args.model_dir else train(DEFAULT_DATA, tmp)
+        tmp = str(args.model_dir or tmp)
         train_s = time.perf_counter() - started
         size_kb = sum(f.stat().st_size for f in path.iterdir()) / 1024
-        out = subprocess.run([sys.executable, "-c", SERVE, tmp, args.data], cwd=ROOT, check=True,
-                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+        out = subprocess.run([sys.executable, "-c", SERVE, tmp, args.data, str(args.rounds)], cwd=ROOT, check=True,
+                             capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "", "HOME": str(Path.home())})
         r = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"training (incl. sklearn import, intent, category and urgency models): {train_s:.2f} s")
     print(f"artefact size: {size_kb:.0f} kB")

@@ -2,13 +2,14 @@
 
     PYTHONPATH=. python bench/urgency_system.py [FILE ...] [--misses] [--model-dir DIR]
 
-model  = the NLU parse carries an `urgency` entity (what `shouhu nlu test` scores);
-system = what makes the engine answer with the 110 guidance first:
-         `nlu.danger.decide(check(normalised text), parse)`: the word list OR an urgent
-         report from the model, minus confident questions about the rules or a past report.
+model  = the NLU parse carries an `urgency` entity (calibrated probability >= 0.5);
+system = the engine's decision `nlu.danger.assess(normalised text, parse)`: yes (110
+         guidance first), unsure (the bot asks 孩子现在有危险吗？ and 是/不确定 gives the
+         guidance) or no. An urgent example counts as caught when the verdict is yes or
+         unsure (110 within the first two replies); a calm one is a false alarm only on
+         yes (answered as an emergency without being asked). `asked` counts the unsure.
 
-Gold urgent = the example is annotated with an `urgency` entity. A false alarm is a
-non-urgent example on which the system (or the model) would say "call 110".
+Gold urgent = the example is annotated with an `urgency` entity.
 `--misses` lists the missed and falsely alarmed texts (do not use it on a blind file
 before the system under test is final). Prints figures; not a test.
 """
@@ -22,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 FILES = ["test.yml", "test_blind.yml", "test_blind2.yml", "test_blind3.yml", "test_blind4.yml", "test_blind5.yml"]
 
 
-def system_urgent(text: str, result: dict) -> bool:
-    """Exactly the engine's decision (bot/engine.py)."""
+def verdict(text: str, result: dict) -> str:
+    """Exactly the engine's decision (bot/routing.py): yes, unsure or no."""
     from nlu import danger
     from nlu.normalize import normalize_text
 
-    return danger.decide(danger.check(normalize_text(text)), result) is not None
+    return danger.assess(normalize_text(text), result).verdict
 
 
 def score(parser, path: str | Path) -> dict:
@@ -37,13 +38,17 @@ def score(parser, path: str | Path) -> dict:
 
     data = load_training_data(path)
     c = {k: {"tp": 0, "fn": 0, "fp": 0, "tn": 0} for k in ("model", "system", "words")}
+    asked = {"urgent": 0, "calm": 0}
     misses: dict[str, list[str]] = {"model_missed": [], "system_missed": [], "system_false_alarms": []}
     for ex in data.examples:
         gold = any(e["entity"] == "urgency" for e in ex.entities)
         result = parser.parse(ex.text)
         preds = {"model": any(e.get("entity") == "urgency" for e in result["entities"]),
                  "words": danger.check(normalize_text(ex.text)) is not None}
-        preds["system"] = system_urgent(ex.text, result)
+        v = verdict(ex.text, result)
+        asked["urgent" if gold else "calm"] += v == "unsure"
+        # urgent: caught at once or after the question; calm: alarmed only without asking
+        preds["system"] = v != "no" if gold else v == "yes"
         for k, p in preds.items():
             c[k][("t" if p == gold else "f") + ("p" if p else "n")] += 1
         if gold and not preds["model"]:
@@ -52,7 +57,7 @@ def score(parser, path: str | Path) -> dict:
             misses["system_missed"].append(ex.text)
         if preds["system"] and not gold:
             misses["system_false_alarms"].append(ex.text)
-    out = {"file": Path(path).name, "examples": len(data.examples), **misses}
+    out = {"file": Path(path).name, "examples": len(data.examples), "asked": asked, **misses}
     for k, m in c.items():
         pos, neg = m["tp"] + m["fn"], m["fp"] + m["tn"]
         out[k] = {**m, "recall": m["tp"] / pos if pos else 1.0, "false_alarm_rate": m["fp"] / neg if neg else 0.0}
@@ -79,7 +84,8 @@ def main() -> None:
           f"{'SYSTEM recall':>16} {'SYSTEM FA':>14}")
     for f in files:
         r = score(parser, f)
-        print(f"{r['file']:18} {_fmt(r['model'])}   {_fmt(r['words'])}   {_fmt(r['system'])}")
+        print(f"{r['file']:18} {_fmt(r['model'])}   {_fmt(r['words'])}   {_fmt(r['system'])}   "
+              f"asked: {r['asked']['urgent']} urgent, {r['asked']['calm']} calm")
         if args.misses:
             for key in ("system_missed", "system_false_alarms", "model_missed"):
                 for t in r[key]:

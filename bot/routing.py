@@ -62,23 +62,61 @@ class Router:
             conv.meta["receipt"] = receipt
             return [Reply("这一份已经提交过了，不会重复提交。")] + conv_svc.replies_from_json(receipt["replies"])
 
+        pending = conv.meta.pop("danger_question", None)
+        if pending is not None:
+            answered = danger_mod.answer(value)
+            if answered is not None:
+                return self._danger_answered(conv, inbound, cu_id, now, pending, answered)
+            # not an answer: what they said first and now, read together, with no second question
+            value = f"{pending['text']} {value}" if title is None else value
         words = title or value
         nlu = self._parse(words) if words else C.synthetic_parse("", "out_of_scope")
         replies = warned
-        if title is None:  # the user's own words, not a button: let the model have its say
-            decided = danger_words.decide(danger, nlu)
-            if decided is not None and danger is None:
-                replies = danger_mod.replies(decided, self.hotlines)
-            elif decided is None:
-                replies = []
-            danger = decided
-        if danger is not None:
+        if title is None:  # the user's own words, not a button: the one danger decision
+            decision = danger_words.assess(normalize_text(words) if words else "", nlu)
+            if decision.asks and pending is None and self._may_ask(conv):
+                conv.meta["danger_question"] = {"text": value, "kinds": list(decision.kinds)}
+                log.info("danger not certain (p=%.2f): asking", decision.probability)
+                return [danger_mod.question()]
+            danger = decision if decision.danger or (decision.asks and pending is not None) else None
+            replies = danger_mod.replies(danger, self.hotlines) if danger else []
+        return replies + self._continue(conv, inbound, value, nlu, now, cu_id, danger is not None,
+                                        title, resume_pending)
+
+    def _continue(self, conv: Conv, inbound: Inbound, value: str, nlu: dict, now: datetime,
+                  cu_id: int, in_danger: bool, title: str | None = None,
+                  resume_pending: bool = False) -> list[Reply]:
+        if in_danger:
             nlu = _mark_urgent(nlu)
         turn = self._make_turn(inbound, value, nlu, now, cu_id)
         if conv.flow in self.flows:
-            return replies + self._in_flow(conv, turn, resume_pending, title is not None)
+            return self._in_flow(conv, turn, resume_pending, title is not None)
         conv.reset()  # no flow, or one no longer registered
-        return replies + self._route(conv, turn, text, danger is not None)
+        return self._route(conv, turn, C.clean_text(value), in_danger)
+
+    def _may_ask(self, conv: Conv) -> bool:
+        """The danger question is asked on the first message of a matter: with no flow
+        going on, or where the flow asks for a free description (what happened)."""
+        if not conv.flow:
+            return True
+        flow = self.flows.get(conv.flow)
+        return conv.step in getattr(flow, "free_text_steps", ())
+
+    def _danger_answered(self, conv: Conv, inbound: Inbound, cu_id: int, now: datetime,
+                         pending: dict, answered: str) -> list[Reply]:
+        """是 or 不确定: the 110/120 guidance at once and the matter is urgent; 没有: go on.
+        Either way the message that raised the question is then handled as usual."""
+        text = pending.get("text") or ""
+        nlu = self._parse(text) if text else C.synthetic_parse("", "out_of_scope")
+        in_danger = answered in ("yes", "unsure")
+        replies = []
+        if in_danger:
+            kinds = tuple(pending.get("kinds") or ("reported_now",))
+            replies = danger_mod.replies(danger_words.Signal(kinds), self.hotlines)
+            log.warning("danger confirmed by the user (%s) on %s", answered, inbound.channel)
+        else:
+            replies = [Reply("好的。")]
+        return replies + self._continue(conv, inbound, text, nlu, now, cu_id, in_danger)
 
     def _in_flow(self, conv: Conv, turn: Turn, resume_pending: bool, chosen: bool) -> list[Reply]:
         if resume_pending and turn.intent == "greet":

@@ -1,15 +1,16 @@
 """The danger guidance: what the bot says first when a message describes a child in danger now.
 
-Whether a message does is decided in `nlu/danger.py` (word list OR the model); this module
-only words the answer: the emergency numbers for the kinds of danger found, then an
-invitation to go on telling us (the report flow starts or continues), so nobody waits for
-a form to be filled before being told to call 110. Pure functions only, no I/O.
+Whether a message does is decided in `nlu/danger.py` (yes / unsure / no, with a
+probability); this module only words the answers: the emergency numbers for the kinds of
+danger found, then an invitation to go on telling us (the report flow starts or continues),
+so nobody waits for a form to be filled before being told to call 110; and, when the
+decision is unsure, the one-tap question 孩子现在有危险吗？ Pure functions only, no I/O.
 """
 from __future__ import annotations
 
 from typing import Protocol
 
-from core.messages import Reply
+from core.messages import Button, Reply
 
 # Kinds of danger where someone may be hurt: call an ambulance too.
 AMBULANCE_KINDS = frozenset({"injury", "water", "suicide", "fire"})
@@ -37,3 +38,23 @@ def replies(danger: Danger, hotlines: dict | None = None) -> list[Reply]:
         lines.append("孩子走失请立即报警，不必等24小时。")
     lines.append("打完电话后，可以继续在这里告诉我们情况，我们会通知当地派出所和工作人员。")
     return [Reply("\n".join(lines))]
+
+
+def question() -> Reply:
+    """Asked when the danger decision is not confident either way: one tap answers it."""
+    return Reply("孩子现在有危险吗？", (Button("是", "danger:yes"), Button("没有", "danger:no"),
+                                     Button("不确定", "danger:unsure")))
+
+
+def answer(value: str) -> str | None:
+    """The answer to `question`: "yes", "no", "unsure", or None when it was not an answer."""
+    if value.startswith("danger:") and value[7:] in ("yes", "no", "unsure"):
+        return value[7:]
+    key = value.strip(" 。.！!？?，,")
+    if key in ("是", "是的", "有", "有危险", "危险", "对", "是啊", "有的"):
+        return "yes"
+    if key in ("没有", "没", "没有危险", "不危险", "否", "不是", "没事", "安全", "现在没有", "暂时没有"):
+        return "no"
+    if key in ("不确定", "不知道", "不清楚", "说不准", "不好说", "可能有", "可能"):
+        return "unsure"
+    return None

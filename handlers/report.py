@@ -4,13 +4,13 @@ the user's first message allows. Only what is missing is asked, one question at 
 ```mermaid
 stateDiagram-v2
     [*] --> resume: draft kept and nothing new said
-    [*] --> describe: menu / "我要报告"
+    [*] --> describe: menu / "我要报告" / "我是医生，要做强制报告" (nothing said yet)
     [*] --> ask_next: free text (facts extracted)
     resume --> ask_next: 继续填写
     resume --> describe: 重新开始
     describe --> ask_next
     state ask_next <<choice>>
-    ask_next --> category: no category
+    ask_next --> category: no category, or the model's is unsure (confirm with buttons)
     ask_next --> place: no township/village
     ask_next --> child: no age
     ask_next --> role: no reporter role
@@ -47,7 +47,15 @@ from handlers import places
 from handlers import report_text as say
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
-from handlers.report_slots import absorb, contact_missing, place_done
+from handlers.describe import says_what_happened
+from handlers.report_slots import (
+    absorb,
+    category_answer,
+    category_unsure,
+    collect_media,
+    contact_missing,
+    place_done,
+)
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +98,7 @@ class ReportFlow:
             saved["updated"] = turn.now.isoformat()
             return self._save(ctx, turn, FlowState(self.name, Step.RESUME, saved), [Reply(
                 "您上次有一份还没提交的报告，要接着填吗？", say.RESUME_BUTTONS)])
-        self._collect_media(data, turn)
+        collect_media(data, turn)
         gaz = self._gazetteer(ctx)
         absorb(data, turn, gaz)
         if says_something:
@@ -109,7 +117,7 @@ class ReportFlow:
             data = _new_data(turn.now)
             return self._advance(ctx, turn, data, [Reply("之前的报告草稿已过期，我们重新开始。")])
         data["updated"] = turn.now.isoformat()
-        got_media = self._collect_media(data, turn)
+        got_media = collect_media(data, turn)
         if state.step == Step.RESUME:
             if text == "restart" or "重新" in text:
                 data = _new_data(turn.now)
@@ -118,6 +126,8 @@ class ReportFlow:
             return self._advance(ctx, turn, data, [Reply("收到，会附在报告里。")])
         if state.step == Step.CONFIRM:
             return self._confirm(ctx, turn, data)
+        if state.step == Step.CATEGORY and category_answer(data["slots"], text, YES_WORDS):
+            return self._advance(ctx, turn, data)
         gaz = self._gazetteer(ctx)
         focus = FOCUS.get(Step(state.step))
         if text == "village:unknown":
@@ -144,6 +154,8 @@ class ReportFlow:
             step, reply = Step.DESCRIBE, Reply(say.QUESTIONS["description"])
         elif not slots.get("category"):
             step, reply = Step.CATEGORY, Reply(say.QUESTIONS["category"], say.buttons(say.CATEGORY_BUTTONS, "cat:"))
+        elif category_unsure(slots, ctx.settings.section("nlu")):
+            step, reply = Step.CATEGORY, say.category_check(slots)
         elif not place_done(slots):
             step, reply = Step.PLACE, say.place_question(data, None)
         elif slots.get("child_age") is None:
@@ -246,10 +258,10 @@ class ReportFlow:
     # -- helpers --------------------------------------------------------------------------
     @staticmethod
     def _has_facts(turn: Turn) -> bool:
-        text = turn.text
-        if not text or text.startswith("/"):
-            return False
-        return bool(turn.entity("category") or v.guess_category(text) or len(text) >= 12)
+        """The first message says what happened (not only "我是医生，要做强制报告")."""
+        role = turn.entities("reporter_role")
+        span = (role[0]["start"], role[0]["end"]) if role and "start" in role[0] else None
+        return says_what_happened(turn.text, span)
 
     @staticmethod
     def _as_choice(turn: Turn, data: dict) -> Turn:
@@ -258,18 +270,6 @@ class ReportFlow:
             if turn.text == title:
                 return dataclasses.replace(turn, text=payload)
         return turn
-
-    @staticmethod
-    def _collect_media(data: dict, turn: Turn) -> bool:
-        inbound, items = turn.inbound, data.setdefault("attachments", [])
-        if inbound.media is not None:
-            items.append({"kind": inbound.media.kind, "ref": inbound.media.ref, "channel": inbound.channel,
-                          "content_type": inbound.media.content_type})
-        if inbound.location is not None:
-            loc = inbound.location
-            items.append({"kind": "location", "ref": f"{loc.lat},{loc.lng} {loc.label}".strip(),
-                          "channel": inbound.channel})
-        return inbound.media is not None or inbound.location is not None
 
     @staticmethod
     def _gazetteer(ctx: FlowContext) -> places.Gazetteer:

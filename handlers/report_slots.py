@@ -90,10 +90,13 @@ def _what_happened(slots: dict, turn: Turn, focus: str | None) -> str | None:
     category = turn.entity("category") if focus in (None, "category", "description") else None
     if category not in CATEGORIES:
         category = None
-    category = data_choice(text, "cat:") or category or v.guess_category(text)
+    modelled = category
+    chosen = data_choice(text, "cat:")
+    category = chosen or category or v.guess_category(text)
     if category not in CATEGORIES:
         category = None
-    _set(slots, "category", category, force=focus == "category")
+    if _set(slots, "category", category, force=focus == "category"):
+        _category_certainty(slots, turn, modelled if category == modelled and not chosen else None)
     if focus == "category" and category is None:
         problem = "no_category"
     if turn.entity("urgency") == "urgent" or v.sounds_urgent(text):
@@ -105,6 +108,41 @@ def _what_happened(slots: dict, turn: Turn, focus: str | None) -> str | None:
         else:
             slots["description"] = desc
     return problem
+
+
+def _category_certainty(slots: dict, turn: Turn, modelled: str | None) -> None:
+    """Keep the model's probability (and its next guesses) so a low one is confirmed."""
+    if modelled is None:  # a button, or the rules: nothing to confirm
+        slots.pop("category_p", None)
+        slots["category_confirmed"] = True
+        return
+    found = turn.entities("category")
+    p = found[0].get("confidence") if found else None
+    ranking = (turn.nlu.get("category") or {}).get("ranking") or []
+    slots["category_p"] = float(p) if isinstance(p, (int, float)) else None
+    slots["category_options"] = [r["name"] for r in ranking if r.get("name") in CATEGORIES][:3]
+    slots.pop("category_confirmed", None)
+
+
+def category_unsure(slots: dict, nlu_cfg: dict) -> bool:
+    """The model's category with a low probability: confirm it with buttons."""
+    p = slots.get("category_p")
+    below = float(nlu_cfg.get("category_confirm_below", 0.6))
+    return p is not None and not slots.get("category_confirmed") and float(p) < below
+
+
+def category_answer(slots: dict, text: str, yes_words) -> bool:
+    """"对" keeps the guess; "都不是" shows every category. False: absorb the answer."""
+    if slots.get("category_p") is None or slots.get("category_confirmed"):
+        return False
+    if text in yes_words:
+        slots["category_confirmed"] = True
+        return True
+    if text == "cat:more" or text.strip(" 。") in ("都不是", "不是", "不对"):
+        slots.pop("category", None)
+        slots["category_confirmed"] = True
+        return True
+    return False
 
 
 def _where(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None) -> str | None:
@@ -163,8 +201,9 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     gender = turn.entity("gender") if turn.entity("gender") in ("male", "female") else v.parse_gender(text)
     _set(slots, "child_gender", gender, force=focus == "child_age")
     name = v.parse_child_name(text)
-    if name is None and focus == "child_age" and turn.entity("person_name"):
-        name = turn.entity("person_name")
+    said = turn.entity("person_name")
+    if name is None and focus == "child_age" and said and not any(w + said in text for w in ("我叫", "我是", "俺叫", "本人")):
+        name = said  # never the reporter's own name
     _set(slots, "child_name", name, force=focus in ("child_age", "child_name"))
     return problem
 
@@ -207,3 +246,15 @@ def _other_facts(before: dict, after: dict) -> bool:
 def data_choice(text: str, prefix: str) -> str | None:
     """A button payload like 'role:teacher' -> 'teacher'."""
     return text[len(prefix):] if text.startswith(prefix) else None
+
+
+def collect_media(data: dict, turn: Turn) -> bool:
+    inbound, items = turn.inbound, data.setdefault("attachments", [])
+    if inbound.media is not None:
+        items.append({"kind": inbound.media.kind, "ref": inbound.media.ref, "channel": inbound.channel,
+                      "content_type": inbound.media.content_type})
+    if inbound.location is not None:
+        loc = inbound.location
+        items.append({"kind": "location", "ref": f"{loc.lat},{loc.lng} {loc.label}".strip(),
+                      "channel": inbound.channel})
+    return inbound.media is not None or inbound.location is not None

@@ -38,6 +38,16 @@ REASK = {
 }
 
 
+def category_check(slots: dict) -> Reply:
+    """Confirm a category the model is not sure of: its guesses as buttons, then "都不是"."""
+    guess = slots.get("category")
+    options = [guess] + [c for c in slots.get("category_options") or [] if c != guess]
+    titles = {code: title for title, code in CATEGORY_BUTTONS}
+    buttons_ = tuple(Button(titles[c], "cat:" + c) for c in options[:3] if c in titles)
+    return Reply(f"听起来是“{labels.CATEGORY.get(guess, guess)}”，对吗？不对的话请选最接近的一种。",
+                 buttons_ + (Button("都不是", "cat:more"),))
+
+
 def buttons(pairs, prefix: str) -> tuple[Button, ...]:
     return tuple(Button(title, prefix + code) for title, code in pairs)
 

@@ -98,12 +98,20 @@ _NAME_INTRO = re.compile(r"(?:孩子|小孩|他|她|学生|娃)?(?:叫|名叫|�
 
 
 def parse_child_name(text: str) -> str | None:
-    """'孩子叫王小明' -> '王小明'."""
-    m = _NAME_INTRO.search(_norm(text))
-    if not m:
-        return None
-    name = m.group(1)
-    return None if name in {"不知道", "不清楚", "什么"} else name
+    """'孩子叫王小明' -> '王小明'; the reporter's own name ('我叫张红梅') is never the child's."""
+    t = _norm(text)
+    for m in _NAME_INTRO.finditer(t):
+        if not m.group(0).startswith(("孩子", "小孩", "他", "她", "学生", "娃")) and _about_oneself(t, m.start()):
+            continue
+        name = m.group(1)
+        return None if name in {"不知道", "不清楚", "什么"} else name
+    return None
+
+
+def _about_oneself(text: str, start: int) -> bool:
+    """'我叫…', '我的名字是…', '本人姓名…': the words just before are the reporter's."""
+    before = text[max(0, start - 4):start]
+    return any(w in before for w in ("我", "俺", "本人"))
 
 
 _REPORTER_NAME = re.compile(r"(?:我是|我叫|我姓|本人)(?:[\u4e00-\u9fa5]{0,15}的)?"
@@ -115,10 +123,27 @@ _UNIT = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:小学|中学|学校|幼儿园|�
 
 
 def parse_reporter_name(text: str) -> str | None:
-    m = _REPORTER_NAME.search(_norm(text))
-    if not m:
-        return None
-    return next(g for g in m.groups() if g)
+    """'我是李老师' -> '李老师'; '我是学校老师', '我是班主任老师' are roles, not names."""
+    for m in _REPORTER_NAME.finditer(_norm(text)):
+        name = next(g for g in m.groups() if g)
+        if _names_a_person(name):
+            return name
+    return None
+
+
+_TITLES = ("老师", "医生", "护士", "书记", "主任", "社工", "村长")
+
+
+def _names_a_person(name: str) -> bool:
+    """A surname before the title (李老师), not a common noun, place or pronoun (jieba POS)."""
+    prefix = next((name[:-len(t)] for t in _TITLES if name.endswith(t)), name)
+    if not prefix:
+        return False
+    if len(prefix) == 1:
+        return prefix not in "是个位名大小老我你他她们的班副村校院科组"
+    from jieba import posseg
+
+    return all(p.flag.startswith("nr") for p in posseg.cut(prefix))
 
 
 def parse_unit(text: str) -> str | None:

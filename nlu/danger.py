@@ -1,27 +1,34 @@
 """The one danger decision: does this message describe a child in danger *now*?
 
-Runs on every message before anything else (bot/engine.py); a yes is answered at once
-with the emergency numbers (handlers/danger.py holds those replies), then the
-conversation goes on.
+Runs on every message before anything else (bot/routing.py). `assess` gives a `Decision`:
+`yes` (answered at once with the emergency numbers: handlers/danger.py holds the replies),
+`unsure` (the conversation asks one question, 孩子现在有危险吗？) or `no`, with the
+calibrated probability from the parse (the urgency stack: character n-grams, sentence
+embeddings and the rules' signals below, combined by a meta-model; nlu/stacking.py).
 
 ```mermaid
 flowchart LR
-    msg[message] --> check{danger words?}
-    check --> decide{words OR the model's urgent report, minus confident questions}
-    decide -- yes --> alert[110 / 120 / 119 guidance first] --> route[normal routing]
-    decide -- no --> route
+    msg[message] --> p[urgency probability p + word list]
+    p --> help{calls for help?}
+    help -- yes --> yes
+    help -- no --> band{p against the band}
+    band -- "p >= high" --> yes[110 / 120 / 119 guidance first]
+    band -- "low <= p < high" --> unsure[ask: 孩子现在有危险吗？]
+    band -- "p < low" --> words{danger words, not a confident question?}
+    words -- yes --> unsure
+    words -- no --> no[normal routing]
 ```
 
-Matching is deliberately generous: a false alarm costs one extra line of text, a missed
-one can cost a life. Only questions about rules, hypotheticals ("如果孩子溺水…"), questions
-about a case already reported and harms that are over (past, healed) are let through
-without the guidance, unless they also call for help (救命, 快来 …). Pure functions only,
-no I/O.
+The band (`low`, `high`) is chosen at training time on out-of-fold probabilities
+(nlu/training.py; docs/nlu.md gives the figures): below `low` almost no urgent example
+falls, at or above `high` almost no calm one. The word list below is one of the stack's
+signals, and it still keeps a message it matches from a confident "no": a false alarm
+costs one question, a missed one can cost a life. Pure functions only, no I/O.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .guards import CALL_FOR_HELP, CALM, CHILD, NOT_CHILD, PAST, SEVERE_NOW
 from .hazards import AMPUTATION, FIRE, SELF_CUT, THREAT_KILL
@@ -77,24 +84,65 @@ def check(text: str) -> Signal | None:
 
 # How sure the model must be that a message is a question before danger words are ignored.
 QUESTION_CONFIDENCE = 0.75
+YES, UNSURE, NO = "yes", "unsure", "no"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The engine's word on danger now: `verdict` yes / unsure / no, the calibrated
+    probability that a child is in danger now, and the kinds of danger (for the replies)."""
+    verdict: str
+    probability: float
+    kinds: tuple[str, ...] = field(default=())
+
+    @property
+    def danger(self) -> bool:
+        return self.verdict == YES
+
+    @property
+    def asks(self) -> bool:
+        return self.verdict == UNSURE
 
 
 def _entities(nlu: dict, name: str) -> list[dict]:
     return [e for e in nlu.get("entities") or [] if e.get("entity") == name]
 
 
-def decide(found: Signal | None, nlu: dict) -> Signal | None:
-    """The engine's final word on danger now, from the word list (`found`) and the model.
-
-    Either signal raises the alarm: the model's urgent report catches what the word list
-    misses. Words of danger inside a confident question about the rules or an earlier
-    report ("老师发现学生被打必须报告吗") are not an alarm unless the model says urgent.
-    """
+def _confident_question(nlu: dict) -> bool:
     intent = nlu.get("intent") or {}
-    name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+    return (intent.get("name") in ("ask_policy", "check_status")
+            and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE)
+
+
+def assess(text: str, nlu: dict) -> Decision:
+    """The decision on normalised `text` (`nlu.normalize.normalize_text`) and its parse."""
+    found = check(text)
+    kinds = found.kinds if found else ("reported_now",)
+    urgency = nlu.get("urgency")
+    if not isinstance(urgency, dict) or "confidence" not in urgency:
+        # a parse without the stack (a remote Rasa server): the word list OR an urgent report
+        legacy = decide(found, nlu)
+        return Decision(YES if legacy else NO, 1.0 if legacy else 0.0, legacy.kinds if legacy else ())
+    p = float(urgency["confidence"])
+    low, high = float(urgency.get("low", 0.2)), float(urgency.get("high", 0.8))
+    if text and _CALL_FOR_HELP.search(text[:2000]):
+        return Decision(YES, p, kinds)
+    if p >= high:
+        return Decision(YES, p, kinds)
+    if p >= low:
+        return Decision(UNSURE, p, kinds)
+    if found is not None and not _confident_question(nlu):
+        return Decision(UNSURE, p, kinds)
+    return Decision(NO, p, ())
+
+
+def decide(found: Signal | None, nlu: dict) -> Signal | None:
+    """The rules-era decision, for parses without a probability: the word list OR the
+    model's urgent report, minus danger words inside a confident question."""
     urgent = bool(_entities(nlu, "urgency"))
+    intent = (nlu.get("intent") or {}).get("name")
     if found is None:
-        return Signal(("reported_now",)) if name == "report_case" and urgent else None
-    if name in ("ask_policy", "check_status") and confidence >= QUESTION_CONFIDENCE and not urgent:
+        return Signal(("reported_now",)) if intent == "report_case" and urgent else None
+    if _confident_question(nlu) and not urgent:
         return None
     return found

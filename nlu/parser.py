@@ -5,18 +5,14 @@ import logging
 import re
 from pathlib import Path
 
-from . import categories, guards, roles, urgency
+import numpy as np
+
+from . import guards, roles, signals
 from .match import Match
 from .normalize import Normalized, normalize
-from .pipeline import (
-    CATEGORIES,
-    Featurizer,
-    LinearModel,
-    load_model_dir,
-    load_urgency_model,
-    softmax_ranking,
-)
+from .pipeline import Featurizer, load_model_dir, softmax_ranking
 from .simple_entities import simple_entities
+from .stacking import Stack
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +21,10 @@ DEMO_GAZETTEER = {
     "village": {"东风村": [], "向阳村": [], "石桥村": [], "白沙村": [], "李家村": [], "王庄村": []},
 }
 FALLBACK_INTENT = "out_of_scope"
-# A category guessed by the model (no keyword in the text) is kept only above this.
-CATEGORY_MODEL_MIN = 0.35
-# The binary urgency model (OR-ed with the rules, recall first) fires at or above this.
-# 0.35 (5-fold CV on nlu.yml) let it fire on bullying, dropout and phone-addiction reports in
-# the spent blind files; with the rules covering their urgent misses, 0.45 keeps the recall.
-URGENCY_MODEL_MIN = 0.45
-# Questions about rules or past cases: only strong emergency words count as urgent.
-QUESTION_INTENTS = {"ask_policy", "check_status"}
+# The `urgency` entity is given at a calibrated probability of one half; the engine's danger
+# decision (nlu/danger.py) reads the probability itself, with the artefact's band.
+URGENT_ENTITY_MIN = 0.5
+DEFAULT_BAND = {"low": 0.2, "high": 0.8}
 
 
 def empty_result(text: str, name: str = FALLBACK_INTENT) -> dict:
@@ -53,27 +45,23 @@ def _demote_report(ranking: list[dict], to: str = FALLBACK_INTENT) -> list[dict]
 class Parser:
     """The embedded model plus rules. Thread-safe for parsing once constructed."""
 
-    def __init__(self, meta: dict, intent: LinearModel, category: LinearModel | None,
+    def __init__(self, meta: dict, stacks: dict[str, Stack | None],
                  min_confidence: float = 0.45, ambiguity_margin: float = 0.12,
                  gazetteer: dict | None = None, model_path: Path | None = None):
-        self.meta, self.intent, self.category = meta, intent, category
+        self.meta, self.stacks = meta, stacks
         self.min_confidence, self.ambiguity_margin = float(min_confidence), float(ambiguity_margin)
         self.model_path = model_path
-        self.urgency_model: LinearModel | None = None
+        self.band = {**DEFAULT_BAND, **(meta.get("urgency_band") or {})}
         self.featurize = Featurizer(meta.get("pipeline", {}))
-        syn = meta.get("synonyms", {})
-        # Data synonyms of three characters or more extend the rules (short ones are too vague).
-        self._cat_syn = {normalize(k).text: v for k, v in syn.items() if v in CATEGORIES and len(k) >= 3}
-        self._urg_syn = [normalize(k).text for k, v in syn.items() if v == "urgent" and len(k) >= 3]
+        self._cat_syn, self._urg_syn = signals.rule_synonyms(meta.get("synonyms", {}))
+        self._encoder = bool(meta.get("encoder"))
         self._gaz: list[tuple[str, re.Pattern, dict[str, str]]] = []
         self.set_gazetteer(DEMO_GAZETTEER if gazetteer is None else gazetteer)
 
     @classmethod
     def from_dir(cls, path: str | Path, **kwargs) -> Parser:
-        meta, intent, cat = load_model_dir(Path(path))
-        parser = cls(meta, intent, cat, model_path=Path(path), **kwargs)
-        parser.urgency_model = load_urgency_model(meta, Path(path))
-        return parser
+        meta, stacks = load_model_dir(Path(path))
+        return cls(meta, stacks, model_path=Path(path), **kwargs)
 
     # -- public API -------------------------------------------------------------------------
     def set_gazetteer(self, gazetteer: dict | None) -> None:
@@ -116,46 +104,77 @@ class Parser:
             return empty_result(original)
 
     # -- internals --------------------------------------------------------------------------
+    def _embed(self, text: str) -> np.ndarray | None:
+        if not self._encoder:
+            return None
+        try:
+            from . import encoder
+
+            return encoder.embed(text)
+        except Exception:  # no encoder here: the stacks fall back to a neutral base B
+            log.warning("sentence encoder unavailable; parsing without it", exc_info=True)
+            self._encoder = False
+            return None
+
     def _parse(self, original: str) -> dict:
         norm = normalize(original)
-        if not re.search(r"[\w\u4e00-\u9fff]", norm.text):
-            return empty_result(original)
-        feats = self.featurize(norm.text)
-        probs = self.intent.predict(feats)
-        ranking = softmax_ranking(self.intent.classes, probs)
-        if ranking[0]["name"] == "report_case" and guards.not_about_a_child(norm.text):
-            ranking = _demote_report(ranking)
-        elif ranking[0]["name"] == "report_case" and guards.asks_not_reports(norm.text):
-            ranking = _demote_report(ranking, "ask_policy")
-        entities = self._entities(norm, feats, ranking[0])
-        return {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
-                "entities": entities}
-
-    def _entities(self, norm: Normalized, feats: list[str], top: dict) -> list[dict]:
-        intent = top["name"]
-        question = intent in QUESTION_INTENTS and top["confidence"] >= 0.5
         t = norm.text
+        if not re.search(r"[\w\u4e00-\u9fff]", t):
+            return empty_result(original)
+        feats, emb = self.featurize(t), self._embed(t)
+        urg_sig = signals.urgency_signals(t, self._urg_syn)
+        rule_cat = signals.rule_category(t, self._cat_syn)
+        intent = self.stacks["intent"]
+        probs = intent.predict(feats, emb, signals.intent_signals(t, rule_cat, urg_sig))
+        ranking = softmax_ranking(intent.classes, probs)
+        if ranking[0]["name"] == "report_case" and guards.not_about_a_child(t):
+            ranking = _demote_report(ranking)
+        elif ranking[0]["name"] == "report_case" and guards.asks_not_reports(t):
+            ranking = _demote_report(ranking, "ask_policy")
+        result = {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking}
         found: list[Match] = []
-        cat = categories.best_category(t, self._cat_syn)
-        if cat is None and intent == "report_case" and self.category is not None:
-            p = self.category.predict(feats)
-            i = int(p.argmax())
-            if p[i] >= CATEGORY_MODEL_MIN:
-                m = Match("category", self.category.classes[i], 0, len(t), "ShouhuCategoryModel")
-                m.confidence = round(float(p[i]), 4)
-                found.append(m)
-        elif cat is not None:
-            found.append(cat)
-        urg = urgency.urgency(t, self._urg_syn, question)
-        if urg is None and self.urgency_model is not None and not urgency.urgency_blocked(t, question):
-            p = self.urgency_model.predict(feats)
-            pu = float(p[self.urgency_model.classes.index("urgent")])
-            if pu >= URGENCY_MODEL_MIN:
-                urg = Match("urgency", "urgent", 0, len(t), "ShouhuUrgencyModel")
-                urg.confidence = round(pu, 4)
-        for m in (urg, roles.reporter_role(t)):
-            if m is not None:
-                found.append(m)
+        cat = self._category(t, feats, emb, rule_cat, ranking[0]["name"])
+        if cat is not None:
+            result["category"], m = cat
+            found.append(m)
+        p_urgent = self._urgency(feats, emb, urg_sig)
+        result["urgency"] = {"name": "urgent", "confidence": round(p_urgent, 4), **self.band}
+        if p_urgent >= URGENT_ENTITY_MIN:
+            m = Match("urgency", "urgent", 0, len(t), "ShouhuStack")
+            m.confidence = round(p_urgent, 4)
+            found.append(m)
+        result["entities"] = self._entities(norm, found)
+        return result
+
+    def _category(self, t: str, feats, emb, rule_cat: Match | None, intent: str):
+        """The whole message's category, with its probability, for a report (or when a
+        category rule fires on another intent)."""
+        stack = self.stacks.get("category")
+        if stack is None or (intent != "report_case" and rule_cat is None):
+            return None
+        p = stack.predict(feats, emb, signals.category_signals(rule_cat))
+        order = np.argsort(-p)
+        value, conf = stack.classes[int(order[0])], round(float(p[order[0]]), 4)
+        if rule_cat is not None and rule_cat.value == value:
+            m = Match("category", value, rule_cat.start, rule_cat.end, "ShouhuStack")
+        else:
+            m = Match("category", value, 0, len(t), "ShouhuStack")
+        m.confidence = conf
+        ranking = [{"name": stack.classes[int(i)], "confidence": round(float(p[i]), 4)} for i in order[:3]]
+        return {"name": value, "confidence": conf, "ranking": ranking}, m
+
+    def _urgency(self, feats, emb, urg_sig: np.ndarray) -> float:
+        stack = self.stacks.get("urgency")
+        if stack is None:
+            return float(urg_sig[0])
+        p = stack.predict(feats, emb, urg_sig)
+        return float(p[stack.classes.index("urgent")])
+
+    def _entities(self, norm: Normalized, found: list[Match]) -> list[dict]:
+        t = norm.text
+        role = roles.reporter_role(t)
+        if role is not None:
+            found.append(role)
         found.extend(simple_entities(t))
         for entity, pat, names in self._gaz:
             for m in pat.finditer(t):

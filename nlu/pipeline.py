@@ -1,11 +1,13 @@
 """The embedded model: train with scikit-learn, serve with numpy only.
 
-Intent (and, for reports without a category keyword, the category) come from a multinomial
-logistic regression over TF-IDF features: character 1-3-grams of the normalised text plus
-jieba words. Training exports the vocabulary, idf weights and coefficients to a versioned
-artefact (`<model_dir>/<hash>/model.npz` + `meta.json`, hash of data + pipeline config +
-format), so serving needs neither scikit-learn nor pickle and loads in milliseconds.
-Entities come from rules (nlu/categories.py, urgency.py, roles.py, simple_entities.py),
+Intent, category (one label per report, for the whole message) and urgency (a child in
+danger now) are each a calibrated stack (nlu/stacking.py): a character n-gram TF-IDF
+logistic regression, a logistic regression over multilingual-e5-small sentence embeddings
+(nlu/encoder.py) and the rules' signals (nlu/signals.py), combined by a logistic
+meta-model trained on out-of-fold base probabilities. Training exports vocabularies, idf
+weights and coefficients to a versioned artefact (`<model_dir>/<hash>/model.npz` +
+`meta.json`, hash of data + pipeline config + format + encoder), so serving needs neither
+scikit-learn nor pickle. Span entities (places, ages, phones, names, roles) come from rules,
 the data's synonyms and lookups, and the runtime gazetteer of townships and villages.
 """
 from __future__ import annotations
@@ -17,19 +19,19 @@ import os
 import re
 import shutil
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .normalize import Normalized, normalize_text
-from .training_data import TrainingData, load_training_data
+from .normalize import Normalized
+from .stacking import Softmax, Stack
+from .training_data import load_training_data
 
-FORMAT = 4  # bump when features or the artefact layout change
+FORMAT = 5  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
-DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "category_model": True,
-                    "urgency_model": True}
+DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "encoder": True,
+                    "C_e5": 10.0, "C_meta": 1.0, "urgency_recall": 0.99, "urgency_false_alarms": 0.02}
 # A copy of core/categories.py CODES (nlu imports nothing of core); tests/foundation/
 # test_categories.py holds the two equal.
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
@@ -107,13 +109,18 @@ class LinearModel:
         return p / p.sum()
 
 
-def _fit(texts: list[str], labels: list[str], featurize: Featurizer, c: float) -> LinearModel:
+def _identity(doc):
+    return doc
+
+
+def fit_char(docs: list[list[str]], labels: list[str], c: float, max_iter: int = 3000) -> LinearModel:
+    """Base A: TF-IDF over precomputed feature lists + logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vec = TfidfVectorizer(analyzer=featurize, sublinear_tf=True, norm="l2")
-    x = vec.fit_transform(texts)
-    clf = LogisticRegression(C=c, max_iter=3000)
+    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, norm="l2")
+    x = vec.fit_transform(docs)
+    clf = LogisticRegression(C=c, max_iter=max_iter)
     clf.fit(x, labels)
     coef, intercept = clf.coef_, clf.intercept_
     if len(clf.classes_) == 2:  # binary: sklearn keeps one row; make it a two-class softmax
@@ -123,69 +130,25 @@ def _fit(texts: list[str], labels: list[str], featurize: Featurizer, c: float) -
                        np.ascontiguousarray(coef.T, dtype=np.float64), intercept.astype(np.float64))
 
 
-def _category_labels(data: TrainingData) -> tuple[list[str], list[str]]:
-    texts, labels = [], []
-    for ex in data.examples:
-        if ex.intent != "report_case":
-            continue
-        cats = [data.synonyms.get(e["value"], e["value"]) for e in ex.entities if e["entity"] == "category"]
-        cats = [c for c in cats if c in CATEGORIES]
-        if cats:
-            texts.append(normalize_text(ex.text))
-            labels.append(cats[0])
-    return texts, labels
-
-
-def _urgency_labels(data: TrainingData) -> tuple[list[str], list[str]]:
-    """Every example: `urgent` if it carries an urgency annotation, else `no` (the binary model)."""
-    texts = [normalize_text(ex.text) for ex in data.examples]
-    labels = ["urgent" if any(e["entity"] == "urgency" for e in ex.entities) else "no" for ex in data.examples]
-    return texts, labels
-
-
 def data_hash(data_path: Path, pipeline_cfg: dict) -> str:
+    from .encoder import ENCODER
+
     h = hashlib.sha256()
     h.update(Path(data_path).read_bytes())
     h.update(json.dumps(pipeline_cfg, sort_keys=True).encode())
-    h.update(f"format={FORMAT}".encode())
+    h.update(f"format={FORMAT};encoder={ENCODER if pipeline_cfg.get('encoder') else '-'}".encode())
     return h.hexdigest()[:16]
 
 
 def train(data_path: str | Path = DEFAULT_DATA, model_dir: str | Path = "nlu-models",
           pipeline_cfg: dict | None = None) -> Path:
-    """Train on `data_path` and write the artefact; returns its folder."""
-    import sklearn
+    """Train on `data_path` and write the artefact; returns its folder (nlu/training.py)."""
+    from .training import train_artefact
 
     cfg = {**DEFAULT_PIPELINE, **(pipeline_cfg or {})}
     data_path = Path(data_path)
-    data = load_training_data(data_path)
-    started = time.perf_counter()
-    featurize = Featurizer(cfg)
-    texts = [normalize_text(e.text) for e in data.examples]
-    intent = _fit(texts, [e.intent for e in data.examples], featurize, float(cfg["C"]))
-    arrays = {"intent_idf": intent.idf, "intent_coef_t": intent.coef_t, "intent_intercept": intent.intercept}
-    meta = {"format": FORMAT, "hash": data_hash(data_path, cfg), "pipeline": cfg,
-            "intent_classes": intent.classes, "intent_vocab": list(intent.vocab),
-            "sklearn": sklearn.__version__, "numpy": np.__version__, "examples": len(texts),
-            "data_file": data_path.name, "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
-    # vocab order must match the column index
-    meta["intent_vocab"] = sorted(intent.vocab, key=intent.vocab.get)
-    ctexts, clabels = _category_labels(data)
-    if cfg.get("category_model") and len(set(clabels)) > 1:
-        cat = _fit(ctexts, clabels, featurize, float(cfg["C"]))
-        arrays.update(cat_idf=cat.idf, cat_coef_t=cat.coef_t, cat_intercept=cat.intercept)
-        meta["cat_classes"] = cat.classes
-        meta["cat_vocab"] = sorted(cat.vocab, key=cat.vocab.get)
-    utexts, ulabels = _urgency_labels(data)
-    if cfg.get("urgency_model") and len(set(ulabels)) > 1:
-        urg = _fit(utexts, ulabels, featurize, float(cfg["C"]))
-        arrays.update(urg_idf=urg.idf, urg_coef_t=urg.coef_t, urg_intercept=urg.intercept)
-        meta["urg_classes"] = urg.classes
-        meta["urg_vocab"] = sorted(urg.vocab, key=urg.vocab.get)
-    meta["synonyms"] = data.synonyms
-    meta["lookups"] = data.lookups
-    meta["regexes"] = data.regexes
-    meta["training_seconds"] = round(time.perf_counter() - started, 3)
+    arrays, meta = train_artefact(load_training_data(data_path), cfg)
+    meta.update(hash=data_hash(data_path, cfg), data_file=data_path.name)
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     final = model_dir / meta["hash"]
@@ -198,43 +161,83 @@ def train(data_path: str | Path = DEFAULT_DATA, model_dir: str | Path = "nlu-mod
     return final
 
 
-def _model(meta: dict, arrays, prefix: str) -> LinearModel:
-    vocab = {f: i for i, f in enumerate(meta[f"{prefix}_vocab"])}
-    return LinearModel(meta[f"{prefix}_classes"], vocab, arrays[f"{prefix}_idf"],
-                       np.ascontiguousarray(arrays[f"{prefix}_coef_t"]), arrays[f"{prefix}_intercept"])
+def export_stack(prefix: str, parts: dict, arrays: dict, meta: dict) -> None:
+    """Write one task's stack into the artefact's arrays and meta (numpy + JSON only)."""
+    char, e5, top = parts["char"], parts["e5"], parts["meta"]
+    arrays.update({f"{prefix}_idf": char.idf, f"{prefix}_coef_t": char.coef_t,
+                   f"{prefix}_intercept": char.intercept,
+                   f"{prefix}_meta_coef_t": top.coef_t, f"{prefix}_meta_intercept": top.intercept})
+    meta[f"{prefix}_classes"] = char.classes
+    meta[f"{prefix}_vocab"] = sorted(char.vocab, key=char.vocab.get)  # order = column index
+    meta[f"{prefix}_meta_classes"] = top.classes
+    if e5 is not None:
+        arrays.update({f"{prefix}_e5_coef_t": e5.coef_t, f"{prefix}_e5_intercept": e5.intercept})
+        meta[f"{prefix}_e5_classes"] = e5.classes
 
 
-def load_urgency_model(meta: dict, path: Path) -> LinearModel | None:
-    if "urg_classes" not in meta:
+def _stack(meta: dict, arrays, prefix: str) -> Stack | None:
+    if f"{prefix}_classes" not in meta:
         return None
-    with np.load(path / "model.npz") as arrays:
-        return _model(meta, dict(arrays), "urg")
+    vocab = {f: i for i, f in enumerate(meta[f"{prefix}_vocab"])}
+    char = LinearModel(meta[f"{prefix}_classes"], vocab, arrays[f"{prefix}_idf"],
+                       np.ascontiguousarray(arrays[f"{prefix}_coef_t"]), arrays[f"{prefix}_intercept"])
+    e5 = None
+    if f"{prefix}_e5_classes" in meta:
+        e5 = Softmax(meta[f"{prefix}_e5_classes"], np.ascontiguousarray(arrays[f"{prefix}_e5_coef_t"]),
+                     arrays[f"{prefix}_e5_intercept"])
+    top = Softmax(meta[f"{prefix}_meta_classes"], np.ascontiguousarray(arrays[f"{prefix}_meta_coef_t"]),
+                  arrays[f"{prefix}_meta_intercept"])
+    return Stack(char, e5, top)
 
 
-def load_model_dir(path: Path) -> tuple[dict, LinearModel, LinearModel | None]:
+def load_model_dir(path: Path) -> tuple[dict, dict[str, Stack | None]]:
+    """meta.json and the three stacks: {"intent", "category", "urgency"}."""
     meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
     if meta.get("format") != FORMAT:
         raise ValueError(f"model format {meta.get('format')} is not {FORMAT}")
     with np.load(path / "model.npz") as arrays:
         arrays = dict(arrays)
-    intent = _model(meta, arrays, "intent")
-    cat = _model(meta, arrays, "cat") if "cat_classes" in meta else None
-    return meta, intent, cat
+    return meta, {"intent": _stack(meta, arrays, "intent"), "category": _stack(meta, arrays, "cat"),
+                  "urgency": _stack(meta, arrays, "urg")}
 
 
 def ensure_model(model_dir: str | Path, data_path: str | Path = DEFAULT_DATA,
                  pipeline_cfg: dict | None = None) -> Path:
     """The artefact for the current data and config: load it, or train it if missing or stale."""
     cfg = {**DEFAULT_PIPELINE, **(pipeline_cfg or {})}
-    path = Path(model_dir) / data_hash(Path(data_path), cfg)
-    if (path / "meta.json").exists() and (path / "model.npz").exists():
-        try:
-            json.loads((path / "meta.json").read_text(encoding="utf-8"))
-            return path
-        except ValueError:
-            pass
-    return train(data_path, model_dir, cfg)
+    digest = data_hash(Path(data_path), cfg)
+    path = Path(model_dir) / digest
+    if _complete(path):
+        return path
+    # SHOUHU_NLU_MODEL_CACHE: artefacts shared by every instance on this machine (the tests'
+    # many instance folders train the same data once)
+    shared = os.environ.get("SHOUHU_NLU_MODEL_CACHE")
+    if shared and _complete(Path(shared) / digest):
+        Path(model_dir).mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".copy-", dir=model_dir))
+        shutil.copytree(Path(shared) / digest, tmp, dirs_exist_ok=True)
+        os.replace(tmp, path) if not path.exists() else shutil.rmtree(tmp, ignore_errors=True)
+        return path
+    trained = train(data_path, model_dir, cfg)
+    if shared:
+        Path(shared).mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".copy-", dir=shared))
+        shutil.copytree(trained, tmp, dirs_exist_ok=True)
+        if _complete(Path(shared) / digest):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            os.replace(tmp, Path(shared) / digest)
+    return trained
 
+
+def _complete(path: Path) -> bool:
+    if not ((path / "meta.json").exists() and (path / "model.npz").exists()):
+        return False
+    try:
+        json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        return True
+    except ValueError:
+        return False
 
 def softmax_ranking(classes: list[str], probs: np.ndarray, top: int = 10) -> list[dict]:
     order = np.argsort(-probs)[:top]

@@ -21,6 +21,14 @@ FIELD_KEY = crypto.generate_key()
 DEMO_JURISDICTION = REPO_ROOT / "bot" / "demo" / "jurisdiction.yaml"
 
 
+def pytest_configure(config):
+    """One trained NLU artefact per data version for the whole suite (and the next run): the
+    stacked model with the sentence encoder takes a minute to train, every instance folder
+    would otherwise train its own. Sentence embeddings are cached too (nlu/encoder.py)."""
+    if config.cache is not None:
+        os.environ.setdefault("SHOUHU_NLU_MODEL_CACHE", str(config.cache.mkdir("nlu-models")))
+
+
 def pytest_report_header(config):
     return (f"shouhu database backend: {'postgresql' if PG_URL else 'sqlite'}; "
             f"redis: {'yes' if REDIS_URL else 'no (production-profile tests skipped)'}")

@@ -9,6 +9,8 @@ from tests.conversations.test_engine_real_nlu import Talk
 def test_danger_words_make_the_report_urgent(engine, api_cases, notifier):
     t = Talk(engine, "wx-neighbour-urgent")
     first = t.say("隔壁的娃又被他爸打了 哭得很厉害 在红星镇向阳村")
+    if first.startswith("孩子现在有危险吗"):  # the decision was not sure: one tap on 是
+        first = t.say("是")
     assert first.index("110") < first.index("---")  # the 110 guidance comes before anything else
     assert "几岁" in first  # place, category and role were all in the first message
     summary = t.say("大概10岁")

@@ -25,9 +25,11 @@ def test_teacher_full_report_in_three_turns(engine, api_cases):
     t = Talk(engine)
     summary = t.say("我是红星镇中心小学的李老师，电话13800001234。我们班有个8岁的男孩住在向阳村，"
                     "父母都在外地打工，他一个人住了一个星期了")
+    if "对吗" in summary:  # the model's category below category_confirm_below: one tap confirms it
+        summary = t.say("1")
     assert "请核对" in summary and "向阳村" in summary and "8岁" in summary
     done = t.say("1")  # "1" = the first button, 确认提交
-    assert "BG-" in done and t.n == 2
+    assert "BG-" in done and t.n <= 3
     case = api_cases()[0]
     assert (case["category"], case["urgency"], case["township"], case["village"], case["reporter_role"],
             case["mandatory_reporter"], case["assigned_unit"]) == (

@@ -23,12 +23,21 @@ def test_held_out_file_is_big_and_separate(report):
     assert len(train & test) <= 10  # a few one-word replies (谢谢 ...) may coincide
 
 
-def test_targets(report):
+def _engine_urgency(parser, path) -> dict:
+    """Since issue 13 the urgency targets are the engine's (nlu.danger.assess): an urgent
+    message caught at once or after the danger question, a calm one alarmed without asking."""
+    from bench.urgency_system import score
+
+    return score(parser, path)["system"]
+
+
+def test_targets(report, parser):
     text = summary(report)
     assert report["intent_accuracy"] >= 0.95, text
     assert report["macro"]["f1"] >= 0.93, text
-    assert report["urgent_recall"] >= 0.98, text
-    assert report["urgent_false_alarm_rate"] <= 0.05, text
+    system = _engine_urgency(parser, TEST_DATA)
+    assert system["recall"] >= 0.98, system
+    assert system["false_alarm_rate"] <= 0.05, system
     assert report["category_accuracy"] >= 0.90, text
 
 
@@ -49,6 +58,7 @@ def test_blind2_urgency_and_category(parser):
     report = evaluate(parser, BLIND2, parser.meta["synonyms"])
     text = summary(report)
     assert report["examples"] >= 120 and report["urgent_counts"]["tp"] + report["urgent_counts"]["fn"] >= 40
-    assert report["urgent_recall"] >= 0.98, text
-    assert report["urgent_false_alarm_rate"] <= 0.05, text
+    system = _engine_urgency(parser, BLIND2)
+    assert system["recall"] >= 0.98, system
+    assert system["false_alarm_rate"] <= 0.05, system
     assert report["category_accuracy"] >= 0.90, text

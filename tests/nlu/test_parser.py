@@ -60,15 +60,38 @@ def test_parse_never_raises(parser, text):
     check_shape(parser.parse(text), text)
 
 
+SMALL_DATA = """nlu:
+- intent: report_case
+  examples: |
+    - [孩子一个人在家](category:child_alone)
+    - [娃一个人住了一个月](category:child_alone)
+    - [学生三天没来上学](category:dropout)
+    - [孩子不读书了](category:dropout)
+    - 孩子[掉河里了](urgency:urgent)
+    - 娃[被车撞了 流了好多血](urgency:urgent)
+- intent: greet
+  examples: |
+    - 你好
+    - 您好
+    - 在吗
+    - 早上好
+- intent: thanks
+  examples: |
+    - 谢谢
+    - 多谢
+    - 谢谢你们
+    - 太感谢了
+"""
+
+
 def test_artefact_is_reused_and_retrained_when_stale(model_dir, tmp_path):
     from tests.nlu.conftest import CONFIG
 
     started = time.perf_counter()
     load_parser(CONFIG, model_dir)
     assert time.perf_counter() - started < 1.0  # loads the artefact, no training
-    data = tmp_path / "nlu.yml"
-    from nlu import DEFAULT_DATA
-    data.write_text(DEFAULT_DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    data = tmp_path / "nlu.yml"  # a small file: training the whole data twice takes minutes
+    data.write_text(SMALL_DATA, encoding="utf-8")
     p1 = load_parser({**CONFIG, "data": str(data)}, tmp_path / "m")
     data.write_text(data.read_text(encoding="utf-8") + "\n- intent: greet\n  examples: |\n    - 嗨嗨\n",
                     encoding="utf-8")

@@ -1,0 +1,184 @@
+"""Calibrated stacking: two base models and the rules, combined by a logistic meta-model.
+
+For each task (intent, category, urgency):
+
+    base A  character n-gram TF-IDF + logistic regression (`pipeline.LinearModel`)
+    base B  multilingual-e5-small sentence embedding + logistic regression
+    rules   signals from nlu/danger.py, urgency.py, guards.py and categories.py (`signals`)
+    meta    multinomial logistic regression over [log pA, log pB, rules]
+
+The meta-model is trained on *out-of-fold* base probabilities (4-fold, stratified): what the
+base models say about sentences they did not see, as at serving time. A second
+cross-validation of the meta-model on those features gives out-of-fold final probabilities,
+used to measure calibration (Brier score, expected calibration error) and to choose the
+urgency thresholds (`choose_band`). Training needs scikit-learn; serving is numpy only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FOLDS = 4
+# Models fitted inside the folds only estimate what the final one would say: fewer iterations.
+FOLD_ITER = 300
+LOG_FLOOR = 1e-4  # log-probabilities below log(1e-4) say nothing more
+
+
+def n_folds(labels: list[str]) -> int:
+    """FOLDS, or fewer when the rarest class has fewer examples (small data files)."""
+    from collections import Counter
+
+    return max(2, min(FOLDS, min(Counter(labels).values())))
+
+
+def can_stack(labels: list[str]) -> bool:
+    """Two classes or more, each with at least two examples."""
+    from collections import Counter
+
+    counts = Counter(labels)
+    return len(counts) >= 2 and min(counts.values()) >= 2
+
+
+@dataclass
+class Softmax:
+    """A linear softmax layer exported from scikit-learn (binary models as two classes)."""
+    classes: list[str]
+    coef_t: np.ndarray  # (inputs, classes)
+    intercept: np.ndarray
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        s = x @ self.coef_t + self.intercept
+        s = s - s.max()
+        p = np.exp(s)
+        return p / p.sum()
+
+
+def export(clf) -> Softmax:
+    coef, intercept = clf.coef_, clf.intercept_
+    if len(clf.classes_) == 2:
+        coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+        intercept = np.array([-intercept[0] / 2, intercept[0] / 2])
+    return Softmax(list(clf.classes_), np.ascontiguousarray(coef.T, dtype=np.float64),
+                   np.asarray(intercept, dtype=np.float64))
+
+
+def meta_input(p_char: np.ndarray, p_e5: np.ndarray | None, rules: np.ndarray) -> np.ndarray:
+    parts = [np.log(np.clip(p_char, LOG_FLOOR, 1.0))]
+    if p_e5 is not None:
+        parts.append(np.log(np.clip(p_e5, LOG_FLOOR, 1.0)))
+    parts.append(rules)
+    return np.concatenate(parts, axis=-1)
+
+
+@dataclass
+class Stack:
+    """Serving side of one task: base A (numpy LinearModel), base B and the meta layer."""
+    char: object  # pipeline.LinearModel
+    e5: Softmax | None
+    meta: Softmax
+
+    @property
+    def classes(self) -> list[str]:
+        return self.meta.classes
+
+    def predict(self, feats: list[str], emb: np.ndarray | None, rules: np.ndarray) -> np.ndarray:
+        pa = _align(self.char.predict(feats), self.char.classes, self.classes)
+        pb = None
+        if self.e5 is not None and emb is not None:
+            pb = _align(self.e5.predict(emb), self.e5.classes, self.classes)
+        elif self.e5 is not None:  # no encoder at serving time: a neutral base B
+            pb = np.full(len(self.classes), 1.0 / len(self.classes))
+        return self.meta.predict(meta_input(pa, pb, rules))
+
+
+def _align(p: np.ndarray, have: list[str], want: list[str]) -> np.ndarray:
+    if have == want:
+        return p
+    idx = {c: i for i, c in enumerate(have)}
+    return np.array([p[idx[c]] if c in idx else 0.0 for c in want])
+
+
+def fit_stack(docs: list[list[str]], labels: list[str], emb: np.ndarray | None, rules: np.ndarray,
+              fit_char, c_e5: float = 10.0, c_meta: float = 1.0) -> tuple[dict, dict]:
+    """Train one task on feature lists `docs` (one per example, from `pipeline.Featurizer`).
+    `fit_char(docs, labels)` returns a LinearModel (base A).
+
+    Returns (parts, report): parts = char, e5 (Softmax or None), meta (Softmax);
+    report = out-of-fold figures and the out-of-fold final probabilities.
+    """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", UserWarning)  # a class with fewer members than folds
+        return _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta)
+
+
+def _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.asarray(labels)
+    classes = sorted(set(labels))
+    n, k = len(docs), len(classes)
+    oof_a = np.zeros((n, k))
+    oof_b = np.zeros((n, k)) if emb is not None else None
+    folds = StratifiedKFold(n_folds(labels), shuffle=True, random_state=0)
+    for tr, va in folds.split(np.zeros(n), y):
+        a = fit_char([docs[i] for i in tr], list(y[tr]), FOLD_ITER)
+        oof_a[va] = np.stack([_align(a.predict(docs[i]), a.classes, classes) for i in va])
+        if emb is not None:
+            b = LogisticRegression(C=c_e5, max_iter=FOLD_ITER).fit(emb[tr], y[tr])
+            oof_b[va] = np.stack([_align(p, list(b.classes_), classes) for p in b.predict_proba(emb[va])])
+    x_meta = meta_input(oof_a, oof_b, rules)
+    meta_clf = LogisticRegression(C=c_meta, max_iter=1000).fit(x_meta, y)
+    char = fit_char(docs, labels)
+    e5 = export(LogisticRegression(C=c_e5, max_iter=1000).fit(emb, y)) if emb is not None else None
+    parts = {"char": char, "e5": e5, "meta": export(meta_clf)}
+    report = _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta)
+    return parts, report
+
+
+def _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta) -> dict:
+    """Out-of-fold accuracy of each base model and of the stack, with calibration figures."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    folds = StratifiedKFold(n_folds(list(y)), shuffle=True, random_state=1)
+    p_final = cross_val_predict(LogisticRegression(C=c_meta, max_iter=1000), x_meta, y, cv=folds,
+                                method="predict_proba")
+    cls = np.array(classes)
+    onehot = (y[:, None] == cls[None, :]).astype(float)
+    conf = p_final.max(axis=1)
+    hit = cls[p_final.argmax(axis=1)] == y
+    bins = np.minimum((conf * 10).astype(int), 9)
+    ece = sum(abs(hit[bins == b].mean() - conf[bins == b].mean()) * (bins == b).mean()
+              for b in range(10) if (bins == b).any())
+    rep = {"n": len(y), "accuracy_char": float((cls[oof_a.argmax(1)] == y).mean()),
+           "accuracy_stack": float(hit.mean()), "brier": float(((p_final - onehot) ** 2).sum(1).mean()),
+           "ece": float(ece)}
+    if oof_b is not None:
+        rep["accuracy_e5"] = float((cls[oof_b.argmax(1)] == y).mean())
+    rep["_p"] = p_final
+    return rep
+
+
+def choose_band(p_urgent: np.ndarray, gold: np.ndarray, recall: float = 0.99,
+                false_alarms: float = 0.02) -> tuple[float, float]:
+    """Urgency thresholds from out-of-fold probabilities.
+
+    low: the highest threshold that keeps `recall` of the urgent examples at or above it
+    (below `low` the decision is a confident "no"); high: the lowest threshold at which at
+    most `false_alarms` of the calm examples reach it (at or above `high`: a confident "yes").
+    Between the two the conversation asks.
+    """
+    pos = np.sort(p_urgent[gold])
+    neg = np.sort(p_urgent[~gold])
+    low = float(pos[int(np.floor((1 - recall) * len(pos)))]) if len(pos) else 0.5
+    high = float(neg[min(len(neg) - 1, int(np.ceil((1 - false_alarms) * len(neg))))]) if len(neg) else 0.5
+    low = min(max(low - 1e-6, 0.02), 0.5)
+    high = min(max(high + 1e-6, 0.5, low + 0.05), 0.98)
+    return round(low, 4), round(high, 4)
