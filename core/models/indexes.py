@@ -1,0 +1,34 @@
+"""Indexes for the staff pages' queries at county scale (bench/admin_scale.py measures
+them on 1,000,000 children and 200,000 cases; migration 0011_query_indexes creates them).
+
+Kept apart from the models so that a page's query and the index that serves it can be
+read side by side. Each says which query it is for.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Index
+
+from core.models.cases import Case
+from core.models.children import Child, Visit
+from core.permissions import OPEN
+
+# The inbox: open cases of a township (or an office), urgent first by deadline. Open cases
+# are a few percent of all, so a partial index holds exactly the rows the inbox reads.
+_OPEN = Case.status.in_(OPEN)
+
+INDEXES = (
+    Index("ix_case_report_open_township", Case.township_id, Case.accept_deadline,
+          postgresql_where=_OPEN, sqlite_where=_OPEN),
+    Index("ix_case_report_open_unit", Case.assigned_unit, Case.accept_deadline,
+          postgresql_where=_OPEN, sqlite_where=_OPEN),
+    # Newest-first case lists and the dashboard's counts, per township and per office.
+    Index("ix_case_report_township_created", Case.township_id, Case.created_at),
+    Index("ix_case_report_unit_created", Case.assigned_unit, Case.created_at),
+    Index("ix_case_report_township_status", Case.township_id, Case.status),
+    # A school's view of the child ledger (no index on school_id before).
+    Index("ix_child_school_id", Child.school_id),
+    # Left-behind children per village, and the overdue-contact list, per township.
+    Index("ix_child_township_status_village", Child.township_id, Child.status, Child.village_id),
+    # The child file's visits (newest first) and "no contact since …" per child.
+    Index("ix_visit_child_at", Visit.child_id, Visit.at),
+)
