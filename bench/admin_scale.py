@@ -237,6 +237,8 @@ def main(argv=None) -> int:
     ap.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of every statement")
     ap.add_argument("--reuse", action="store_true", help="the database is already filled: only time")
     ap.add_argument("--fill-only", action="store_true", help="fill, do not time")
+    ap.add_argument("--no-upgrade", action="store_true",
+                    help="do not migrate first (e.g. to time a database without the newest indexes)")
     ap.add_argument("--only", default="", help="time only the queries whose label contains this")
     ap.add_argument("--field-key", default=None, help="Fernet key (default: SHOUHU_FIELD_KEY or a fixed bench key)")
     args = ap.parse_args(argv)
@@ -244,7 +246,8 @@ def main(argv=None) -> int:
         ap.error("this bench needs PostgreSQL")
     crypto.configure(args.field_key or os.environ.get("SHOUHU_FIELD_KEY") or "YmVuY2gta2V5LWZvci1maWN0aW9uYWwtZGF0YS0wMDA=")
     from bench.admin_scale_fill import SIZES, fill, values
-    migrate.upgrade(args.url)
+    if not args.no_upgrade:
+        migrate.upgrade(args.url)
     engine = make_engine(args.url)
     with transaction(make_session_factory(engine)) as s:
         filled = s.scalar(select(func.count()).select_from(Child)) > 0

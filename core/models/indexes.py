@@ -8,27 +8,38 @@ from __future__ import annotations
 
 from sqlalchemy import Index
 
-from core.models.cases import Case
+from core.models.cases import Case, CaseEvent
 from core.models.children import Child, Visit
 from core.permissions import OPEN
 
 # The inbox: open cases of a township (or an office), urgent first by deadline. Open cases
 # are a few percent of all, so a partial index holds exactly the rows the inbox reads.
 _OPEN = Case.status.in_(OPEN)
+_LEFT_BEHIND = Child.status == "left_behind"
 
 INDEXES = (
     Index("ix_case_report_open_township", Case.township_id, Case.accept_deadline,
           postgresql_where=_OPEN, sqlite_where=_OPEN),
     Index("ix_case_report_open_unit", Case.assigned_unit, Case.accept_deadline,
           postgresql_where=_OPEN, sqlite_where=_OPEN),
-    # Newest-first case lists and the dashboard's counts, per township and per office.
-    Index("ix_case_report_township_created", Case.township_id, Case.created_at),
+    # Newest-first case lists and the dashboard's counts, per township and per office; the
+    # category makes "cases by category and month" an index-only scan (case rows are wide:
+    # the encrypted report is most of them).
+    Index("ix_case_report_township_created", Case.township_id, Case.created_at, Case.category),
     Index("ix_case_report_unit_created", Case.assigned_unit, Case.created_at),
+    Index("ix_case_report_created_category", Case.created_at, Case.category),
     Index("ix_case_report_township_status", Case.township_id, Case.status),
+    # "Accepted within the deadline": a case's acceptance, read from the index alone.
+    Index("ix_case_event_case_action_at", CaseEvent.case_id, CaseEvent.action, CaseEvent.at),
     # A school's view of the child ledger (no index on school_id before).
     Index("ix_child_school_id", Child.school_id),
-    # Left-behind children per village, and the overdue-contact list, per township.
+    # Left-behind children per village, and the overdue-contact list: per township, and
+    # county-wide from a partial index of the left-behind children alone.
     Index("ix_child_township_status_village", Child.township_id, Child.status, Child.village_id),
-    # The child file's visits (newest first) and "no contact since …" per child.
+    Index("ix_child_left_behind_village", Child.village_id, Child.id,
+          postgresql_where=_LEFT_BEHIND, sqlite_where=_LEFT_BEHIND),
+    # The child file's visits (newest first) and "no contact since …" per child; the
+    # recent visits of the whole county.
     Index("ix_visit_child_at", Visit.child_id, Visit.at),
+    Index("ix_visit_at_child", Visit.at, Visit.child_id),
 )
