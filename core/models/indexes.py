@@ -15,7 +15,6 @@ from core.permissions import OPEN
 # The inbox: open cases of a township (or an office), urgent first by deadline. Open cases
 # are a few percent of all, so a partial index holds exactly the rows the inbox reads.
 _OPEN = Case.status.in_(OPEN)
-_LEFT_BEHIND = Child.status == "left_behind"
 
 INDEXES = (
     Index("ix_case_report_open_township", Case.township_id, Case.accept_deadline,
@@ -27,17 +26,18 @@ INDEXES = (
     # the encrypted report is most of them).
     Index("ix_case_report_township_created", Case.township_id, Case.created_at, Case.category),
     Index("ix_case_report_unit_created", Case.assigned_unit, Case.created_at),
-    Index("ix_case_report_created_category", Case.created_at, Case.category),
+    # County-wide: by month and category, and "accepted within the deadline", index-only.
+    Index("ix_case_report_created_cover", Case.created_at, Case.category, Case.accept_deadline, Case.id),
     Index("ix_case_report_township_status", Case.township_id, Case.status),
     # "Accepted within the deadline": a case's acceptance, read from the index alone.
     Index("ix_case_event_case_action_at", CaseEvent.case_id, CaseEvent.action, CaseEvent.at),
-    # A school's view of the child ledger (no index on school_id before).
-    Index("ix_child_school_id", Child.school_id),
+    # The child ledger of a village or a school, in id order (a page at a time).
+    Index("ix_child_village_list", Child.village_id, Child.id),
+    Index("ix_child_school_list", Child.school_id, Child.id),
     # Left-behind children per village, and the overdue-contact list: per township, and
-    # county-wide from a partial index of the left-behind children alone.
+    # county-wide (with the child's id for "no recent visit"), both index-only.
     Index("ix_child_township_status_village", Child.township_id, Child.status, Child.village_id),
-    Index("ix_child_left_behind_village", Child.village_id, Child.id,
-          postgresql_where=_LEFT_BEHIND, sqlite_where=_LEFT_BEHIND),
+    Index("ix_child_status_village", Child.status, Child.village_id, Child.id),
     # The child file's visits (newest first) and "no contact since …" per child; the
     # recent visits of the whole county.
     Index("ix_visit_child_at", Visit.child_id, Visit.at),
