@@ -24,13 +24,15 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/shouhu demo
 
-# Debian packages the tests use: PostgreSQL and Redis (started as throwaway servers) and Chromium.
+# Debian packages the tests use: PostgreSQL and Redis (started as throwaway servers), Chromium,
+# and a Chinese font so that the browser tests' screenshots show text rather than empty boxes.
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v chromedriver >/dev/null || missing="$$missing chromium-driver"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

@@ -1,4 +1,5 @@
 """All models, imported here so Base.metadata knows every table."""
+from core.models import indexes  # noqa: F401  (the query indexes of the staff pages)
 from core.models.audit import AuditEntry
 from core.models.cases import Attachment, Case, CaseEvent, ReportDraft
 from core.models.channel import ChannelUser, ConversationState, InboundMessage, OutboundJob

@@ -1,0 +1,45 @@
+"""Indexes for the staff pages' queries at county scale (bench/admin_scale.py measures
+them on 1,000,000 children and 200,000 cases; migration 0011_query_indexes creates them).
+
+Kept apart from the models so that a page's query and the index that serves it can be
+read side by side. Each says which query it is for.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Index
+
+from core.models.cases import Case, CaseEvent
+from core.models.children import Child, Visit
+from core.permissions import OPEN
+
+# The inbox: open cases of a township (or an office), urgent first by deadline. Open cases
+# are a few percent of all, so a partial index holds exactly the rows the inbox reads.
+_OPEN = Case.status.in_(OPEN)
+
+INDEXES = (
+    Index("ix_case_report_open_township", Case.township_id, Case.accept_deadline,
+          postgresql_where=_OPEN, sqlite_where=_OPEN),
+    Index("ix_case_report_open_unit", Case.assigned_unit, Case.accept_deadline,
+          postgresql_where=_OPEN, sqlite_where=_OPEN),
+    # Newest-first case lists and the dashboard's counts, per township and per office; the
+    # category makes "cases by category and month" an index-only scan (case rows are wide:
+    # the encrypted report is most of them).
+    Index("ix_case_report_township_created", Case.township_id, Case.created_at, Case.category),
+    Index("ix_case_report_unit_created", Case.assigned_unit, Case.created_at),
+    # County-wide: by month and category, and "accepted within the deadline", index-only.
+    Index("ix_case_report_created_cover", Case.created_at, Case.category, Case.accept_deadline, Case.id),
+    Index("ix_case_report_township_status", Case.township_id, Case.status),
+    # "Accepted within the deadline": a case's acceptance, read from the index alone.
+    Index("ix_case_event_case_action_at", CaseEvent.case_id, CaseEvent.action, CaseEvent.at),
+    # The child ledger of a village or a school, in id order (a page at a time).
+    Index("ix_child_village_list", Child.village_id, Child.id),
+    Index("ix_child_school_list", Child.school_id, Child.id),
+    # Left-behind children per village, and the overdue-contact list: per township, and
+    # county-wide (with the child's id for "no recent visit"), both index-only.
+    Index("ix_child_township_status_village", Child.township_id, Child.status, Child.village_id),
+    Index("ix_child_status_village", Child.status, Child.village_id, Child.id),
+    # The child file's visits (newest first) and "no contact since …" per child; the
+    # recent visits of the whole county.
+    Index("ix_visit_child_at", Visit.child_id, Visit.at),
+    Index("ix_visit_at_child", Visit.at, Visit.child_id),
+)
