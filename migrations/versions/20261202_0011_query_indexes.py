@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_query_indexes'
-down_revision = '0006_entrustment_details'
+down_revision = '0012_staff_admin'
 branch_labels = None
 depends_on = None
 
