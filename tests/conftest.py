@@ -25,7 +25,7 @@ def pytest_configure(config):
     """One trained NLU artefact per data version for the whole suite (and the next run): the
     stacked model with the sentence encoder takes a minute to train, every instance folder
     would otherwise train its own. Sentence embeddings are cached too (nlu/encoder.py)."""
-    if config.cache is not None:
+    if getattr(config, "cache", None) is not None:  # absent with -p no:cacheprovider
         os.environ.setdefault("SHOUHU_NLU_MODEL_CACHE", str(config.cache.mkdir("nlu-models")))
 
 
