@@ -20,7 +20,16 @@ from bot.demo.setup import DEMO_STAFF
 from core import permissions
 from core.crypto import cipher
 from core.db import transaction
-from core.models import Attachment, Case, Child, FollowUpTask, School, StaffUser
+from core.models import (
+    Attachment,
+    Case,
+    Child,
+    FollowUpTask,
+    OutboundJob,
+    School,
+    StaffUser,
+    Township,
+)
 from core.services import staff as staff_service
 from core.services.cases import CaseDraft, submit_case
 from core.services.children import create_child
@@ -72,6 +81,10 @@ class Record:
     child_name: str
     task_id: int
     attachment_id: int
+    user_id: int = 0        # a fictional staff account of this place (user management's record)
+    username: str = ""
+    job_id: int = 0         # a failed outbound job (the dead-letter list's record)
+    place: str = ""         # the PLACES key the record was filed in
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -82,7 +95,7 @@ class Record:
         with another argument name: add it here."""
         return {"number": self.case_number, "case_number": self.case_number,
                 "child_id": self.child_id, "task_id": self.task_id,
-                "attachment_id": self.attachment_id}
+                "attachment_id": self.attachment_id, "user_id": self.user_id, "job_id": self.job_id}
 
 
 @dataclass
@@ -134,14 +147,20 @@ def _file(s, key: str, instance_dir: Path, status: str = "submitted", suffix: st
     folder = instance_dir / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
     attachment = Attachment(case_id=case.id, kind="image", channel="web", media_ref="虚构", content_type="text/plain")
-    s.add_all([task, attachment])
+    # No usable password (nobody signs in as it): hashing one per record would be slow.
+    account = StaffUser(username=f"acct_{key}{suffix}", role="police", password_hash="!",
+                        township_id=s.scalar(select(Township.id).where(Township.name == place.township)))
+    job = OutboundJob(kind="notify:email", target="虚构", body="虚构", status="failed", attempts=3,
+                      last_error="TimeoutError", due_at=case.created_at)
+    s.add_all([task, attachment, account, job])
     s.flush()
     path = folder / f"{attachment.id}.bin"
     path.write_bytes(cipher().encrypt_bytes(f"附件{key}{suffix}".encode()))
     attachment.stored_path = str(path)
     s.flush()
     return Record(key=f"{key}{suffix}", case_number=case.number, case_id=case.id, child_id=child.id,
-                  child_name=name, task_id=task.id, attachment_id=attachment.id)
+                  child_name=name, task_id=task.id, attachment_id=attachment.id, user_id=account.id,
+                  username=account.username, job_id=job.id, place=key)
 
 
 def _login(client, username: str) -> None:

@@ -19,12 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from core import permissions
-from core.db import transaction
-from core.models import Case, FollowUpTask
+from core.db import transaction, utcnow
+from core.models import AuditEntry, Case, FollowUpTask, OutboundJob, StaffUser, Visit
 from tests.admin import access_world as w
 
 
@@ -34,10 +36,14 @@ class Check:
     target: str | None = None      # the record the URL names: case, child, task, attachment
     shows: str | None = None       # a list: the kind of record an allowed answer lists
     method: str = "GET"
-    data: dict | None = None       # a POST's form (the CSRF token is added)
+    data: dict | Callable | None = None  # a POST's form, or (world, record) -> form (CSRF token added)
     status: str = "submitted"      # a POST's fresh record starts in this case status
     effect: Callable | None = None  # a POST's change: (world, client, record) -> bool
     api: bool = False              # bearer token instead of a browser session
+    args: dict | None = None       # values for URL arguments that no record supplies (a step's code)
+    prepare: Callable | None = None  # (world, record): set the fresh record up before the POST
+    refused: int | None = None     # an allowed office still gets this answer (the case has moved
+                                   # past the step) and nothing changes
 
 
 def Page(action, **kw):
@@ -68,21 +74,128 @@ def signed_out(_world, client, _rec):
     return client.get("/admin/").status_code == 302
 
 
+def _read(world, model, ident, attr):
+    with transaction(world.runtime.sessions) as s:
+        return getattr(s.get(model, ident), attr)
+
+
+def case_unlinked(world, _client, rec):
+    return _read(world, Case, rec.case_id, "duplicate_of_id") is None
+
+
+def link_to_original(world, rec):
+    with transaction(world.runtime.sessions, write=True) as s:
+        s.get(Case, rec.case_id).duplicate_of_id = world.records[rec.place].case_id
+
+
+def merge_form(world, rec):
+    return {"merge-original": world.records[rec.place].case_number, "merge-note": "虚构：同一件事"}
+
+
+def visit_recorded(world, _client, rec):
+    with transaction(world.runtime.sessions) as s:
+        return s.scalar(select(Visit.id).where(Visit.child_id == rec.child_id)) is not None
+
+
+def visit_form(_world, _rec):
+    yesterday = (utcnow() - timedelta(days=1)).date().isoformat()
+    return {"kind": "home_visit", "date": yesterday, "visitor": "虚构走访人", "safety": "ok",
+            "guardianship": "ok", "health": "ok", "schooling": "ok", "note": "虚构：一切正常"}
+
+
+def weather_form(world, rec):
+    with transaction(world.runtime.sessions) as s:
+        township = s.get(Case, rec.case_id).township_id
+    return {"township": str(township), "weather": "暴雪"}
+
+
+def weather_round_started(world, client, rec):
+    with transaction(world.runtime.sessions) as s:
+        township = s.get(Case, rec.case_id).township_id
+        return s.scalar(select(AuditEntry.id).where(AuditEntry.entity == "weather_round",
+                                                    AuditEntry.entity_id == str(township))) is not None
+
+
+def account_is(attr, value):
+    def effect(world, _client, rec):
+        return _read(world, StaffUser, rec.user_id, attr) == value
+    return effect
+
+
+def disable_account(world, rec):
+    with transaction(world.runtime.sessions, write=True) as s:
+        s.get(StaffUser, rec.user_id).active = False
+
+
+def new_account_form(_world, rec):
+    return {"username": f"new_{rec.key}", "role": "civil_affairs"}
+
+
+def account_created(world, _client, rec):
+    with transaction(world.runtime.sessions) as s:
+        return s.scalar(select(StaffUser.id).where(StaffUser.username == f"new_{rec.key}")) is not None
+
+
+def job_requeued(world, _client, rec):
+    return _read(world, OutboundJob, rec.job_id, "status") == "pending"
+
+
 # "METHOD /path/<argument>" (converters left out) -> how it is tried. A list holds several
 # tries of one route (e.g. two workflow steps of the same form).
 ROUTES: dict[str, Check | list[Check]] = {
     "GET /admin/": Page(None),                                   # the overview: counts only
     "GET /admin/cases": Page("view_case", shows="case"),
     "GET /admin/cases/<number>": Page("view_case", target="case"),
-    "POST /admin/cases/<number>/advance": [
-        Post("accept", target="case", data={"to": "accepted"}, effect=case_status_is("accepted")),
-        Post("respond", target="case", data={"to": "responding"}, status="accepted",
+    # One route for every step; <code> is the permission action itself. A step the office
+    # may not take is 403, one the case has moved past 409 (nothing changes either way).
+    "POST /admin/cases/<number>/steps/<code>": [
+        Post("accept", target="case", args={"code": "accept"}, data={"accept-note": "虚构"},
+             effect=case_status_is("accepted")),
+        Post("respond", target="case", args={"code": "respond"}, status="accepted",
+             data={"respond-mode": "dispatch", "respond-measures": "parents_return"},
              effect=case_status_is("responding")),
+        Post("assess", target="case", args={"code": "assess"}, status="referred",
+             data={"assess-safety_rating": "safe", "assess-guardianship_rating": "weak",
+                   "assess-health_rating": "good"}, effect=case_status_is("assessing")),
+        Post("close", target="case", args={"code": "close"}, status="monitoring",
+             data={"close-reason": "risk_removed"}, effect=case_status_is("closed")),
+        Post("merge", target="case", args={"code": "merge"}, data=merge_form, effect=case_status_is("merged")),
+        Post("unlink", target="case", args={"code": "unlink"}, prepare=link_to_original,
+             data={"unlink-note": "虚构：不是同一件事"}, effect=case_unlinked),
+        Post("accept", target="case", args={"code": "accept"}, status="accepted", refused=409,
+             data={"accept-note": "虚构"}, effect=case_status_is("responding")),
     ],
     "GET /admin/attachments/<attachment_id>": Page("view_case", target="attachment"),
     "GET /admin/tasks": Page("view_tasks", shows="task"),
-    "POST /admin/tasks/<task_id>/done": Post("view_tasks", target="task", effect=task_is_done),
+    "GET /admin/tasks/<task_id>/done": Page("view_tasks", target="task"),
+    "POST /admin/tasks/<task_id>/done": Post("view_tasks", target="task", effect=task_is_done,
+                                             data={"outcome": "confirmed", "note": "虚构：已电话核实"}),
     "GET /admin/children": Page("view_child", shows="child"),
+    "GET /admin/children/<child_id>": Page("view_child", target="child"),
+    # The visit plan lists only children due a contact, so the matrix checks it leaks nothing.
+    "GET /admin/visits": Page("view_child"),
+    "POST /admin/visits/weather": Post("weather_round", data=weather_form, effect=weather_round_started),
+    "GET /admin/children/<child_id>/visits/new": Page("record_visit", target="child"),
+    "POST /admin/children/<child_id>/visits/new": Post("record_visit", target="child", data=visit_form,
+                                                       effect=visit_recorded),
+    "GET /admin/dashboard.json": Page(None),                     # counts only
+    "GET /admin/export/cases.xlsx": Page("export", shows="case"),
+    "GET /admin/export/children.xlsx": Page("export", shows="child"),
+    "GET /admin/audit": Page("view_audit"),
+    "GET /admin/users": Page("manage_users", shows="user"),
+    "GET /admin/users/new": Page("manage_users"),
+    # The fresh record only supplies a unique username for the account it creates.
+    "POST /admin/users/new": Post("manage_users", target="user", data=new_account_form, effect=account_created),
+    "GET /admin/users/<user_id>": Page("manage_users", target="user"),
+    "POST /admin/users/<user_id>": Post("manage_users", target="user", data={"role": "civil_affairs"},
+                                        effect=account_is("role", "civil_affairs")),
+    "POST /admin/users/<user_id>/disable": Post("manage_users", target="user", effect=account_is("active", False)),
+    "POST /admin/users/<user_id>/enable": Post("manage_users", target="user", prepare=disable_account,
+                                               effect=account_is("active", True)),
+    "POST /admin/users/<user_id>/reset": Post("manage_users", target="user",
+                                              effect=account_is("must_change_password", True)),
+    "GET /admin/jobs": Page("view_jobs"),
+    "POST /admin/jobs/<job_id>/retry": Post("view_jobs", target="job", effect=job_requeued),
     "GET /admin/account/password": Page(None),
     # A form that does not validate (the two new passwords differ): nobody's password changes.
     "POST /admin/account/password": Post(None, data={"current": "x", "new": "a", "again": "b"}),
@@ -99,12 +212,16 @@ PUBLIC = {
     "GET /", "POST /api/chat", "GET /wechat", "POST /wechat", "POST /telegram/<path_secret>",
     "POST /model/parse", "GET /status", "GET /version", "POST /api/v1/ask", "GET /healthz",
     "GET /admin/login", "POST /admin/login", "GET /admin/login/code", "POST /admin/login/code",
+    # The parents' quarterly confirmation link (bot/confirm_page.py): a signed, expiring token
+    # names the check, not a staff session; it shows the children's names masked, nothing else.
+    "GET /confirm/<token>", "POST /confirm/<token>",
 }
 STATIC = re.compile(r"(^|\.)static$")
-VIEW_ACTION = {"case": "view_case", "attachment": "view_case", "task": "view_tasks", "child": "view_child"}
+VIEW_ACTION = {"case": "view_case", "attachment": "view_case", "task": "view_tasks", "child": "view_child",
+               "user": "manage_users", "job": "view_jobs"}
 # What an answer about a record shows of it.
 MARKER = {"case": lambda r: r.case_number, "child": lambda r: r.child_name,
-          "task": lambda r: r.child_name, "attachment": lambda r: f"附件{r.key}"}
+          "task": lambda r: r.child_name, "attachment": lambda r: f"附件{r.key}", "user": lambda r: r.username}
 
 
 def route_key(method: str, rule: str) -> str:
@@ -163,8 +280,8 @@ def expected_allowed(role: str, check: Check, which: str) -> bool:
     return which == "home" or not check.target or all(s == permissions.REGION for s in scopes)
 
 
-def _url(rule: str, rec: w.Record) -> str:
-    values = rec.url_values()
+def _url(rule: str, rec: w.Record, args: dict | None = None) -> str:
+    values = {**rec.url_values(), **(args or {})}
     def fill(m):
         name = m.group(1)
         assert name in values, (f"the route {rule} takes <{name}>: add it to Record.url_values "
@@ -173,8 +290,12 @@ def _url(rule: str, rec: w.Record) -> str:
     return re.sub(r"<([^<>]+)>", fill, rule.split(" ", 1)[1])
 
 
+def _form(world, check: Check, rec: w.Record) -> dict:
+    return (check.data(world, rec) if callable(check.data) else dict(check.data or {}))
+
+
 def _call(world, username: str, key: str, check: Check, rec: w.Record):
-    url = _url(key, rec)
+    url = _url(key, rec, check.args)
     if check.api:
         return world.app.test_client().get(url, headers={"Authorization": f"Bearer {world.tokens[username]}"}), None
     client = world.clients[username]
@@ -183,7 +304,7 @@ def _call(world, username: str, key: str, check: Check, rec: w.Record):
     if check.effect is signed_out:  # its own browser: the shared one stays signed in
         client = world.app.test_client()
         w._login(client, username)
-    return client.post(url, data={**(check.data or {}), "csrf_token": world.csrf(client)}), client
+    return client.post(url, data={**_form(world, check, rec), "csrf_token": world.csrf(client)}), client
 
 
 @pytest.mark.parametrize("key,i,check,username,which", CASES,
@@ -194,6 +315,8 @@ def test_access(world, key, i, check, username, which):
     rec = home if which == "home" else away
     if check.method == "POST" and check.target:
         rec = world.file(w.HOME_AND_AWAY[username][0 if which == "home" else 1], check.status)
+        if check.prepare:
+            check.prepare(world, rec)
     resp, client = _call(world, username, key, check, rec)
     allowed = expected_allowed(role, check, which)
     cell = f"{username} ({role}) {key} on the {which} record {rec.key}"
@@ -205,6 +328,10 @@ def test_access(world, key, i, check, username, which):
             assert not w.leaked(resp, rec), f"{cell}: the denial shows {w.leaked(resp, rec)}"
         if check.effect:
             assert not check.effect(world, client, rec), f"{cell}: denied, yet the change was made"
+        return
+    if check.refused:
+        assert resp.status_code == check.refused, f"{cell}: expected {check.refused}, got {resp.status_code}"
+        assert not check.effect(world, client, rec), f"{cell}: refused, yet the change was made"
         return
     ok = (200,) if check.method == "GET" else (200, 302, 303)
     assert resp.status_code in ok, f"{cell}: expected it allowed, got {resp.status_code}"
@@ -225,13 +352,13 @@ def test_anonymous_is_sent_to_log_in(world, key, i, check):
     rec = world.records["hx_dongfeng"]
     client = world.app.test_client()
     if check.api:
-        resp = client.get(_url(key, rec))
+        resp = client.get(_url(key, rec, check.args))
         assert resp.status_code == 401
     elif check.method == "GET":
-        resp = client.get(_url(key, rec))
+        resp = client.get(_url(key, rec, check.args))
         assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
     else:
-        resp = client.post(_url(key, rec), data={**(check.data or {}), "csrf_token": world.csrf(client)})
+        resp = client.post(_url(key, rec, check.args), data={**_form(world, check, rec), "csrf_token": world.csrf(client)})
         assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
         if check.effect and check.effect is not signed_out:
             assert not check.effect(world, client, rec)
