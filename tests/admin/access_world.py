@@ -85,6 +85,11 @@ class Record:
     username: str = ""
     job_id: int = 0         # a failed outbound job (the dead-letter list's record)
     place: str = ""         # the PLACES key the record was filed in
+    task_ids: dict = field(default_factory=dict)  # role -> the task addressed to that role's office here
+
+    def task_for(self, role: str) -> int:
+        """Tasks are addressed to an office (core/services/tasks.py): the one for `role`'s."""
+        return self.task_ids.get(role, self.task_id)
 
     @property
     def markers(self) -> tuple[str, ...]:
@@ -147,6 +152,15 @@ def _file(s, key: str, instance_dir: Path, status: str = "submitted", suffix: st
     folder = instance_dir / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
     attachment = Attachment(case_id=case.id, kind="image", channel="web", media_ref="虚构", content_type="text/plain")
+    # One task more for each office that works here: the tasks page lists only the tasks
+    # addressed to the reader's own office, inside its jurisdiction.
+    town = s.scalar(select(Township).where(Township.name == place.township))
+    school = place.school or s.scalar(select(School.name).where(School.township_id == town.id).order_by(School.id))
+    offices = {"police": town.police_station, "township": town.name, "village": f"{place.village}村（居）委会",
+               "school": school, "civil_affairs": f"{town.region.name}民政局"}
+    addressed = {role: FollowUpTask(child_id=child.id, case_id=case.id, kind="verify_entrustment", assigned_unit=unit,
+                                    due_at=case.created_at, note=f"虚构：核实{name}") for role, unit in offices.items()}
+    s.add_all(addressed.values())
     # No usable password (nobody signs in as it): hashing one per record would be slow.
     account = StaffUser(username=f"acct_{key}{suffix}", role="police", password_hash="!",
                         township_id=s.scalar(select(Township.id).where(Township.name == place.township)))
@@ -160,7 +174,8 @@ def _file(s, key: str, instance_dir: Path, status: str = "submitted", suffix: st
     s.flush()
     return Record(key=f"{key}{suffix}", case_number=case.number, case_id=case.id, child_id=child.id,
                   child_name=name, task_id=task.id, attachment_id=attachment.id, user_id=account.id,
-                  username=account.username, job_id=job.id, place=key)
+                  username=account.username, job_id=job.id, place=key,
+                  task_ids={role: t.id for role, t in addressed.items()})
 
 
 def _login(client, username: str) -> None:

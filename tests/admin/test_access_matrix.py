@@ -42,6 +42,7 @@ class Check:
     api: bool = False              # bearer token instead of a browser session
     args: dict | None = None       # values for URL arguments that no record supplies (a step's code)
     prepare: Callable | None = None  # (world, record): set the fresh record up before the POST
+    query: str = ""                # appended to the URL (e.g. a list's page size)
     refused: int | None = None     # an allowed office still gets this answer (the case has moved
                                    # past the step) and nothing changes
 
@@ -65,9 +66,12 @@ def case_status_is(status: str):
     return effect
 
 
-def task_is_done(world, _client, rec):
+def task_is_done(world, client, rec):
+    """The task addressed to the office of the account signed in on `client` is done."""
+    username = next((u for u, c in world.clients.items() if c is client), None)
+    task_id = rec.task_for(world.roles[username]) if username else rec.task_id
     with transaction(world.runtime.sessions) as s:
-        return s.get(FollowUpTask, rec.task_id).done_at is not None
+        return s.get(FollowUpTask, task_id).done_at is not None
 
 
 def signed_out(_world, client, _rec):
@@ -110,9 +114,14 @@ def weather_form(world, rec):
 
 
 def weather_round_started(world, client, rec):
+    """A round started by the account signed in on `client` (an anonymous one started none)."""
+    username = next((u for u, c in world.clients.items() if c is client), None)
+    if username is None:
+        return False
     with transaction(world.runtime.sessions) as s:
         township = s.get(Case, rec.case_id).township_id
-        return s.scalar(select(AuditEntry.id).where(AuditEntry.entity == "weather_round",
+        actor = f"staff:{world.user(s, username).id}"
+        return s.scalar(select(AuditEntry.id).where(AuditEntry.entity == "weather_round", AuditEntry.actor == actor,
                                                     AuditEntry.entity_id == str(township))) is not None
 
 
@@ -200,7 +209,8 @@ ROUTES: dict[str, Check | list[Check]] = {
     # A form that does not validate (the two new passwords differ): nobody's password changes.
     "POST /admin/account/password": Post(None, data={"current": "x", "new": "a", "again": "b"}),
     "POST /admin/logout": Post(None, effect=signed_out),
-    "GET /api/v1/cases": Api("view_case", shows="case"),
+    # Every POST above files fresh cases: ask for a page long enough to hold them all.
+    "GET /api/v1/cases": Api("view_case", shows="case", query="?limit=500"),
     "GET /api/v1/cases/<number>": Api("view_case", target="case"),
     "GET /api/v1/children": Api("view_child", shows="child"),
     "GET /api/v1/children/<child_id>": Api("view_child", target="child"),
@@ -280,14 +290,14 @@ def expected_allowed(role: str, check: Check, which: str) -> bool:
     return which == "home" or not check.target or all(s == permissions.REGION for s in scopes)
 
 
-def _url(rule: str, rec: w.Record, args: dict | None = None) -> str:
+def _url(rule: str, rec: w.Record, args: dict | None = None, query: str = "") -> str:
     values = {**rec.url_values(), **(args or {})}
     def fill(m):
         name = m.group(1)
         assert name in values, (f"the route {rule} takes <{name}>: add it to Record.url_values "
                                 "in tests/admin/access_world.py")
         return str(values[name])
-    return re.sub(r"<([^<>]+)>", fill, rule.split(" ", 1)[1])
+    return re.sub(r"<([^<>]+)>", fill, rule.split(" ", 1)[1]) + (query or "")
 
 
 def _form(world, check: Check, rec: w.Record) -> dict:
@@ -295,7 +305,8 @@ def _form(world, check: Check, rec: w.Record) -> dict:
 
 
 def _call(world, username: str, key: str, check: Check, rec: w.Record):
-    url = _url(key, rec, check.args)
+    args = {"task_id": rec.task_for(world.roles[username]), **(check.args or {})}
+    url = _url(key, rec, args, check.query)
     if check.api:
         return world.app.test_client().get(url, headers={"Authorization": f"Bearer {world.tokens[username]}"}), None
     client = world.clients[username]
@@ -350,15 +361,19 @@ def test_access(world, key, i, check, username, which):
 @pytest.mark.parametrize("key,i,check", list(_checks()), ids=[f"{k}#{i}" for k, i, _c in _checks()])
 def test_anonymous_is_sent_to_log_in(world, key, i, check):
     rec = world.records["hx_dongfeng"]
+    if check.method == "POST" and check.target:
+        rec = world.file("hx_dongfeng", check.status)
+        if check.prepare:
+            check.prepare(world, rec)
     client = world.app.test_client()
     if check.api:
-        resp = client.get(_url(key, rec, check.args))
+        resp = client.get(_url(key, rec, check.args, check.query))
         assert resp.status_code == 401
     elif check.method == "GET":
-        resp = client.get(_url(key, rec, check.args))
+        resp = client.get(_url(key, rec, check.args, check.query))
         assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
     else:
-        resp = client.post(_url(key, rec, check.args), data={**_form(world, check, rec), "csrf_token": world.csrf(client)})
+        resp = client.post(_url(key, rec, check.args, check.query), data={**_form(world, check, rec), "csrf_token": world.csrf(client)})
         assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
         if check.effect and check.effect is not signed_out:
             assert not check.effect(world, client, rec)
