@@ -120,7 +120,7 @@ def main() -> None:
 
     cards = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))["conversations"]
     tmp = Path(tempfile.mkdtemp(prefix="shouhu-blindconv-"))
-    os.environ.setdefault("SHOUHU_NLU_MODEL_DIR", "/tmp/shouhu-bench-nlu-models")
+    os.environ.setdefault("SHOUHU_NLU_MODEL_CACHE", "/tmp/shouhu-bench-nlu-models")  # shared artefacts
     runtime, _ = open_instance(tmp)
     by_kind: Counter = Counter()
     for i, card in enumerate(cards):
