@@ -152,15 +152,29 @@ def child_entries(text: str) -> list[dict]:
         bare = _BARE_NAME.match(clause)
         if not names and bare and _name_ok(bare.group(1)) and (v.age_mentioned(clause) or SCHOOL.search(clause)):
             names = [bare]
-        if not names and found and (SCHOOL.search(clause) or CLASS.search(clause) or BIRTH.search(clause)):
+        if not names and bare and _name_ok(bare.group(1)) and bare.group(1) == clause and not found_pending(found):
+            found.append({"name": bare.group(1), "bare": True})  # "李小花，女，10岁": details follow
+            continue
+        if not names and found and (SCHOOL.search(clause) or CLASS.search(clause) or BIRTH.search(clause)
+                                    or (found[-1].get("bare") and child_details(clause))):
+            keys = ("school", "school_class", "birth") if not found[-1].get("bare") else tuple(child_details(clause))
             found[-1].update({k: val for k, val in child_details(clause).items()
-                              if k in ("school", "school_class", "birth") and k not in found[-1]})
+                              if k in keys and k not in found[-1]})
         for i, m in enumerate(names):
             tail = clause[m.start(1):names[i + 1].start() if i + 1 < len(names) else len(clause)]
             entry = {"name": m.group(1)}
             entry.update(child_details(clause[:m.start()] + tail))
             found.append(entry)
+    # A name said alone counts only when details about that child followed it.
+    found = [e for e in found if not (e.get("bare") and len(e) == 2)]
+    for entry in found:
+        entry.pop("bare", None)
     return found
+
+
+def found_pending(found: list[dict]) -> bool:
+    """The last name was said alone and nothing about that child has followed yet."""
+    return bool(found) and found[-1].get("bare") is True and len(found[-1]) == 2
 
 
 def child_details(text: str) -> dict:

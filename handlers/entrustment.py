@@ -122,7 +122,7 @@ class EntrustmentFlow:
         parent, guardian = slots["parent"], slots["guardian"]
         if ask == "children" and "children" not in changed:
             name = v.parse_child_name(text) or (text if re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", text) else None)
-            if not name:
+            if not name or v.is_unknown(text):
                 return "没听清孩子的名字，请只回复名字，例如：王小雨"
             slots["children"].append({"name": name})
         elif ask == "child.age" and kid is not None and kid.get("age") is None:
@@ -130,6 +130,8 @@ class EntrustmentFlow:
             if S.p.birth_date(text + "生"):  # "2015年3月" answers "哪年哪月出生"
                 kid["birth"] = S.p.birth_date(text + "生")
                 age = S.age_from_birth(kid["birth"], turn.now.date())
+            if v.is_unknown(text):
+                return "记不清也没关系，说个大概就行，例如：上小学三年级就说9岁"
             if age is None or not 0 <= age <= 18:
                 return f"请说{kid['name']}哪年哪月出生（例如：2015年3月），或者几岁（例如：10岁）"
             kid["age"] = age

@@ -13,12 +13,6 @@ from handlers import validators as v
 from handlers.base import Turn
 
 CONTACT_SLOTS = ("reporter_name", "reporter_unit", "reporter_phone")
-_UNKNOWN = {"不知道", "不清楚", "不晓得", "不确定", "不认识", "没有", "无", "不知"}
-
-
-def is_unknown(text: str) -> bool:
-    t = text.strip(" 。.，,！!")
-    return t in _UNKNOWN or t.startswith(("不知道", "不清楚"))
 
 
 def place_done(slots: dict) -> bool:
@@ -154,7 +148,7 @@ def _where(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None) -> 
         _from_location(data, loc, gaz, focus)
         return None
     if focus == "place":
-        if slots.get("township") and not slots.get("village") and is_unknown(text):
+        if slots.get("township") and not slots.get("village") and v.is_unknown(text):
             slots["village_unknown"] = True
             return None
         match = places.resolve_text(gaz, text)
@@ -194,7 +188,7 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
         age = int(ent_age) if v.age_mentioned(text) or focus == "child_age" else None
     if focus == "child_age":
         if age is None:
-            problem = "unknown_age" if is_unknown(text) else ("bad_age" if v.age_mentioned(text) else "no_age")
+            problem = "unknown_age" if v.is_unknown(text) else ("bad_age" if v.age_mentioned(text) else "no_age")
         slots["child_age"] = age if age is not None else slots.get("child_age")
     else:
         _set(slots, "child_age", age, force=False)

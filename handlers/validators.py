@@ -263,3 +263,12 @@ def guess_role(text: str, loose: bool = False) -> str | None:
         if re.search(pattern, text):
             return code
     return None
+
+
+_UNKNOWN = {"不知道", "不清楚", "不晓得", "不确定", "不认识", "没有", "无", "不知"}
+
+
+def is_unknown(text: str) -> bool:
+    """"不知道", "不清楚" …: the user does not know the answer (never a name or a value)."""
+    t = text.strip(" 。.，,！!")
+    return t in _UNKNOWN or t.startswith(("不知道", "不清楚"))

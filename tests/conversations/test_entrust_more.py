@@ -251,3 +251,21 @@ def test_registering_anew_with_someone_elses_phone_changes_nothing_of_theirs(eng
     original = next(c for c in files if c["entrustment"]["guardian_name"] == "李桂兰")
     assert original["entrustment"]["version"] == 1 and original["entrustment"]["work_city"] == "宁波"
     assert len(files) == 2  # the pretender's is a separate file, for the village to check
+
+
+def test_a_child_named_alone_with_details_in_the_next_clauses_is_understood(engine, api_children):
+    t = Talk(engine, "wx-clauses")
+    t.say("我要登记，我在广州打工")
+    reply = t.say("李小花，女，10岁，在红星镇中心小学四年级")
+    assert "没听清孩子的名字" not in reply and "几岁" not in reply, reply
+
+
+def test_dont_know_is_never_taken_as_a_childs_name_or_age(engine):
+    t = Talk(engine, "wx-dontknow")
+    t.say("我要登记，我在广州打工")
+    assert "名字" in t.say("不知道")
+    t.say("李小花")
+    reply = t.say("红星镇东风村")
+    assert "出生" in reply or "几岁" in reply, reply
+    again = t.say("不知道")
+    assert "说个大概" in again and "请说不知道" not in again, again
