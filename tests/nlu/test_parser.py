@@ -6,10 +6,13 @@ from hypothesis import strategies as st
 from nlu import load_parser
 
 KEYS = {"text", "intent", "intent_ranking", "entities"}
+OPTIONAL = {"category", "urgency"}  # the stacked model's whole-message probabilities
 
 
 def check_shape(result, text):
-    assert set(result) == KEYS and result["text"] == text
+    assert KEYS <= set(result) <= KEYS | OPTIONAL and result["text"] == text
+    for key in OPTIONAL & set(result):
+        assert 0.0 <= result[key]["confidence"] <= 1.0
     assert set(result["intent"]) == {"name", "confidence"}
     assert 0.0 <= result["intent"]["confidence"] <= 1.0
     for e in result["entities"]:
