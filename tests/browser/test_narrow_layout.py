@@ -109,7 +109,7 @@ def test_pages_fit_a_390px_phone(live_server, browser, runtime, make_staff):
     table = browser.find_element(By.ID, "cases")
     assert browser.execute_script("return getComputedStyle(arguments[0]).overflowX", table) == "auto"
     assert table.rect["x"] + table.rect["width"] <= WIDTH
-    # Forms take the full width of the screen: the note field is not a thin strip.
+    # Forms take the full width of the screen: a step form's text field is not a thin strip.
     browser.get(live_server + f"/admin/cases/{number}")
-    note = browser.find_element(By.NAME, "note")
+    note = browser.find_element(By.CSS_SELECTOR, "form textarea")
     assert note.size["width"] >= WIDTH - 60, note.size
