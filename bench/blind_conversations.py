@@ -91,7 +91,9 @@ def play(runtime, card: dict, user: str, transcript: list[str]) -> int:
                                          msg_id=f"{user}-{turns}"))
         reply = "\n".join(r.text for r in handled.replies if getattr(r, "text", None))
         transcript += [f"> {text}", reply]
-        if engine_idle(runtime, card, user):
+        # Over when no flow waits and the bot asked nothing (the danger question is asked
+        # before any flow starts, so a question mark keeps the user talking).
+        if engine_idle(runtime, card, user) and not re.search(r"[？?]\s*$", reply.strip()):
             break
         text = answer_for(card, reply, used)
     return turns
