@@ -14,8 +14,8 @@ from sqlalchemy import select
 from core.db import WRITE
 from core.models import Case, CaseCounter
 from core.services import cases
-from core.services.conversations import write_guard
 from core.services.cases import CaseDraft, submit_case
+from core.services.conversations import write_guard
 from core.services.reporting import file_report
 
 THREADS = 12  # below the engine pool's 5 + 10 overflow connections, all held at once
