@@ -78,3 +78,10 @@ def test_numbers_continue_past_9999_in_a_day(jurisdiction):
 def test_number_format_is_the_documented_one():
     assert cases._format_number(NOW, 1) == "BG-20261202-0001"
     assert cases._format_number(NOW, 12345) == "BG-20261202-12345"
+
+
+def test_status_lookup_reads_a_five_digit_number():
+    from handlers.status import NUMBER, _canonical
+    found = NUMBER.search("我的报告编号是BG-20261202-10001，现在怎么样了")
+    assert found and _canonical(found.group(0)) == "BG-20261202-10001"
+    assert _canonical(NUMBER.search("bg202612020007").group(0)) == "BG-20261202-0007"
