@@ -18,7 +18,7 @@ from core.messages import Button, Reply
 from core.services.cases import reporter_cases
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 
-NUMBER = re.compile(r"BG-?\d{8}-?\d{4}", re.IGNORECASE)
+NUMBER = re.compile(r"BG-?\d{8}-?\d{4,6}", re.IGNORECASE)  # 5+ digits past 9999 a day
 
 
 def _canonical(raw: str) -> str:

@@ -1,7 +1,7 @@
 """All models, imported here so Base.metadata knows every table."""
 from core.models import indexes  # noqa: F401  (the query indexes of the staff pages)
 from core.models.audit import AuditEntry
-from core.models.cases import Attachment, Case, CaseEvent, ReportDraft
+from core.models.cases import Attachment, Case, CaseCounter, CaseEvent, ReportDraft
 from core.models.channel import ChannelUser, ConversationState, InboundMessage, OutboundJob
 from core.models.children import (
     Child,
@@ -16,7 +16,7 @@ from core.models.jurisdiction import Region, School, Township, Village
 from core.models.staff import ApiToken, StaffSession, StaffUser
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "Case", "CaseEvent", "ChannelUser", "Child",
+    "ApiToken", "Attachment", "AuditEntry", "Case", "CaseCounter", "CaseEvent", "ChannelUser", "Child",
     "ConversationState", "EntrustCheck", "EntrustCode", "Entrustment", "FollowUpTask",
     "InboundMessage", "OutboundJob", "Parent", "Region", "ReportDraft", "School", "StaffSession",
     "StaffUser", "Township", "Village", "Visit",

@@ -107,3 +107,12 @@ class ReportDraft(Base):
     channel_user_id: Mapped[int] = mapped_column(ForeignKey("channel_user.id"), unique=True)
     data: Mapped[str] = mapped_column(Encrypted)  # JSON of the slots: personal data, encrypted
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class CaseCounter(Base):
+    """The last case sequence number handed out on a day (the `0001` of BG-20261202-0001).
+    Bumped with one atomic upsert per case; the row lock it takes orders concurrent
+    filings on PostgreSQL, so numbers never collide, even past 9999 a day."""
+    __tablename__ = "case_counter"
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)  # YYYYMMDD
+    last: Mapped[int] = mapped_column(Integer)

@@ -5,14 +5,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core import categories
 from core.crypto import cipher, phone_hash
 from core.db import utcnow
-from core.models import Case, CaseEvent, StaffUser, Township, Village
+from core.models import Case, CaseCounter, CaseEvent, StaffUser, Township, Village
 from core.models.cases import CATEGORIES, MANDATORY_ROLES, REPORTER_ROLES, URGENCIES
 from core.services import audit
 from core.services.errors import Invalid, NotFound
@@ -62,11 +63,25 @@ def name_hash(name: str | None) -> str | None:
     return cipher().lookup_hash("name:" + "".join(name.split()))
 
 
+def _format_number(now: datetime, seq: int) -> str:
+    """BG-YYYYMMDD-NNNN: four digits at least, more past 9999 cases a day."""
+    return f"BG-{now:%Y%m%d}-{seq:04d}"
+
+
 def _next_number(session: Session, now: datetime) -> str:
-    prefix = f"BG-{now:%Y%m%d}-"
-    last = session.scalar(select(func.max(Case.number)).where(Case.number.like(prefix + "%")))
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    """Take the day's next number with one atomic upsert on its counter row.
+
+    A max(number)+1 read cannot work under concurrency: on PostgreSQL every worker reads
+    the same max, all but one then block on the unique index until the winner's turn
+    commits and fail, and the next round repeats that. The upsert instead waits on the
+    counter row and reads the value the previous holder committed. The row stays locked
+    until the filing transaction ends, so a rolled-back filing leaves no gap."""
+    table = CaseCounter.__table__
+    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = (upsert(table).values(day=f"{now:%Y%m%d}", last=1)
+            .on_conflict_do_update(index_elements=[table.c.day], set_={"last": table.c.last + 1})
+            .returning(table.c.last))
+    return _format_number(now, session.execute(stmt).scalar_one())
 
 
 def _validate(d: CaseDraft) -> None:
@@ -116,17 +131,9 @@ def submit_case(session: Session, draft: CaseDraft, routing: dict | None = None,
         accept_deadline=now + timedelta(minutes=int(minutes)), created_at=now, updated_at=now,
         submission_key=submission_key,
     )
-    # The per-day sequence can race between workers: retry on the unique constraint.
-    for attempt in range(5):
-        case.number = _next_number(session, now)
-        try:
-            with session.begin_nested():
-                session.add(case)
-                session.flush()
-            break
-        except IntegrityError:
-            if attempt == 4:
-                raise
+    case.number = _next_number(session, now)
+    session.add(case)
+    session.flush()
     session.add(CaseEvent(case_id=case.id, action="submitted", status_to="submitted", by=by, at=now,
                           note=f"分派至{case.assigned_unit}"))
     session.flush()
