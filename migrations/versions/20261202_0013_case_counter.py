@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0013_case_counter'
-down_revision = '0012_staff_admin'
+down_revision = '0011_query_indexes'
 branch_labels = None
 depends_on = None
 
