@@ -17,7 +17,7 @@ from core.services.left_behind import CONCERNS, age_on
 from core.services.left_behind import status as left_behind_status
 
 # Plain words for the entrustment codes the file shows.
-OTHER_PARENT = {"away": "也在外地打工", "unable": "在家但无力照顾", "home": "在家照顾孩子", "none": "没有另一位家长"}
+OTHER_PARENT = labels.OTHER_PARENT
 HEALTH = {"good": "身体好", "ill": "身体不好", "disabled": "残疾"}
 PARENT = {"father": "爸爸", "mother": "妈妈", "parent": "家长"}
 

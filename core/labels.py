@@ -25,3 +25,6 @@ STATUS_FOR_REPORTER = {
 }
 ROLE = {"police": "派出所", "township": "乡镇", "village": "村（居）委会", "civil_affairs": "民政",
         "school": "学校", "admin": "系统管理员"}
+# The other parent's situation in a registration (core/services/left_behind.NO_CARE reads the codes).
+OTHER_PARENT = {"away": "也外出务工", "unable": "在家但无力照顾", "home": "在家照顾孩子",
+                "none": "单亲、去世或联系不上", "unknown": "不清楚"}

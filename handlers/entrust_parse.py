@@ -156,8 +156,8 @@ def child_entries(text: str) -> list[dict]:
             found.append({"name": bare.group(1), "bare": True})  # "李小花，女，10岁": details follow
             continue
         if not names and found and (SCHOOL.search(clause) or CLASS.search(clause) or BIRTH.search(clause)
-                                    or (found[-1].get("bare") and child_details(clause))):
-            keys = ("school", "school_class", "birth") if not found[-1].get("bare") else tuple(child_details(clause))
+                                    or _about_last_child(clause)):
+            keys = ("school", "school_class", "birth") if not _about_last_child(clause) else tuple(child_details(clause))
             found[-1].update({k: val for k, val in child_details(clause).items()
                               if k in keys and k not in found[-1]})
         for i, m in enumerate(names):
@@ -170,6 +170,13 @@ def child_entries(text: str) -> list[dict]:
     for entry in found:
         entry.pop("bare", None)
     return found
+
+
+def _about_last_child(clause: str) -> bool:
+    """"女", "10岁", "上四年级": a short clause right after a child's name, about that child."""
+    details = child_details(clause)
+    return bool(details) and len(clause) <= 12 and not re.search(_REL + "|我|他爸|她爸|妈", clause) \
+        and (details.get("age") is None or details["age"] <= 18)
 
 
 def found_pending(found: list[dict]) -> bool:

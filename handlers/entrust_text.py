@@ -9,7 +9,7 @@ INTRO = ("按照规定，父母外出务工前要把务工地点、联系方式�
 YES_NO = (Button("是", "yes"), Button("不是", "no"))
 RELATION_BUTTONS = tuple(Button(r, f"rel:{r}") for r in ("爷爷", "奶奶", "外公", "外婆", "其他亲戚", "没有人照顾"))
 OTHER_PARENT = {"away": "也在外地打工", "unable": "在家，但照顾不了孩子", "home": "在家照顾孩子",
-                "none": "单亲、去世或联系不上"}
+                "none": "单亲、去世或联系不上", "unknown": "不清楚"}
 HEALTH = {"good": "身体好", "ill": "有病", "disabled": "残疾或行动不便"}
 CONFIRM_BUTTONS = (Button("确认登记", "entrust:yes"), Button("修改", "entrust:edit"), Button("取消", "/cancel"))
 UPDATE_BUTTONS = (Button("确认修改", "entrust:yes"), Button("取消", "/cancel"))

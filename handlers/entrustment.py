@@ -166,7 +166,9 @@ class EntrustmentFlow:
         elif ask == "other_parent" and text.startswith("other:"):
             slots["other_parent"] = text[6:]
         elif ask == "other_parent" and not slots.get("other_parent"):
-            return "请从下面选一个"
+            if not v.is_unknown(text):
+                return "请点下面的一个按钮，或直接说，例如：也在外地打工、在家照顾孩子；不清楚就回复“不清楚”"
+            slots["other_parent"] = "unknown"  # said so: never asked again, never guessed
         else:
             return self._direct_guardian(guardian, ask, text)
         return None

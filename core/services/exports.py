@@ -32,7 +32,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters an .xlsx cannot hold (openpyxl refuses them): dropped.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 GENDER = {"male": "男", "female": "女"}
-OTHER_PARENT = {"away": "也外出务工", "unable": "在家但无力照顾", "home": "在家照顾", "none": "单亲、去世或联系不上"}
+OTHER_PARENT = labels.OTHER_PARENT
 HEALTH = {"good": "良好", "ill": "患病", "disabled": "残疾或行动不便"}
 RELATION = {"father": "父亲", "mother": "母亲", "parent": "家长"}
 YES_NO = {True: "是", False: "否", None: ""}

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from core import labels
 from core.db import transaction, utcnow
 from core.models import AuditEntry, Child, Visit
 from core.services.cases import CaseDraft, submit_case
@@ -42,7 +43,7 @@ def test_the_file_holds_identity_entrustments_history_cases_visits_and_tasks(
     login(client, "df_village")
     page = client.get(f"/admin/children/{kid}").get_data(as_text=True)
     for text in ("虚构小雨", "女", "10岁", "红星镇东风村", "红星镇中心小学", "三年级", "留守儿童",
-                 "虚构外婆", "13900005555", "64岁", "身体好", "和孩子住在一起", "广东东莞", "也在外地打工",
+                 "虚构外婆", "13900005555", "64岁", "身体好", "和孩子住在一起", "广东东莞", labels.OTHER_PARENT["away"],
                  "第2版", "委托照顾人", "虚构奶奶", "13800001111",  # the first version and the parent
                  "BG-", "辍学", "虚构主任丙", "需要关注", "虚构：感冒了", "重点关注",
                  "核实委托监护信息", "东风村村（居）委会", "记录走访"):

@@ -269,3 +269,17 @@ def test_dont_know_is_never_taken_as_a_childs_name_or_age(engine):
     assert "出生" in reply or "几岁" in reply, reply
     again = t.say("不知道")
     assert "说个大概" in again and "请说不知道" not in again, again
+
+
+def test_not_knowing_the_other_parents_situation_moves_on(engine):
+    t = Talk(engine, "wx-other-unknown")
+    answers = [("爸爸还是妈妈", "我是爸爸"), ("姓名", "我叫李建军"), ("手机", "13600002222"),
+               ("哪个村", "红星镇向阳村"), ("出生", "10岁")]
+    reply = t.say("我要登记，我在广州打工，孩子李小花，女，10岁，在红星镇中心小学四年级")
+    for _ in range(8):
+        if "现在是什么情况" in reply:
+            break
+        reply = t.say(next((a for cue, a in answers if cue in reply), "不知道"))
+    assert "现在是什么情况" in reply, reply
+    after = t.say("不知道")
+    assert "现在是什么情况" not in after and "请点下面" not in after, after
