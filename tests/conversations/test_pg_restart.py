@@ -113,6 +113,13 @@ class Reporter(threading.Thread):
             n += 1
             user = f"pg-{self.name}-{n}"
             summary = self.send(user, REPORT)
+            for _ in range(3):  # the danger question or the category check may come first
+                if "孩子现在有危险吗" in summary:
+                    summary = self.send(user, "没有")
+                elif "对吗" in summary and "请核对" not in summary:
+                    summary = self.send(user, "对")
+                else:
+                    break
             if "请核对" not in summary:
                 self.other.append((200, summary[:80]))
                 continue
