@@ -242,7 +242,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     throttle = admin_security.LoginThrottle(limiter, login_cfg)
     police = str((settings.section("region").get("hotlines") or {}).get("police") or "110")
     app.extensions[EXTENSION] = MessageThrottle(limiter, settings.section("rate_limits"),
-                                                runtime.in_danger, police)
+                                                runtime.in_danger, police,
+                                                record=lambda m, r: runtime.engine.log_refused(m, r))
     # Machine endpoints authenticate by token or signature, not by browser session.
     for bp in (*_channel_blueprints(runtime), admin_api.make_blueprint(runtime.sessions),
                nlu_api.make_blueprint(lambda: runtime.parser),

@@ -86,6 +86,14 @@ class Engine:
             return Handled(talk.busy(self.ctx.settings), False, claim.inbound_id, retry=True)
         return Handled(replies, False, claim.inbound_id)
 
+    def log_refused(self, inbound: Inbound, replies: list[Reply]) -> None:
+        """A message answered without being run (over a rate limit) is still stored."""
+        try:
+            self.store.log_refused(inbound, C.message_kind(inbound), C.loggable_text(inbound),
+                                   replies, self.clock())
+        except Exception as exc:  # noqa: BLE001 - the refusal is answered all the same
+            log.error("cannot log a refused message: %s", type(exc).__name__)
+
     def _guarded(self, session: Session, inbound: Inbound, cu_id: int, conv: Conv,
                  now: datetime) -> tuple[list[Reply], str]:
         """The turn inside a savepoint: a flow that fails leaves nothing behind but the

@@ -3,7 +3,8 @@ moving-window strategy: memory in the embedded profile, Redis in production, so 
 every worker process and machine shares the counts).
 
 A user over the limit is answered at once with a short "too fast" text and the message
-is not run, so one user's flood costs little and never delays anyone else. Emergencies
+is not run, so one user's flood costs little and never delays anyone else. It is still
+stored (inbound_message, status "throttled", text encrypted): nothing said is lost. Emergencies
 first: a message that the danger decision (nlu/danger.py) calls dangerous is run by the
 engine whatever the counts say, so its sender gets the 110 guidance and the report.
 If the limiter's storage is down, messages go through: answering matters more.
@@ -30,13 +31,15 @@ def too_fast(police: str = "110") -> list[Reply]:
 class MessageThrottle:
     """`refusal(inbound, address)`: the replies for a message over a limit, else None."""
 
-    def __init__(self, limiter, cfg: dict, in_danger: Callable[[str], bool], police: str = "110"):
+    def __init__(self, limiter, cfg: dict, in_danger: Callable[[str], bool], police: str = "110",
+                 record: Callable[[Inbound, list[Reply]], None] | None = None):
         cfg = {**DEFAULTS, **{k: v for k, v in (cfg or {}).items() if v}}
         self.limiter = limiter  # a flask_limiter.Limiter: its storage and strategy
         self.per_user = parse_many(cfg["per_user"])
         self.per_ip = parse_many(cfg["per_ip"])
         self.per_ip_webhooks = parse_many(cfg["per_ip_webhooks"])
         self.in_danger, self.police = in_danger, police
+        self.record = record  # stores a refused message: nothing a user said is lost
 
     def _hit(self, limits, *keys: str) -> bool:
         """Count one message; False when any of the limits is already full."""
@@ -60,7 +63,10 @@ class MessageThrottle:
             log.warning("a message over the rate limit describes danger: it is answered")
             return None
         log.info("message over the rate limit refused on %s", inbound.channel)
-        return too_fast(self.police)
+        replies = too_fast(self.police)
+        if self.record is not None:
+            self.record(inbound, replies)
+        return replies
 
 
 EXTENSION = "shouhu.throttle"

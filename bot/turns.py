@@ -87,6 +87,12 @@ class TurnStore:
                                       inbound.msg_id, kind, text, payload, now,
                                       orphan_after=self.orphan_after)
 
+    def log_refused(self, inbound: Inbound, kind: str, text: str | None, replies: list[Reply],
+                    now: datetime) -> None:
+        cu_id = self.user_id(inbound.channel, inbound.user_id)
+        conv_svc.log_refused(self.sessions, inbound.channel, inbound.user_id, cu_id,
+                             inbound.msg_id, kind, text, replies, now)
+
     def answer_duplicate(self, claim: conv_svc.Claim) -> Handled:
         replies, flags = claim.replies, claim.payload
         if replies is None:

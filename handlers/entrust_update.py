@@ -12,6 +12,7 @@ from core.services import entrustments as svc
 from core.services.entrust_push import EDIT, SAME
 from handlers import entrust_slots as S
 from handlers.base import FlowContext, FlowState, Outcome, Turn
+from handlers.entrust_join import JOIN
 from policy.text import to_simplified
 
 LABELS = {"parent.city": "务工城市", "parent.employer": "工作单位", "parent.work_address": "工作地址", "parent.province": "务工省份", "parent.country": "务工国家",
@@ -22,7 +23,6 @@ LABELS = {"parent.city": "务工城市", "parent.employer": "工作单位", "par
           "guardian.relation": "照顾人关系", "guardian.phone": "照顾人电话", "guardian.age": "照顾人年龄",
           "guardian.health": "照顾人身体", "guardian.lives_with": "是否同住"}
 INVITE = re.compile(r"加入|邀请|一起登记|也来登记|一起管")
-JOIN = re.compile(r"加入.{0,6}?(\d{6})")
 # What a registered parent says when something changed, without saying "登记" or "更新".
 UPDATE_CUES = re.compile(r"转学|转到.{0,12}(?:学|校|园)|改由|换成.{0,8}照顾|换(?:了|到|去).{0,12}(?:上班|打工|干活|工作)"
                          r"|调到|换工作|换了工作|工作换了|(?:电话|手机|号码)(?:换|改)|换了?(?:电话|手机|号码)"
@@ -50,6 +50,8 @@ def claims(ctx: FlowContext, turn: Turn) -> bool:
     if turn.intent in ("register_entrustment", "update_entrustment"):
         return False  # routed here anyway
     text = to_simplified(turn.text)
+    if JOIN.search(text) and not NOT_UPDATE.search(text):
+        return True  # "加入登记 123456": a join code is unambiguous, registered or not
     if NOT_UPDATE.search(text) or not (UPDATE_CUES.search(text) or re.sub(r"[\W_]", "", text) in SAME_WORDS):
         return False
     return bool(svc.family_of(ctx.db, turn.channel_user_id))

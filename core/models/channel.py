@@ -47,7 +47,7 @@ class InboundMessage(Base):
     kind: Mapped[str] = mapped_column(String(20), default="text")
     text: Mapped[str | None] = mapped_column(Encrypted, nullable=True)
     payload: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # non-personal metadata
-    status: Mapped[str] = mapped_column(String(20), default="processing")  # processing/done/failed/aborted
+    status: Mapped[str] = mapped_column(String(20), default="processing")  # processing/done/failed/aborted/throttled
     replies: Mapped[str | None] = mapped_column(Encrypted, nullable=True)  # JSON of the replies
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -147,6 +147,26 @@ def claim_inbound(sessions: sessionmaker[Session], channel: str, external_id: st
         return Claim(existing.id, False, replies, payload=existing.payload or {})
 
 
+def log_refused(sessions: sessionmaker[Session], channel: str, external_id: str,
+                channel_user_id: int, msg_id: str | None, kind: str, text: str | None,
+                replies: list[Reply], now: datetime | None = None) -> bool:
+    """Store a message that was answered but not run (over a rate limit), status
+    "throttled", so that nothing a user said is lost. A retry of a message already logged
+    is not stored twice. False when it was already there."""
+    key = message_key(channel, external_id, msg_id) if msg_id else "local:" + uuid.uuid4().hex
+    now = now or utcnow()
+    values = {"channel": channel, "msg_key": key, "channel_user_id": channel_user_id,
+              "kind": kind, "text": text or None, "payload": {}, "status": "throttled",
+              "received_at": now, "replies": replies_to_json(list(replies)), "done_at": now}
+    bind = sessions.kw["bind"]
+    try:
+        with write_guard(bind), bind.begin() as conn:
+            conn.execute(_INSERT_INBOUND, values)
+        return True
+    except IntegrityError:
+        return False
+
+
 def abort_inbound(sessions: sessionmaker[Session], inbound_id: int,
                   replies: list[Reply] | tuple[Reply, ...] = BUSY) -> None:
     """The turn of this message could not be committed: mark it so that the next copy

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.models import InboundMessage
 from tests.channels.conftest import build_app, text_xml
@@ -24,11 +24,6 @@ def _limits(settings, per_user="5 per minute", per_ip="1000 per minute", storage
         settings.raw.setdefault("admin", {}).setdefault("login", {})["storage_uri"] = storage
 
 
-def _stored(runtime) -> int:
-    with runtime.sessions() as s:
-        return s.scalar(select(func.count()).select_from(InboundMessage))
-
-
 def test_wechat_flood_from_one_user_leaves_the_others_answered(make_wechat, settings, runtime):
     _limits(settings)
     wx, _engine, _ = make_wechat(safe=True)
@@ -40,7 +35,24 @@ def test_wechat_flood_from_one_user_leaves_the_others_answered(make_wechat, sett
     flood = answers["oFlood"]
     assert all(TOO_FAST not in a for a in flood[:5]) and all(TOO_FAST in a for a in flood[5:])
     assert answers["oCalm"] and all(a and TOO_FAST not in a for a in answers["oCalm"])
-    assert _stored(runtime) == 5 + 4  # refused messages were not run
+    with runtime.sessions() as s:
+        rows = s.scalars(select(InboundMessage)).all()
+    run = [r for r in rows if r.status != "throttled"]
+    refused = [r for r in rows if r.status == "throttled"]
+    assert len(run) == 5 + 4  # refused messages were not run...
+    assert len(refused) == 7 and all(r.text == "你好" for r in refused)  # ...but nothing is lost
+    assert all(TOO_FAST in r.replies for r in refused)
+
+
+def test_a_refused_message_is_stored_once_even_when_wechat_retries_it(make_wechat, settings, runtime):
+    _limits(settings, per_user="1 per minute")
+    wx, _engine, _ = make_wechat(safe=True)
+    wx.say("oRetry", "你好", msg_id=5000)
+    for _ in range(3):  # WeChat resends the same MsgId when it does not like the answer
+        assert TOO_FAST in wx.say("oRetry", "我家孩子的事想问问", msg_id=5001)
+    with runtime.sessions() as s:
+        refused = s.scalars(select(InboundMessage).where(InboundMessage.status == "throttled")).all()
+    assert [r.text for r in refused] == ["我家孩子的事想问问"]
 
 
 def test_over_the_limit_a_danger_report_still_gets_the_110_guidance(make_wechat, settings):

@@ -83,6 +83,16 @@ def test_a_joining_parent_gives_phone_and_workplace(engine, api_children, jurisd
     assert sorted(p["relation"] for p in api_children()[0]["parents"]) == ["father", "mother"]
 
 
+@pytest.mark.parametrize("said", ["孩子爸让我发这个：加入 {code}", "你好 我是孩子他妈 他爸叫我加入 {code}"])
+def test_a_join_code_in_any_wording_joins_whatever_the_intent_model_thinks(engine, said):
+    first = Talk(engine, "wx-dad4")
+    register_in_one_message(first)
+    code = re.search(r"加入码：(\d{6})", first.say("让孩子妈妈也加入登记")).group(1)
+    reply = Talk(engine, "wx-mum4").say(said.format(code=code))
+    assert "已加入王小雨的登记" in reply, reply
+    assert "我想确认一下" not in reply
+
+
 def test_a_joining_grandmother_is_asked_her_phone_but_not_her_work(engine, jurisdiction):
     first = Talk(engine, "wx-dad3")
     register_in_one_message(first)
