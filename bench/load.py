@@ -1,6 +1,6 @@
 """Load bench: simulated users in whole conversations over the safe-mode WeChat webhook.
 
-    python bench/load.py [--workers 2] [--threads 8] [--rate 150] [--capacity-conversations 400]
+    python bench/load.py [--workers 2] [--threads 8] [--rate 10,20,150] [--capacity-conversations 400]
                          [--database-url postgresql+psycopg://...] [--redis-url redis://...]
 
 The production profile on loopback: gunicorn (bench.webhook's app), PostgreSQL and Redis
@@ -35,9 +35,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench import fake_wechat_api
+from bench.fake_wechat_api import LateReplies
 from bench.load_mix import conversation_mix, sign_and_encrypt
 from bench.webhook import AES_KEY, APPID, TOKEN, free_port, wait_up
 
+LATE_TIMEOUT = 60.0  # seconds a user waits for a reply WeChat said "success" to
 NUMBER = re.compile(r"BG-\d{8}-\d{4}")
 
 
@@ -61,12 +64,35 @@ class Results:
         self.registered = 0  # conversations told "已登记"
         self.updated = 0  # told "第2版"
         self.messages = 0
+        self.late = 0  # answered "success" at once, the reply delivered by the API later
+        self.late_missing = 0  # ...and it never came
 
 
-async def converse(port: int, user: str, texts: list[str], crypto, res: Results,
+async def answer(status: int, data: bytes, crypto, user: str, res: Results,
+                 late: LateReplies) -> tuple[str | None, float | None]:
+    """The reply's text and, for a late one, when it arrived; (None, None) on an error."""
+    if status == 200 and data == b"success":  # too slow for the passive reply: wait for the API
+        res.late += 1
+        got = await late.wait(user, LATE_TIMEOUT)
+        if got is None:
+            res.late_missing += 1
+            res.errors.append("a late reply never came")
+            return None, None
+        return got[1], got[0]
+    if status != 200 or b"<Encrypt>" not in data:
+        res.errors.append(f"{status} {data[:60]!r}")
+        return None, None
+    reply = ET.fromstring(data)
+    plain = crypto.decrypt_message(data.decode(), reply.findtext("MsgSignature"),
+                                   reply.findtext("TimeStamp"), reply.findtext("Nonce"))
+    return ET.fromstring(plain).findtext("Content") or "", None
+
+
+async def converse(port: int, user: str, texts: list[str], crypto, res: Results, late: LateReplies,
                    start: float | None = None, think: float = 0.0) -> None:
     """One user's conversation. With `start`, message k is due at start + k*think and its
-    latency counts from then (open loop); without, from when it is sent (closed loop)."""
+    latency counts from then (open loop); without, from when it is sent (closed loop). A
+    message answered "success" counts until its late reply arrives through the API."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     seen_number = None
     try:
@@ -75,16 +101,14 @@ async def converse(port: int, user: str, texts: list[str], crypto, res: Results,
             if (delay := due - time.perf_counter()) > 0:
                 await asyncio.sleep(delay)
             path, body = sign_and_encrypt(crypto, user, text, f"{user}-{k}")
+            late.expect(user)
             status, data = await post(reader, writer, port, body, path)
-            res.latencies.append(time.perf_counter() - due)
+            content, arrived = await answer(status, data, crypto, user, res, late)
+            late.done(user)
+            res.latencies.append((arrived or time.perf_counter()) - due)
             res.messages += 1
-            if status != 200 or b"<Encrypt>" not in data:
-                res.errors.append(f"{status} {data[:60]!r}")
+            if content is None:
                 continue
-            reply = ET.fromstring(data)
-            plain = crypto.decrypt_message(data.decode(), reply.findtext("MsgSignature"),
-                                           reply.findtext("TimeStamp"), reply.findtext("Nonce"))
-            content = ET.fromstring(plain).findtext("Content") or ""
             if "系统繁忙" in content or "太频繁" in content:
                 res.errors.append(content[:40])
             if (m := NUMBER.search(content)) and "已提交" in content and m.group(0) != seen_number:
@@ -97,25 +121,27 @@ async def converse(port: int, user: str, texts: list[str], crypto, res: Results,
 
 
 async def closed_loop(port: int, convs: list[tuple[str, list[str]]], clients: int, crypto,
-                      res: Results) -> float:
+                      res: Results, late: LateReplies) -> float:
+    late.bind(asyncio.get_running_loop())
     queue = list(reversed(convs))
 
     async def runner():
         while queue:
             user, texts = queue.pop()
-            await converse(port, user, texts, crypto, res)
+            await converse(port, user, texts, crypto, res, late)
     t0 = time.perf_counter()
     await asyncio.gather(*(runner() for _ in range(clients)))
     return time.perf_counter() - t0
 
 
 async def open_loop(port: int, convs: list[tuple[str, list[str]]], rate: float, think: float,
-                    crypto, res: Results) -> float:
+                    crypto, res: Results, late: LateReplies) -> float:
     """Conversations start evenly spaced so that messages arrive at `rate` per second."""
+    late.bind(asyncio.get_running_loop())
     mean_turns = sum(len(t) for _, t in convs) / len(convs)
     gap = mean_turns / rate
     t0 = time.perf_counter() + 0.1
-    await asyncio.gather(*(converse(port, u, t, crypto, res, start=t0 + i * gap, think=think)
+    await asyncio.gather(*(converse(port, u, t, crypto, res, late, start=t0 + i * gap, think=think)
                            for i, (u, t) in enumerate(convs)))
     return time.perf_counter() - t0
 
@@ -265,70 +291,93 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--clients", type=int, default=40, help="concurrent users in the capacity run")
     ap.add_argument("--capacity-conversations", type=int, default=400)
-    ap.add_argument("--rate", type=float, default=150.0)
+    ap.add_argument("--rate", default="150", help="offered rates of the open-loop runs, e.g. 10,20,40")
     ap.add_argument("--seconds", type=float, default=30.0, help="length of the open-loop run")
     ap.add_argument("--think", type=float, default=2.0, help="seconds between a user's messages")
     ap.add_argument("--profile", type=int, default=60, help="conversations profiled (0: none)")
     ap.add_argument("--database-url", default="")
     ap.add_argument("--redis-url", default="")
     args = ap.parse_args()
-    from wechatpy.crypto import WeChatCrypto
 
     from core import crypto as fields
 
     tmp = Path(tempfile.mkdtemp(prefix="shouhu-load-"))
     db_url, redis_url, cleanup = start_services(args, tmp)
+    late, api_port = LateReplies(), free_port()
+    api = fake_wechat_api.start(late, api_port)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "SHOUHU_INSTANCE_DIR": str(tmp / "instance"),
-           "SHOUHU_DATABASE_URL": db_url, "SHOUHU_REDIS_URL": redis_url,
+           "SHOUHU_PROFILE": "production", "SHOUHU_DATABASE_URL": db_url, "SHOUHU_REDIS_URL": redis_url,
            "SHOUHU_FIELD_KEY": fields.generate_key(), "SHOUHU_SECRET_KEY": "bench",
-           "SHOUHU_WECHAT_TOKEN": TOKEN, "SHOUHU_WECHAT_AES_KEY": AES_KEY, "SHOUHU_WECHAT_APPID": APPID}
-    port, proc = free_port(), None
+           "SHOUHU_WECHAT_TOKEN": TOKEN, "SHOUHU_WECHAT_AES_KEY": AES_KEY, "SHOUHU_WECHAT_APPID": APPID,
+           "SHOUHU_WECHAT_SECRET": "bench-secret", "SHOUHU_WECHAT_API_BASE": f"http://127.0.0.1:{api_port}"}
+    port, procs, log = free_port(), [], None
     try:
         prepare(db_url, env)
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", str(args.workers),
-                                 "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
-                                 "--log-level", "warning", "--keep-alive", "30", "bench.webhook:wsgi()"],
-                                cwd=ROOT, env=env)
-        wait_up(port, proc, 60)
-        crypto, rng = WeChatCrypto(TOKEN, AES_KEY, APPID), random.Random(1)
-        print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; gunicorn -w {args.workers} "
-              f"gthread x{args.threads}; PostgreSQL + Redis on loopback")
-        res_warm = Results()
-        asyncio.run(closed_loop(port, conversation_mix(40, rng, "oWarm"), 20, crypto, res_warm))
-        res_cap = Results()
-        pids = family(proc.pid) + (family(pm) if (pm := postmaster_pid(db_url, tmp)) else [])
-        cpu0, app0 = cpu_seconds(pids), cpu_seconds(family(proc.pid))
-        elapsed = asyncio.run(closed_loop(port, conversation_mix(args.capacity_conversations, rng, "oCap"),
-                                          args.clients, crypto, res_cap))
-        pids = family(proc.pid) + (family(pm) if pm else [])
-        app_cpu, all_cpu = cpu_seconds(family(proc.pid)) - app0, cpu_seconds(pids) - cpu0
-        report(f"capacity (closed loop, {args.clients} users at once)", elapsed, res_cap)
-        print(f"  CPU per message: {app_cpu / res_cap.messages * 1000:.2f} ms in gunicorn, "
-              f"{all_cpu / res_cap.messages * 1000:.2f} ms with PostgreSQL")
-        mean = 5.0
-        n_conv = max(10, int(args.rate * args.seconds / mean))
-        res_open = Results()
-        elapsed = asyncio.run(open_loop(port, conversation_mix(n_conv, rng, "oOpen"), args.rate, args.think,
-                                        crypto, res_open))
-        report(f"latency at {args.rate:.0f} msg/s offered (open loop, {args.think:.0f} s between a "
-               f"user's messages)", elapsed, res_open)
-        print(f"load average after: {os.getloadavg()}")
-        stop(proc)
-        proc = None
-        total = Results()
-        for r in (res_warm, res_cap, res_open):
-            total.cases += r.cases
-            total.registered += r.registered
-            total.updated += r.updated
+        log = (tmp / "processes.log").open("w")
+        procs.append(subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env,
+                                      stdout=log, stderr=subprocess.STDOUT))
+        procs.append(subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", str(args.workers),
+                                       "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
+                                       "--log-level", "warning", "--keep-alive", "30", "bench.webhook:wsgi()"],
+                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+        wait_up(port, procs[-1], 60)
+        total = run_phases(args, port, procs[-1].pid, postmaster_pid(db_url, tmp), late)
+        for proc in reversed(procs):
+            stop(proc)
+        procs = []
         problems = check_records(env, total)
+        problems += [f"{len(late.unexpected)} API messages nobody waited for (a reply sent twice, or too late)"
+                     ] if late.unexpected else []
+        print(f"late replies: {total.late} awaited, {total.late_missing} never came; "
+              f"{late.total()} customer-service messages received")
         print("lost or duplicated records:", "none" if not problems else problems)
         if args.profile:
             print(profile(env, args.profile))
     finally:
-        if proc is not None:
+        for proc in procs:
             stop(proc)
+        api.shutdown()
+        if log is not None:
+            log.close()
         for cmd in cleanup:
             subprocess.run(cmd, capture_output=True, check=False)
+
+
+def run_phases(args, port: int, app_pid: int, pg_pid: int | None, late: LateReplies) -> Results:
+    """Warm-up, capacity (closed loop) and latency at the offered rate (open loop)."""
+    from wechatpy.crypto import WeChatCrypto
+    crypto, rng = WeChatCrypto(TOKEN, AES_KEY, APPID), random.Random(1)
+    print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; gunicorn -w {args.workers} "
+          f"gthread x{args.threads}; PostgreSQL + Redis on loopback; one `shouhu worker`")
+    res_warm = Results()
+    asyncio.run(closed_loop(port, conversation_mix(40, rng, "oWarm"), 20, crypto, res_warm, late))
+    res_cap = Results()
+    pids = family(app_pid) + (family(pg_pid) if pg_pid else [])
+    cpu0, app0 = cpu_seconds(pids), cpu_seconds(family(app_pid))
+    elapsed = asyncio.run(closed_loop(port, conversation_mix(args.capacity_conversations, rng, "oCap"),
+                                      args.clients, crypto, res_cap, late))
+    pids = family(app_pid) + (family(pg_pid) if pg_pid else [])
+    app_cpu, all_cpu = cpu_seconds(family(app_pid)) - app0, cpu_seconds(pids) - cpu0
+    report(f"capacity (closed loop, {args.clients} users at once)", elapsed, res_cap)
+    print(f"  CPU per message: {app_cpu / res_cap.messages * 1000:.2f} ms in gunicorn, "
+          f"{all_cpu / res_cap.messages * 1000:.2f} ms with PostgreSQL")
+    runs = [res_warm, res_cap]
+    for n, rate in enumerate(float(r) for r in str(args.rate).split(",")):
+        n_conv = max(10, int(rate * args.seconds / 5.0))  # about 5 messages a conversation
+        runs.append(Results())
+        elapsed = asyncio.run(open_loop(port, conversation_mix(n_conv, rng, f"oOpen{n}-"), rate, args.think,
+                                        crypto, runs[-1], late))
+        report(f"latency at {rate:.0f} msg/s offered (open loop, {args.think:.0f} s between a "
+               f"user's messages)", elapsed, runs[-1])
+    print(f"load average after: {os.getloadavg()}")
+    total = Results()
+    for r in runs:
+        total.cases += r.cases
+        total.registered += r.registered
+        total.updated += r.updated
+        total.late += r.late
+        total.late_missing += r.late_missing
+    return total
 
 
 if __name__ == "__main__":
