@@ -66,6 +66,7 @@ class Results:
         self.messages = 0
         self.late = 0  # answered "success" at once, the reply delivered by the API later
         self.late_missing = 0  # ...and it never came
+        self.late_texts: list[str] = []  # which messages were answered late, for the record
 
 
 async def answer(status: int, data: bytes, crypto, user: str, res: Results,
@@ -104,6 +105,8 @@ async def converse(port: int, user: str, texts: list[str], crypto, res: Results,
             late.expect(user)
             status, data = await post(reader, writer, port, body, path)
             content, arrived = await answer(status, data, crypto, user, res, late)
+            if status == 200 and data == b"success":
+                res.late_texts.append(f"{user} #{k} {text[:12]}" + (" (never came)" if content is None else ""))
             late.done(user)
             res.latencies.append((arrived or time.perf_counter()) - due)
             res.messages += 1
@@ -208,14 +211,21 @@ def check_records(env: dict, res: Results) -> list[str]:
     """Every case number told exists exactly once; every registration told is on file."""
     out = subprocess.run([sys.executable, "-c", (
         "from core.settings import load_settings; from bot.app import build_runtime\n"
-        "from sqlalchemy import select, func; from core.models import Case, Child, Entrustment\n"
+        "from sqlalchemy import select, func; from core.models import Case, Child, Entrustment, OutboundJob\n"
         "rt = build_runtime(load_settings())\n"
         "with rt.sessions() as s:\n"
         "    print(' '.join(s.scalars(select(Case.number))))\n"
         "    print(s.scalar(select(func.count()).select_from(Child)))\n"
-        "    print(s.scalar(select(func.count()).select_from(Entrustment)))\n")],
+        "    print(s.scalar(select(func.count()).select_from(Entrustment)))\n"
+        "    q = select(OutboundJob.kind, OutboundJob.status, func.count()).group_by(OutboundJob.kind, OutboundJob.status)\n"
+        "    print(' '.join(f'{k}:{st}={n}' for k, st, n in s.execute(q)))\n"
+        "    errs = s.execute(select(OutboundJob.last_error).where(OutboundJob.last_error.is_not(None)).limit(3))\n"
+        "    print(' | '.join(str(e)[:160] for (e,) in errs))\n"
+        "    from core.models.channel import InboundMessage as M\n"
+        "    print(' '.join(f'{st}={n}' for st, n in s.execute(select(M.status, func.count()).group_by(M.status))))\n")],
         cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.splitlines()
     stored, children, entrustments = out[0].split(), int(out[1]), int(out[2])
+    job_counts, job_errors = out[3].split(), out[4] if len(out) > 4 else ""
     problems = []
     if sorted(stored) != sorted(res.cases):
         lost = set(res.cases) - set(stored)
@@ -227,6 +237,11 @@ def check_records(env: dict, res: Results) -> list[str]:
     if entrustments != res.registered + res.updated:
         problems.append(f"entrustment versions: expected {res.registered + res.updated}, stored {entrustments}")
     print(f"records: {len(stored)} cases, {children} children, {entrustments} entrustment versions")
+    print("jobs by kind and status:", " ".join(job_counts) or "none")
+    print("inbound messages by status:", out[5] if len(out) > 5 else "?")
+    unfinished = [c for c in job_counts if c.split(":")[1].split("=")[0] != "done"]
+    if unfinished:
+        problems.append(f"jobs not run: {' '.join(unfinished)}" + (f" (errors: {job_errors})" if job_errors else ""))
     return problems
 
 
@@ -283,6 +298,8 @@ def report(name: str, elapsed: float, res: Results) -> None:
           f"max {lat[-1] * 1000:.0f} ms")
     if res.errors:
         print("  first errors:", res.errors[:3])
+    if res.late_texts:
+        print("  answered late:", res.late_texts[:6])
 
 
 def main() -> None:

@@ -90,7 +90,7 @@ class Router:
             nlu = _mark_urgent(nlu)
         turn = self._make_turn(inbound, value, nlu, now, cu_id)
         if conv.flow in self.flows:
-            return self._in_flow(conv, turn, resume_pending, title is not None)
+            return self._in_flow(conv, turn, resume_pending, title is not None, in_danger)
         conv.reset()  # no flow, or one no longer registered
         return self._route(conv, turn, C.clean_text(value), in_danger)
 
@@ -118,7 +118,8 @@ class Router:
             replies = [Reply("好的。")]
         return replies + self._continue(conv, inbound, text, nlu, now, cu_id, in_danger)
 
-    def _in_flow(self, conv: Conv, turn: Turn, resume_pending: bool, chosen: bool) -> list[Reply]:
+    def _in_flow(self, conv: Conv, turn: Turn, resume_pending: bool, chosen: bool,
+                 in_danger: bool = False) -> list[Reply]:
         if resume_pending and turn.intent == "greet":
             conv.meta["resume"] = True
             return talk.resume_question()
@@ -126,7 +127,13 @@ class Router:
         if aside is not None:
             return aside
         state = FlowState(conv.flow, conv.step or "", conv.data)
-        return self._apply(conv, self.flows[conv.flow].step(self.ctx, state, turn), now=turn.now)
+        outcome = self.flows[conv.flow].step(self.ctx, state, turn)
+        if outcome.state is None and not outcome.replies and not outcome.receipt:
+            # The flow let go of a message that is not its own (a report after a policy
+            # answer, a thank-you): route it as if no flow were going on.
+            conv.reset()
+            return self._route(conv, turn, C.clean_text(turn.text), in_danger)
+        return self._apply(conv, outcome, now=turn.now)
 
     def _route(self, conv: Conv, turn: Turn, text: str, in_danger: bool) -> list[Reply]:
         """No active flow: start one by intent, or answer directly."""

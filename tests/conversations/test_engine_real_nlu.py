@@ -96,3 +96,17 @@ def test_location_and_status_through_the_engine(engine, api_cases):
     assert number in t.say("我的报告")
     other = Talk(engine, "tg-other", "telegram")
     assert "没有找到您提交的" in other.say(f"查一下{number}")
+
+
+def test_after_a_policy_answer_every_next_message_gets_an_answer(engine):
+    """A policy answer leaves the ask flow waiting for a follow-up question; a message that
+    is not one (thanks, a report) must be routed like any other, never met with silence."""
+    t = Talk(engine, "wx-asker")
+    assert "来源" in t.say("发现孩子被打老师必须报告吗")
+    assert "来源" in t.say("要找哪个部门")
+    thanks = t.say("好的谢谢")
+    assert "不客气" in thanks
+    t2 = Talk(engine, "wx-asker-2")
+    assert "来源" in t2.say("留守儿童的监护人有哪些责任？")
+    report = t2.say("我要报告，东风村有个孩子一个人在家好几天没人管了")
+    assert "来源" not in report and "？" in report  # the report flow asks its first question
