@@ -1,6 +1,6 @@
 """Load bench: simulated users in whole conversations over the safe-mode WeChat webhook.
 
-    python bench/load.py [--workers 2] [--threads 8] [--rate 10,20,150] [--capacity-conversations 400]
+    python bench/load.py [--workers 1,2,4] [--threads 8] [--rate 10,20,150] [--capacity-conversations 400]
                          [--database-url postgresql+psycopg://...] [--redis-url redis://...]
 
 The production profile on loopback: gunicorn (bench.webhook's app), PostgreSQL and Redis
@@ -67,6 +67,14 @@ class Results:
         self.late = 0  # answered "success" at once, the reply delivered by the API later
         self.late_missing = 0  # ...and it never came
         self.late_texts: list[str] = []  # which messages were answered late, for the record
+
+    def add(self, other: Results) -> None:
+        """Sum the counts that the final records check needs."""
+        self.cases += other.cases
+        self.registered += other.registered
+        self.updated += other.updated
+        self.late += other.late
+        self.late_missing += other.late_missing
 
 
 async def answer(status: int, data: bytes, crypto, user: str, res: Results,
@@ -288,12 +296,13 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(10)
 
 
-def report(name: str, elapsed: float, res: Results) -> None:
+def report(name: str, elapsed: float, res: Results, throughput: bool = True) -> None:
     lat = sorted(res.latencies)
 
     def pct(p: float) -> float:
         return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000
-    print(f"{name}: {res.messages} messages in {elapsed:.1f} s = {res.messages / elapsed:.0f} msg/s, "
+    rate = f" = {res.messages / elapsed:.0f} msg/s" if throughput else " (with the ramp up and down)"
+    print(f"{name}: {res.messages} messages in {elapsed:.1f} s{rate}, "
           f"{len(res.errors)} errors; p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, p99 {pct(99):.1f} ms, "
           f"max {lat[-1] * 1000:.0f} ms")
     if res.errors:
@@ -304,7 +313,7 @@ def report(name: str, elapsed: float, res: Results) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--workers", default="2", help="gunicorn worker counts, one run each, e.g. 1,2,4")
     ap.add_argument("--threads", type=int, default=8)
     ap.add_argument("--clients", type=int, default=40, help="concurrent users in the capacity run")
     ap.add_argument("--capacity-conversations", type=int, default=400)
@@ -327,18 +336,25 @@ def main() -> None:
            "SHOUHU_FIELD_KEY": fields.generate_key(), "SHOUHU_SECRET_KEY": "bench",
            "SHOUHU_WECHAT_TOKEN": TOKEN, "SHOUHU_WECHAT_AES_KEY": AES_KEY, "SHOUHU_WECHAT_APPID": APPID,
            "SHOUHU_WECHAT_SECRET": "bench-secret", "SHOUHU_WECHAT_API_BASE": f"http://127.0.0.1:{api_port}"}
-    port, procs, log = free_port(), [], None
+    procs, log = [], None
     try:
         prepare(db_url, env)
         log = (tmp / "processes.log").open("w")
         procs.append(subprocess.Popen([sys.executable, "-m", "bot", "worker"], cwd=ROOT, env=env,
                                       stdout=log, stderr=subprocess.STDOUT))
-        procs.append(subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", str(args.workers),
-                                       "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
-                                       "--log-level", "warning", "--keep-alive", "30", "bench.webhook:wsgi()"],
-                                      cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
-        wait_up(port, procs[-1], 60)
-        total = run_phases(args, port, procs[-1].pid, postmaster_pid(db_url, tmp), late)
+        total = Results()
+        for workers in (int(w) for w in str(args.workers).split(",")):
+            port = free_port()
+            web = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
+                                    "-k", "gthread", "--threads", str(args.threads), "-b", f"127.0.0.1:{port}",
+                                    "--log-level", "warning", "--keep-alive", "30", "bench.webhook:wsgi()"],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            procs.append(web)
+            wait_up(port, web, 60)
+            total.add(run_phases(args, workers, port, web.pid, postmaster_pid(db_url, tmp), late))
+            stop(web)
+            procs.remove(web)
+            time.sleep(2)  # late replies of the last phase
         for proc in reversed(procs):
             stop(proc)
         procs = []
@@ -360,18 +376,18 @@ def main() -> None:
             subprocess.run(cmd, capture_output=True, check=False)
 
 
-def run_phases(args, port: int, app_pid: int, pg_pid: int | None, late: LateReplies) -> Results:
+def run_phases(args, workers: int, port: int, app_pid: int, pg_pid: int | None, late: LateReplies) -> Results:
     """Warm-up, capacity (closed loop) and latency at the offered rate (open loop)."""
     from wechatpy.crypto import WeChatCrypto
-    crypto, rng = WeChatCrypto(TOKEN, AES_KEY, APPID), random.Random(1)
-    print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; gunicorn -w {args.workers} "
+    crypto, rng = WeChatCrypto(TOKEN, AES_KEY, APPID), random.Random(workers)
+    print(f"load average before: {os.getloadavg()}, {os.cpu_count()} CPUs; gunicorn -w {workers} "
           f"gthread x{args.threads}; PostgreSQL + Redis on loopback; one `shouhu worker`")
     res_warm = Results()
-    asyncio.run(closed_loop(port, conversation_mix(40, rng, "oWarm"), 20, crypto, res_warm, late))
+    asyncio.run(closed_loop(port, conversation_mix(40, rng, f"oW{workers}arm"), 20, crypto, res_warm, late))
     res_cap = Results()
     pids = family(app_pid) + (family(pg_pid) if pg_pid else [])
     cpu0, app0 = cpu_seconds(pids), cpu_seconds(family(app_pid))
-    elapsed = asyncio.run(closed_loop(port, conversation_mix(args.capacity_conversations, rng, "oCap"),
+    elapsed = asyncio.run(closed_loop(port, conversation_mix(args.capacity_conversations, rng, f"oW{workers}cap"),
                                       args.clients, crypto, res_cap, late))
     pids = family(app_pid) + (family(pg_pid) if pg_pid else [])
     app_cpu, all_cpu = cpu_seconds(family(app_pid)) - app0, cpu_seconds(pids) - cpu0
@@ -382,18 +398,14 @@ def run_phases(args, port: int, app_pid: int, pg_pid: int | None, late: LateRepl
     for n, rate in enumerate(float(r) for r in str(args.rate).split(",")):
         n_conv = max(10, int(rate * args.seconds / 5.0))  # about 5 messages a conversation
         runs.append(Results())
-        elapsed = asyncio.run(open_loop(port, conversation_mix(n_conv, rng, f"oOpen{n}-"), rate, args.think,
+        elapsed = asyncio.run(open_loop(port, conversation_mix(n_conv, rng, f"oW{workers}open{n}-"), rate, args.think,
                                         crypto, runs[-1], late))
         report(f"latency at {rate:.0f} msg/s offered (open loop, {args.think:.0f} s between a "
-               f"user's messages)", elapsed, runs[-1])
+               f"user's messages)", elapsed, runs[-1], throughput=False)
     print(f"load average after: {os.getloadavg()}")
     total = Results()
     for r in runs:
-        total.cases += r.cases
-        total.registered += r.registered
-        total.updated += r.updated
-        total.late += r.late
-        total.late_missing += r.late_missing
+        total.add(r)
     return total
 
 
