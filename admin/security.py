@@ -30,6 +30,9 @@ def make_limiter(app: Flask, cfg: dict) -> Limiter:
                    strategy="moving-window", headers_enabled=False)
 
 
+THROTTLE_EXTENSION = "shouhu_login_throttle"
+
+
 class LoginThrottle:
     """Failed logins counted per account and per client address in a moving window; once
     either is over its limit, logins are refused (even with the right password) until the
@@ -60,6 +63,10 @@ class LoginThrottle:
 
     def succeeded(self, username: str) -> None:
         self.limiter.limiter.clear(self.account, "login-account", self._account_key(username))
+
+    def unlock(self, username: str) -> None:
+        """An administrator's password reset lifts the account's lock-out (not the address's)."""
+        self.succeeded(username)
 
     @property
     def minutes(self) -> int:

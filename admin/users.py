@@ -2,10 +2,11 @@
 password (a temporary one, shown once) and change role and jurisdiction."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from admin.access import source, staff
+from admin.security import THROTTLE_EXTENSION
 from core.db import transaction
 from core.models import School, Township, Village
 from core.models.staff import ROLES
@@ -112,6 +113,9 @@ def user_reset(sessions, user_id: int):
         admin = staff(session, "manage_users")
         account = _account(session, user_id)
         password = staff_admin.reset_password(session, admin, account, source=source())
+        throttle = current_app.extensions.get(THROTTLE_EXTENSION)
+        if throttle is not None:  # the owner can log in with the temporary password at once
+            throttle.unlock(account.username)
         return _shown_once(admin, account, password, created=False)
 
 

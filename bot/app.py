@@ -240,6 +240,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Flask:
     login_cfg = admin_security.login_settings(settings.section("admin"))
     limiter = admin_security.make_limiter(app, login_cfg)
     throttle = admin_security.LoginThrottle(limiter, login_cfg)
+    app.extensions[admin_security.THROTTLE_EXTENSION] = throttle
     police = str((settings.section("region").get("hotlines") or {}).get("police") or "110")
     app.extensions[EXTENSION] = MessageThrottle(limiter, settings.section("rate_limits"),
                                                 runtime.in_danger, police,

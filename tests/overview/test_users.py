@@ -143,3 +143,21 @@ def test_only_admins_manage_users(client, runtime, make_staff):
     assert client.post(f"/admin/users/{uid}/reset", data={"csrf_token": csrf}).status_code == 403
     assert client.post(f"/admin/users/{uid}/disable", data={"csrf_token": csrf}).status_code == 403
     assert _row(runtime, "victim").active is True and _row(runtime, "x") is None
+
+
+def test_a_reset_lifts_the_accounts_lock_out(app, client, runtime, make_staff):
+    """A clerk locked out after too many wrong passwords calls the admin, who resets the
+    password: the temporary password works at once, not after the lock-out window."""
+    make_staff("hx_locked", "township", township="红星镇")
+    for _ in range(8):
+        post_login(app.test_client(), "hx_locked", "wrong-password-1")
+    locked = post_login(app.test_client(), "hx_locked", PASSWORD).get_data(as_text=True)
+    assert "已暂时锁定" in locked
+    csrf = _admin(client, make_staff)
+    uid = _row(runtime, "hx_locked").id
+    page = client.post(f"/admin/users/{uid}/reset", data={"csrf_token": csrf}).get_data(as_text=True)
+    temp = re.search(r'id="temp-password">([^<]+)<', page).group(1)
+    answer = post_login(app.test_client(), "hx_locked", temp).get_data(as_text=True)
+    assert "已暂时锁定" not in answer
+    with transaction(runtime.sessions) as s:
+        assert s.scalars(select(StaffSession).where(StaffSession.user_id == uid)).all()
