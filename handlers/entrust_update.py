@@ -117,6 +117,7 @@ def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outc
         return invite(ctx, turn, family)
     fam = svc.current_family(ctx.db, family, turn.channel_user_id)
     data.update({"mode": "update", "slots": slots_of(fam), "changes": []})
+    data["slots"]["skip"] = S.gaps(data["slots"])  # what the old registration lacked is not asked now
     if HOME_FOR_GOOD.search(turn.text) and not re.search(r"换到|(?<!出)去了|在.{1,6}(?:打工|上班)", turn.text):
         data["slots"] = {}
         return Outcome(FlowState(flow.name, "end", data), [Reply(
@@ -124,6 +125,8 @@ def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outc
             (Button("是，回家了", "yes"), Button("不是", "no")))])
     changed = flow._merge(ctx, data, turn)
     changed += _cleared(data["slots"], turn.text, changed)
+    if "guardian" in changed and "home" not in changed:
+        data["slots"]["home"]["recheck"] = True  # a new guardian: the child may have moved to them
     data["changes"] = describe(changed)
     if not data["changes"]:
         data["slots"]["_"] = None
