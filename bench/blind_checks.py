@@ -77,12 +77,14 @@ def _village_before(runtime, home_place: str, township: str, village: str) -> st
     """The village named after 原来/以前 in the card's home answer, if it is another one."""
     from core.models import Township, Village
 
-    before = re.search(r"(?:原来|以前|之前)[^，,。 ]*?([\u4e00-\u9fa5]{1,4}村)", to_simplified(home_place))
-    if not before or before.group(1) == village:
+    said = to_simplified(home_place)
+    before = re.search(r"(?:原来|以前|之前)(.*?)(?:现在|搬|$)", said)
+    if not before:
         return village
     with runtime.sessions() as s:
-        known = s.scalar(select(Village.name).join(Township, Village.township_id == Township.id)
-                         .where(Township.name == township, Village.name == before.group(1)))
+        names = s.scalars(select(Village.name).join(Township, Village.township_id == Township.id)
+                          .where(Township.name == township)).all()
+    known = next((n for n in names if n in before.group(1) and n != village), None)
     return known or village
 
 

@@ -124,6 +124,11 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
         if w in local or re.search(r"[村镇乡]$", w):
             continue
         adjacent = prev_end >= 0 and not body[prev_end:start].strip()
+        town = next((m for m in MUNICIPALITIES if w.startswith(m) and len(w) > len(m)), None)
+        if town:  # one jieba word "上海浦东": the city and its district
+            found = {"city": town, "work_address": w}
+            prev_end, prev_kind = end, "city"
+            continue
         kind = ("country" if w in COUNTRIES else "province" if w in PROVINCES
                 else "district" if re.search(r"[区县]$", w) or (adjacent and prev_kind == "city") else "city")
         if kind == "district":

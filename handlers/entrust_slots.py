@@ -106,7 +106,7 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     if since:
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")
-    plan = return_plan(text)
+    plan = return_plan(" ".join(c for c in p.clauses(text) if not re.match(p.SPOUSE, c)))  # not the other parent's
     if plan:
         parent["return_plan"] = plan
         changed.append("parent.return_plan")
@@ -129,10 +129,13 @@ def age_from_birth(birth: str, today: date) -> int:
 def _merge_children(slots: dict, facts: dict, text: str, today: date) -> list[str]:
     changed = []
     children = slots["children"]
+    # Unnamed, the only child: from clauses about them, not the guardian's ("他表哥 赵磊 17岁").
+    about = " ".join(c for c in p.clauses(text) if not p.guardian_subject(c)
+                     and not (c.startswith("我") and not re.search(p.CHILD_WORD, c)))
     entries = facts["children"] or ([{}] if any(w in text for w in ORDINALS) or
-                                    (len(children) == 1 and re.search(r"孩子|转学|上学|读|年级", text)) else [])
+                                    (len(children) == 1 and re.search(r"孩子|转学|上学|读|年级", about)) else [])
     for entry in entries:
-        details = entry or p.child_details(text)
+        details = entry or p.child_details(about)
         kid = _kid_for(children, entry, text) or (children[0] if len(children) == 1 and not entry.get("name")
                                                    else None)
         if kid is None and entry.get("name"):
@@ -166,12 +169,12 @@ def _merge_guardian(guardian: dict, said: dict) -> list[str]:
 
 
 def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> list[str]:
-    match = places.resolve_names(gaz, *hint) if hint[0] or hint[1] else places.PlaceMatch("unknown")
+    moved = re.split(r"现在|搬到|搬去|搬来|换到|改到", text)  # "原来住王庄村 现在搬到李家村": the last
+    match = places.resolve_text(gaz, moved[-1], strict=True) if len(moved) > 1 else places.PlaceMatch("unknown")
+    if match.status != "ok" and (hint[0] or hint[1]):
+        match = places.resolve_names(gaz, *hint)
     if match.status != "ok":
-        moved = re.split(r"现在|搬到|搬去|搬来|换到|改到", text)  # "原来住王庄村 现在搬到李家村"
-        match = places.resolve_text(gaz, moved[-1], strict=True) if len(moved) > 1 else match
-        if match.status not in ("ok", "need_village"):
-            match = places.resolve_text(gaz, text, strict=True)
+        match = places.resolve_text(gaz, text, strict=True)
     if match.status == "ok" and (slots["home"].get("township"), slots["home"].get("village")) != (
             match.township, match.village):
         slots["home"] = {"township": match.township, "village": match.village}

@@ -37,7 +37,7 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
                                 "哪个城市打工？"),
         "parent.left_on": Reply("您是什么时候出去的？打算什么时候回来？例如：今年3月出来的，过年回去",
                                 (Button("不记得了", "left:unknown"),)),
-        "other_parent": Reply(f"{other}现在是什么情况？也在外地打工，还是在家？",
+        "other_parent": Reply(f"{other}现在是什么情况？",
                               tuple(Button(t, f"other:{c}") for c, t in OTHER_PARENT.items())),
         "guardian.name": Reply("孩子现在由谁照顾？请说关系和姓名，例如：奶奶 李桂兰"
                                if not slots["guardian"].get("relation") else
@@ -50,7 +50,7 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
                                  (Button("身体好，能照顾", "身体好"), Button("有病或行动不便", "有病"))),
         "guardian.lives_with": Reply(f"{relation}和孩子住在一起吗？", YES_NO),
         "home.recheck": Reply(f"孩子现在还住在{home.get('township') or ''}{home.get('village') or ''}吗？"
-                              "搬了家请说新的村，例如：搬到李家村了", (Button("是，没搬", "是"),)),
+                              "搬了家请说搬到了哪个村", (Button("是，没搬", "是"),)),
     }
     return texts[slot]
 
@@ -77,7 +77,7 @@ def _kid(kid: dict) -> str:
     gender = {"male": "男孩", "female": "女孩"}.get(kid.get("gender"), "")
     school = f"{kid.get('school') or ''}{kid.get('school_class') or ''}"
     born = f"{kid['birth'][:4]}年{int(kid['birth'][5:7])}月生，" if kid.get("birth") else ""
-    return f"{kid['name']}，{gender}{born}{kid.get('age')}岁，{school}"
+    return f"{kid['name']}，{gender}{born}{kid.get('age')}岁" + (f"，{school}" if school else "")
 
 
 def _workplace(parent: dict, ask: bool) -> str:
@@ -93,7 +93,7 @@ def summary_text(slots: dict, ask_workplace: bool = False) -> str:
     lines = ["孩子：" + "；".join(_kid(k) for k in slots["children"]),
              f"家住：{home.get('township')}{home.get('village') or ''}",
              f"{role}：{parent.get('name') or ''}，电话 {parent.get('phone')}，在{_where(parent)}打工"
-             + (f"，{parent['left_on'][:7].replace('-', '年')}月出来" if parent.get("left_on") else "")
+             + (f"，{parent['left_on'][:4]}年{int(parent['left_on'][5:7])}月外出" if parent.get("left_on") else "")
              + (f"，打算{parent['return_plan']}回来" if parent.get("return_plan") else ""),
              _workplace(parent, ask_workplace),
              f"另一位家长：{OTHER_PARENT.get(slots.get('other_parent'), '未说')}",

@@ -47,11 +47,11 @@ def simplified(turn: Turn) -> Turn:
 
 
 def claims(ctx: FlowContext, turn: Turn) -> bool:
-    if turn.intent in ("register_entrustment", "update_entrustment"):
-        return False  # routed here anyway
     text = to_simplified(turn.text)
     if JOIN.search(text) and not NOT_UPDATE.search(text):
-        return True  # "加入登记 123456": a join code is unambiguous, registered or not
+        return True  # "加入登记 123456": a join code is unambiguous, registered or not, however sure the model is
+    if turn.intent in ("register_entrustment", "update_entrustment"):
+        return False  # routed here anyway
     if NOT_UPDATE.search(text) or not (UPDATE_CUES.search(text) or re.sub(r"[\W_]", "", text) in SAME_WORDS):
         return False
     return bool(svc.family_of(ctx.db, turn.channel_user_id))

@@ -39,6 +39,7 @@ from handlers import entrust_slots as S
 from handlers import entrust_text as say
 from handlers import entrust_update as U
 from handlers import places
+from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 
 
@@ -112,6 +113,9 @@ class EntrustmentFlow:
         problem = A.direct(slots, ask, data.get("kid"), text, turn.now.date(), changed, places.load_gazetteer(ctx.db))
         if problem:
             return Outcome(FlowState(self.name, Step.ASK, data), [Reply(problem)])
+        if data.get("mode") == "update":  # "搬到李家村了" after a new guardian is a change too
+            said = U.describe(changed + ([ask] if ask and not v.is_unknown(text) else []))
+            data["changes"] = [*data.get("changes", []), *(c for c in said if c not in data.get("changes", []))]
         return self._ask_next(data, [])
 
     def _merge(self, ctx: FlowContext, data: dict, turn: Turn, ask: str | None = None) -> list[str]:

@@ -1,0 +1,144 @@
+"""Entrustment as real parents word it (issue 10, the blind-set failures), through the real
+engine and NLU, read back through GET /api/v1/children: lists of children typed with
+bullets, a district after the city, abroad, the other parent said in plain words, kin
+words with names, a guardian who died, the school moved to, "不知道" never asked again,
+and updates of an older registration that ask only what changed."""
+from __future__ import annotations
+
+from datetime import date
+
+from core.db import transaction
+from core.services import children as child_svc
+from tests.conversations.test_engine_real_nlu import Talk
+from tests.conversations.test_entrustment import answer, api_children
+
+__all__ = ["api_children"]  # the fixture, imported for this module
+
+
+def seed_old_registration(engine, jurisdiction, user: str, village: str = "东风村", gender: str = "female") -> None:
+    """A registration made earlier (by the village office) with no school, no other parent
+    and only the guardian's name, relation and phone, bound to `user`'s account."""
+    cu_id = engine.store.user_id("wechat", user)
+    with transaction(jurisdiction.sessions) as s:
+        child = child_svc.create_child(s, "王梓涵", "红星镇", village, gender=gender, birth_date=date(2016, 3, 1))
+        parent = child_svc.add_parent(s, child, "parent", name="王海", phone="13800003601", channel_user_id=cu_id)
+        child_svc.register_entrustment(s, child, child_svc.EntrustmentInput(
+            guardian_name="王秀英", guardian_relation="奶奶", guardian_phone="13900008888",
+            work_city="北京", parent_phone="13800003601", parent_id=parent.id))
+
+
+def test_a_list_of_children_with_bullets_and_the_other_parent_in_plain_words(engine, api_children):
+    t = Talk(engine, "wx-list")
+    t.say("您好，我想登記委託監護，我下個月去蘇州上班")
+    reply = t.say("- 黃子涵 女 8歲 柳河鄉小學二年級\n- 黃子軒 男 5歲 還沒上學")
+    assert "哪个村" in reply, reply
+    assert "姓名" in t.say("柳河乡王庄村")
+    assert "手机号" in t.say("林美玲")
+    reply = t.say("13800003202")
+    assert "另一位家长" in reply and "爸爸还是妈妈" not in reply, reply
+    reply = t.say("孩子爸爸在新疆跑长途货车 一年回来一两次")
+    assert "由谁照顾" in reply and "爸爸还是妈妈" not in reply, reply  # "孩子爸爸…": she is the mother
+    reply = t.say("她姑姑 黄美芳 45岁 就住隔壁 孩子吃住都在她家 电话13800003203")
+    assert "身体怎么样" in reply, reply
+    summary = t.say("不知道")
+    assert "请核对登记信息" in summary and "妈妈：林美玲" in summary and "有病" not in summary, summary
+    assert "打算" not in summary  # "一年回来一两次" is the father's, not her return plan
+    assert "已登记" in t.say("确认")
+    kids = {k["name"]: k for k in api_children()}
+    assert set(kids) == {"黄子涵", "黄子轩"} and kids["黄子轩"]["school"] == "未上学"
+    e = kids["黄子涵"]["entrustment"]
+    assert (e["work_city"], e["other_parent"], e["guardian_relation"], e["guardian_name"], e["guardian_age"],
+            e["guardian_health"], e["guardian_lives_with_child"], e["concerns"]) == (
+        "苏州", "away", "姑姑", "黄美芳", 45, None, True, [])
+    assert {p["relation"] for p in kids["黄子涵"]["parents"]} == {"mother"}
+
+
+def test_everything_in_the_first_message_is_used(engine, api_children):
+    t = Talk(engine, "wx-first")
+    reply = t.say("你好 我要登记一下 我和孩子妈过完年都要去广东佛山打工 两个娃留在家")
+    assert "孩子叫什么名字" in reply
+    summary = answer(t, reply, {"孩子叫什么名字": "大的叫陈思琪 女 10岁 红星镇中心小学四年级\n小的叫陈思远 男 6岁 村里幼儿园大班",
+                                "哪个村": "红星镇东风村三组", "您的姓名": "陈大勇", "您的手机号": "13900003101",
+                                "由谁照顾": "孩子爷爷 陈老根 66岁 身体还行 电话13900003102 就住在一起"})
+    assert "爸爸：陈大勇" in summary and "另一位家长：也在外地打工" in summary, summary
+    assert t.n == 6  # city, the other parent, who is speaking and when: never asked
+    t.say("确认")
+    e = api_children()[0]["entrustment"]
+    assert (e["work_province"], e["work_city"], e["other_parent"]) == ("广东", "佛山", "away")
+
+
+def test_a_district_after_the_city_is_not_the_city(engine, api_children):
+    t = Talk(engine, "wx-district")
+    reply = t.say("我要登记委托监护")
+    summary = answer(t, reply, {
+        "孩子叫什么名字": "赵天宇 男 11岁 柳河乡小学五年级", "哪个村": "柳河乡李家村", "您的姓名": "赵志强",
+        "您的手机号": "13800003404", "哪个城市": "上海 浦东", "什么时候出去": "去年九月",
+        "另一位家长": "他妈前年就跟我离了 不管孩子",
+        "由谁照顾": "他表哥 赵磊 17岁 不读书了在家 跟他住一起 电话13800003405", "身体怎么样": "身体好"})
+    assert "赵天宇，男孩11岁" in summary, summary  # the cousin's 17 is not the child's age
+    assert "已登记" in t.say("确认")
+    e = api_children()[0]["entrustment"]
+    assert (e["work_city"], e["guardian_relation"], e["guardian_age"], e["other_parent"], e["concerns"]) == (
+        "上海", "表哥", 17, "none", ["guardian_young"])
+    assert e["left_on"].startswith(f"{date.today().year - 1}-09")
+
+
+def test_abroad_with_the_employer_in_the_same_answer(engine, api_children):
+    t = Talk(engine, "wx-osaka")
+    reply = t.say("我和老婆要去日本做技能实习 三年 孩子怎么登记")
+    summary = answer(t, reply, {
+        "孩子叫什么名字": "刘一鸣 男 13岁 青山镇中学初一\n刘一诺 女 9岁 三年级\n刘一帆 男 4岁 还没上学",
+        "哪个村": "青山镇白沙村", "刘一诺在哪个学校": "不知道", "您的姓名": "刘建华", "您的手机号": "13900003303",
+        "哪个城市": "日本大阪 一家食品加工厂", "什么时候出去": "下个月中旬出发",
+        "由谁照顾": "孩子外婆 王秀珍 63岁 身体好 搬过来跟孩子住一起 电话13900003304"})
+    assert "工作单位：食品加工厂" in summary and "刘一诺在哪个学校" not in summary, summary
+    t.say("确认")
+    kids = api_children()
+    e = kids[0]["entrustment"]
+    assert len(kids) == 3 and (e["work_country"], e["work_city"], e["other_parent"]) == ("日本", "大阪", "away")
+
+
+def test_an_older_registration_is_updated_in_two_turns(engine, api_children, jurisdiction):
+    seed_old_registration(engine, jurisdiction, "wx-old")
+    t = Talk(engine, "wx-old")
+    reply = t.say("我之前登记过 现在工作从北京换到上海浦东了")
+    assert "要改成这样" in reply and "在上海打工" in reply, reply  # no school, no other parent asked now
+    assert "第2版" in t.say("确认")
+    e = api_children()[0]["entrustment"]
+    assert (e["version"], e["work_city"], e["work_address"]) == (2, "上海", "上海浦东")
+
+
+def test_a_new_phone_is_asked_as_new(engine, api_children, jurisdiction):
+    seed_old_registration(engine, jurisdiction, "wx-phone")
+    t = Talk(engine, "wx-phone")
+    assert "新手机号码" in t.say("換手機號了，要改一下登記的電話")
+    assert "要改成这样" in t.say("13800003703")
+    t.say("确认")
+    assert api_children()[0]["entrustment"]["parent_phone"] == "13800003703"
+
+
+def test_a_guardian_who_died_is_replaced_and_the_child_moves(engine, api_children, jurisdiction):
+    seed_old_registration(engine, jurisdiction, "wx-died")
+    t = Talk(engine, "wx-died")
+    reply = t.say("孩子奶奶过世了 现在孩子改由外婆照顾 登记要怎么改")
+    assert "照顾孩子的外婆叫什么名字" in reply, reply
+    reply = t.say("外婆 刘桂芳 78岁 耳朵有点背 身体还行 电话13900003805 孩子跟她住")
+    assert "还住在红星镇东风村吗" in reply, reply
+    summary = t.say("原来住东风村 现在搬到向阳村外婆家了")
+    assert "要改成这样" in summary and "家庭住址" in summary and "家住：红星镇向阳村" in summary, summary
+    t.say("确认")
+    [child] = api_children()
+    e = child["entrustment"]
+    assert child["village"] == "向阳村" and e["other_parent"] is None
+    assert (e["guardian_relation"], e["guardian_name"], e["guardian_age"], e["guardian_lives_with_child"],
+            e["concerns"]) == ("外婆", "刘桂芳", 78, True, ["guardian_old"])
+
+
+def test_the_school_moved_to_is_recorded_not_the_one_left(engine, api_children, jurisdiction):
+    seed_old_registration(engine, jurisdiction, "wx-school")
+    t = Talk(engine, "wx-school")
+    reply = t.say("我家大女儿今年小学毕业了，九月份去青山镇中学读初一，要住校，要不要改登记")
+    assert "要改成这样" in reply and "外出时间" not in reply, reply
+    t.say("确认")
+    [child] = api_children()
+    assert (child["school"], child["school_class"], child["entrustment"]["left_on"]) == ("青山镇中学", "初一", None)
