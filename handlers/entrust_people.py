@@ -66,8 +66,8 @@ def relation_in(text: str) -> str | None:
 def guardian_entry(text: str) -> dict:
     """The guardian: a relation word and a name, and their phone, age, health, living."""
     out: dict = {}
-    m = _GUARDIAN_NAME.search(text)
-    if m and name_ok(m.group(2)):
+    m = next((m for m in _GUARDIAN_NAME.finditer(text) if name_ok(m.group(2))), None)
+    if m:
         out["relation"], out["name"] = RELATIONS[m.group(1)], m.group(2)
     elif relation_in(text):
         out["relation"] = relation_in(text)

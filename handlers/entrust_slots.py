@@ -169,6 +169,9 @@ def _merge_guardian(guardian: dict, said: dict) -> list[str]:
 
 
 def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> list[str]:
+    said = re.sub(r"不是[^，,。；;\s是]{1,10}", " ", text)  # "家不是东风村，是向阳村": the one denied is not it
+    if said != text:
+        text, hint = said, (None, None)
     moved = re.split(r"现在|搬到|搬去|搬来|换到|改到", text)  # "原来住王庄村 现在搬到李家村": the last
     match = places.resolve_text(gaz, moved[-1], strict=True) if len(moved) > 1 else places.PlaceMatch("unknown")
     if match.status != "ok" and (hint[0] or hint[1]):

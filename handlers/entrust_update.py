@@ -68,13 +68,16 @@ def quarterly_answer(flow, ctx: FlowContext, turn: Turn, family: list) -> Outcom
     return Outcome(None, [Reply("谢谢您确认！信息没变，我们记下了。有变化随时告诉我，例如：我换到东莞上班了。")])
 
 
-def describe(changed: list[str]) -> list[str]:
-    seen: list[str] = []
+def describe(changed: list[str], already: list[str] = ()) -> list[str]:
+    """The labels of what changed, new to `already` (the labels listed so far)."""
+    seen: list[str] = list(already)
     for key in changed:
+        if key.startswith("guardian.") and ("guardian" in changed or LABELS["guardian"] in already):
+            continue  # another person altogether: "照顾孩子的人" says it
         label = LABELS.get(key)
         if label and label not in seen:
             seen.append(label)
-    return seen
+    return seen[len(already):]
 
 
 def slots_of(fam: svc.Family) -> dict:

@@ -35,6 +35,7 @@ from core.services import entrust_checks
 from core.services import entrustments as svc
 from handlers import entrust_answer as A
 from handlers import entrust_join as J
+from handlers import entrust_people as P
 from handlers import entrust_slots as S
 from handlers import entrust_text as say
 from handlers import entrust_update as U
@@ -114,8 +115,8 @@ class EntrustmentFlow:
         if problem:
             return Outcome(FlowState(self.name, Step.ASK, data), [Reply(problem)])
         if data.get("mode") == "update":  # "搬到李家村了" after a new guardian is a change too
-            said = U.describe(changed + ([ask] if ask and not v.is_unknown(text) else []))
-            data["changes"] = [*data.get("changes", []), *(c for c in said if c not in data.get("changes", []))]
+            before = data.get("changes") or []
+            data["changes"] = before + U.describe(changed + ([ask] if ask and not v.is_unknown(text) else []), before)
         return self._ask_next(data, [])
 
     def _merge(self, ctx: FlowContext, data: dict, turn: Turn, ask: str | None = None) -> list[str]:
@@ -130,7 +131,7 @@ class EntrustmentFlow:
         gaz = places.load_gazetteer(ctx.db)
         hint = (turn.entity("township"), turn.entity("village"))
         text = turn.text
-        if ask and ask.startswith("guardian.") and not re.search(r"我|孩子", text):
+        if ask and ask.startswith("guardian.") and not re.search(r"我|孩子|" + P._REL, text):
             text = (data["slots"]["guardian"].get("relation") or "") + " " + text
         return S.merge(data["slots"], text, gaz, turn.now.date(), turn.entity("city"), hint, ask)
 
@@ -180,7 +181,7 @@ class EntrustmentFlow:
                 "没听明白要改什么。请直接说，例如：奶奶电话是13900001234；没问题就点“确认”。",
                 self._summary(data, False).buttons)])
         if data.get("mode") == "update":
-            data.setdefault("changes", []).extend(self._describe(changed))
+            data["changes"] = (data.get("changes") or []) + U.describe(changed, data.get("changes") or [])
         return self._ask_next(data, [], changed=True)
 
     def _file(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
@@ -220,7 +221,3 @@ class EntrustmentFlow:
 
     def _verify(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         return U.verify(self, ctx, turn, data)
-
-    @staticmethod
-    def _describe(changed: list[str]) -> list[str]:
-        return U.describe(changed)

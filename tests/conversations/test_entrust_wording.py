@@ -10,7 +10,12 @@ from datetime import date
 from core.db import transaction
 from core.services import children as child_svc
 from tests.conversations.test_engine_real_nlu import Talk
-from tests.conversations.test_entrustment import answer, api_children
+from tests.conversations.test_entrustment import (
+    ONE_MESSAGE,
+    answer,
+    api_children,
+    register_in_one_message,
+)
 
 __all__ = ["api_children"]  # the fixture, imported for this module
 
@@ -142,3 +147,24 @@ def test_the_school_moved_to_is_recorded_not_the_one_left(engine, api_children, 
     t.say("确认")
     [child] = api_children()
     assert (child["school"], child["school_class"], child["entrustment"]["left_on"]) == ("青山镇中学", "初一", None)
+
+
+def test_a_correction_that_denies_the_old_value(engine, api_children):
+    t = Talk(engine, "wx-deny")
+    t.say(ONE_MESSAGE)
+    summary = t.say("家不是东风村，是向阳村")
+    assert "已改好" in summary and "家住：红星镇向阳村" in summary, summary
+    t.say("确认登记")
+    assert api_children()[0]["village"] == "向阳村"
+
+
+def test_a_new_guardian_said_with_the_kin_word_again(engine, api_children):
+    t = Talk(engine, "wx-laolao")
+    register_in_one_message(t)
+    assert "照顾孩子的外婆叫什么名字" in t.say("孩子改由姥姥照顾了")
+    assert "还住在红星镇东风村吗" in t.say("姥姥 陈秀兰 66岁 电话13900004444 身体好 住一起")
+    summary = t.say("是")
+    assert "改动：照顾孩子的人\n" in summary and "外婆 陈秀兰，电话 13900004444，66岁" in summary, summary
+    t.say("确认修改")
+    e = api_children()[0]["entrustment"]
+    assert (e["version"], e["guardian_relation"], e["guardian_name"], e["guardian_age"]) == (2, "外婆", "陈秀兰", 66)
