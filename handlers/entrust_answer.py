@@ -48,8 +48,8 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     elif ask == "parent.role":
         parent["role"] = parent.get("role") or "parent"
     elif ask == "parent.name" and not parent.get("name"):
-        name = re.sub(r"^(?:我叫|我是|叫|姓名)", "", text)
-        if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,5}", name):
+        name = re.sub(r"^(?:我叫|我是|叫|姓名是?)|[\d\s，,。:：+-]+|电话|手机", "", text)  # "王大军 13812345678"
+        if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,5}", name) or not (people.name_ok(name) or p.person_name(name)):
             return "请说您的姓名，例如：王建国"
         parent["name"] = name
     elif ask in ("parent.phone", "guardian.phone"):
@@ -152,7 +152,11 @@ def _guardian(guardian: dict, ask: str | None, text: str) -> str | None:
             return "请说年龄，例如：65岁；不清楚就回复“不知道”"
         guardian["age"] = age
     elif ask == "guardian.health" and not guardian.get("health"):
-        guardian["health"] = "good" if re.search(r"好|行|能|健康|可以", text) and "不" not in text else "ill"
+        health = people.guardian_details(text).get("health") or (
+            "good" if re.search(r"好|行|能|健康|可以", text) and "不" not in text else None)
+        if health is None:
+            return f"请说{guardian.get('relation') or '照顾孩子的人'}身体怎么样，例如：身体好、有病、行动不便；不清楚就回复“不知道”"
+        guardian["health"] = health
     elif ask == "guardian.lives_with" and guardian.get("lives_with") is None:
         if text in YES or text in NO:
             guardian["lives_with"] = text in YES

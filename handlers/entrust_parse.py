@@ -144,6 +144,12 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
     return found
 
 
+def person_name(word: str) -> bool:
+    """jieba reads the word as a person's name (`nr`), for surnames beyond the list."""
+    cut = list(_posseg().cut(word))
+    return len(cut) == 1 and cut[0].flag == "nr"
+
+
 def is_work_clause(clause: str) -> bool:
     return bool(WORK.search(clause)) and not re.search(r"^(?:" + _REL + ")", clause)
 
@@ -167,7 +173,8 @@ def child_entries(text: str) -> list[dict]:
         for i, m in enumerate(names):
             tail = clause[m.start(1):names[i + 1].start() if i + 1 < len(names) else len(clause)]
             entry = {"name": m.group(1)}
-            entry.update(child_details(clause[:m.start()] + tail))
+            before = clause[:m.start(1)] if i == 0 else clause[m.start():m.start(1)]  # "儿子刘小军": 儿子 too
+            entry.update(child_details(before + " " + tail))
             found.append(entry)
     # A name said alone counts only when details about that child followed it.
     found = [e for e in found if not (e.get("bare") and len(e) == 2)]
@@ -240,9 +247,14 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
             continue  # "奶奶过世了": the guardian who was, not the one who is
         if guardian_subject(clause) and not re.match(r"^我", clause):
             subject = "guardian"
-            fresh = NEW_GUARDIAN.search(clause)  # "现在改由外婆照顾": the new one wins
-            guardian.update({k: val for k, val in guardian_entry(clause).items() if fresh or k not in guardian})
-        elif re.search(r"^(?:我|电话|手机|联系)", clause) or is_work_clause(clause):
+            fresh = NEW_GUARDIAN.search(clause)  # "现在换成舅舅照顾": the new one, nothing of the last
+            if fresh:
+                guardian.clear()
+            guardian.update({k: val for k, val in guardian_entry(clause).items() if k not in guardian})
+        elif re.match(SPOUSE, clause):
+            subject = "other"  # "孩子他爸在东莞工地": the other parent's work, not the speaker's
+        elif (re.search(r"^(?:我|联系)", clause) or is_work_clause(clause)
+              or (re.search(r"^(?:电话|手机)", clause) and subject != "guardian")):  # after the guardian: theirs
             subject = "parent"
         elif re.search(CHILD_WORD, clause):
             subject = "child"
