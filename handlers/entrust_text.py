@@ -29,7 +29,8 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
                               (Button("没上学", "没上学"),)),
         "parent.role": Reply("您是孩子的爸爸还是妈妈？", (Button("爸爸", "我是爸爸"), Button("妈妈", "我是妈妈"),
                                                         Button("其他家人", "role:parent"))),
-        "parent.name": Reply("请问您的姓名？例如：我叫王建国"),
+        "parent.name": Reply("请问您的姓名？例如：我叫王建国" if slots["parent"].get("phone") else
+                             "请问您的姓名和手机号？例如：王建国 13800001234"),
         "parent.phone": Reply("您的新手机号码是多少？例如：13800001234" if update else
                               "您的手机号是多少？村委会和学校有事能找到您。例如：13800001234"),
         "parent.city": Reply("您在哪个城市打工？例如：浙江宁波、东莞，在国外就说国家和城市"),
@@ -39,9 +40,11 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
                                 (Button("不记得了", "left:unknown"),)),
         "other_parent": Reply(f"{other}现在是什么情况？",
                               tuple(Button(t, f"other:{c}") for c, t in OTHER_PARENT.items())),
-        "guardian.name": Reply("孩子现在由谁照顾？请说关系和姓名，例如：奶奶 李桂兰"
+        "guardian.name": Reply("孩子现在由谁照顾？请说关系和姓名，能说的都一起说，"
+                               "例如：奶奶 李桂兰 65岁 身体好 13900001234"
                                if not slots["guardian"].get("relation") else
-                               f"照顾孩子的{relation}叫什么名字？",
+                               f"照顾孩子的{relation}叫什么名字？能说的都一起说，"
+                               f"例如：{relation} 李桂兰 65岁 身体好 13900001234",
                                () if slots["guardian"].get("relation") else RELATION_BUTTONS),
         "guardian.relation": Reply(f"{slots['guardian'].get('name')}是孩子的什么人？", RELATION_BUTTONS[:5]),
         "guardian.phone": Reply(f"{relation}的电话是多少？例如：13900001234（座机请带区号）"),

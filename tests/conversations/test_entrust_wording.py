@@ -168,3 +168,26 @@ def test_a_new_guardian_said_with_the_kin_word_again(engine, api_children):
     t.say("确认修改")
     e = api_children()[0]["entrustment"]
     assert (e["version"], e["guardian_relation"], e["guardian_name"], e["guardian_age"]) == (2, "外婆", "陈秀兰", 66)
+
+
+def test_a_mothers_whole_story_in_one_message(engine, api_children):
+    t = Talk(engine, "wx-story")
+    summary = t.say("你好，我叫李红，在广州白云区服装厂上班，电话13712345678，今年正月出来的。儿子刘小军9岁，"
+                    "在柳河乡小学上三年级，家住柳河乡李家村。孩子他爸在东莞工地。孩子跟着外公过，外公刘德福62岁，"
+                    "电话13698765432，身体还可以")
+    assert "请核对登记信息" in summary and "妈妈：李红" in summary, summary
+    t.say("确认登记")
+    [child] = api_children()
+    e = child["entrustment"]
+    assert (child["gender"], e["work_city"], e["other_parent"], e["guardian_phone"], e["guardian_health"],
+            e["guardian_lives_with_child"], e["parent_phone"]) == (
+        "male", "广州", "away", "13698765432", "good", True, "13712345678")
+
+
+def test_name_and_phone_in_one_answer(engine):
+    t = Talk(engine, "wx-namephone")
+    t.say("我在深圳打工，要登记孩子")
+    t.say("王小明 10岁 男 红星镇中心小学四年级")
+    assert "姓名和手机号" in t.say("红星镇东风村")
+    reply = t.say("王大军 13812345678")
+    assert "姓名" not in reply and "手机号" not in reply and "什么时候出去" in reply, reply
