@@ -48,7 +48,8 @@ def left_on(text: str, today: date) -> date | None:
         month = p.v.cn_number(m.group(1)) or 1
         return date(year, min(max(month, 1), 12), 1)
     if re.search(r"春节|过完年|过年后|年后|正月", text):
-        return date(year, 2, 15)
+        ahead = not re.search(r"去年|前年|今年|了|[来去走]的|过来", text) and today.month > 2  # "过完年都去": the next one
+        return date(year + ahead, 2, 15)
     m = re.search(r"(\d{1,2}|[一二三四五六七八九十两半]{1,2})(?:个)?(月|年)(?:前|了|多)", text)
     if m:
         n = 0.5 if m.group(1) == "半" else (p.v.cn_number(m.group(1).replace("两", "二")) or 1)
