@@ -44,7 +44,7 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
                                "例如：奶奶 李桂兰 65岁 身体好 13900001234"
                                if not slots["guardian"].get("relation") else
                                f"照顾孩子的{relation}叫什么名字？能说的都一起说，"
-                               f"例如：{relation} 李桂兰 65岁 身体好 13900001234",
+                               f"例如：{relation} 李春华 60岁 身体好 13900001234",
                                () if slots["guardian"].get("relation") else RELATION_BUTTONS),
         "guardian.relation": Reply(f"{slots['guardian'].get('name')}是孩子的什么人？", RELATION_BUTTONS[:5]),
         "guardian.phone": Reply(f"{relation}的电话是多少？例如：13900001234（座机请带区号）"),
