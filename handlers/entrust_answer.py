@@ -35,6 +35,9 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     if ask in SKIPPABLE and v.is_unknown(text) and not changed:
         skip(slots, ask, kid_index)
         return None
+    if ask == "guardian.phone" and (v.is_unknown(text) or re.search(r"没有?(?:手机|电话)|不会用手机", text)):
+        skip(slots, ask, kid_index)  # many grandparents have no phone: the village visits instead
+        return None
     if ask in ("parent.city", "parent.city_in", "other_parent", "home.recheck"):
         return _where(slots, ask, text, changed, gaz)
     if kid is not None and ask and ask.startswith("child."):

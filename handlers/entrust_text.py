@@ -46,7 +46,7 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
                                f"照顾孩子的{relation}叫什么名字？能说的都一起说，"
                                f"例如：{relation} 李春华 60岁 身体好 13900001234",
                                () if slots["guardian"].get("relation") else RELATION_BUTTONS),
-        "guardian.relation": Reply(f"{slots['guardian'].get('name')}是孩子的什么人？", RELATION_BUTTONS[:5]),
+        "guardian.relation": Reply(f"照顾孩子的{slots['guardian'].get('name')}是孩子的什么人？", RELATION_BUTTONS[:5]),
         "guardian.phone": Reply(f"{relation}的电话是多少？例如：13900001234（座机请带区号）"),
         "guardian.age": Reply(f"{relation}今年多大年纪？例如：65岁"),
         "guardian.health": Reply(f"{relation}身体怎么样，能照顾孩子吗？",
@@ -66,7 +66,8 @@ def _where(parent: dict) -> str:
 def _guardian(g: dict) -> str:
     if g.get("none"):
         return "没有人照顾"
-    facts = [f"{g.get('relation') or ''} {g.get('name') or ''}".strip(), f"电话 {g.get('phone')}"]
+    facts = [f"{g.get('relation') or ''} {g.get('name') or ''}".strip(),
+             f"电话 {g['phone']}" if g.get("phone") else "没有电话"]
     if g.get("age"):
         facts.append(f"{g['age']}岁")
     if g.get("health"):

@@ -191,3 +191,15 @@ def test_name_and_phone_in_one_answer(engine):
     assert "姓名和手机号" in t.say("红星镇东风村")
     reply = t.say("王大军 13812345678")
     assert "姓名" not in reply and "手机号" not in reply and "什么时候出去" in reply, reply
+
+
+def test_a_grandmother_without_a_phone(engine, api_children):
+    t = Talk(engine, "wx-nophone")
+    reply = t.say("我叫张建国，电话13800001111，在东莞打工，去年3月出来的，孩子王小雨10岁女孩，在红星镇中心小学三年级，"
+                  "家在东风村，孩子妈妈也在外面打工，我是孩子爸爸。由奶奶李桂兰照顾，68岁，身体还行，跟孩子住一起")
+    assert "奶奶的电话" in reply, reply
+    summary = t.say("奶奶没有手机")
+    assert "请核对登记信息" in summary and "奶奶 李桂兰，没有电话，68岁" in summary, summary
+    assert "已登记" in t.say("确认登记")
+    e = api_children()[0]["entrustment"]
+    assert (e["guardian_name"], e["guardian_phone"], e["guardian_age"]) == ("李桂兰", None, 68)
