@@ -25,7 +25,7 @@ LABELS = {"parent.city": "务工城市", "parent.employer": "工作单位", "par
 INVITE = re.compile(r"加入|邀请|一起登记|也来登记|一起管")
 # What a registered parent says when something changed, without saying "登记" or "更新".
 UPDATE_CUES = re.compile(r"转学|转到.{0,12}(?:学|校|园)|改由|换成.{0,8}照顾|换(?:了|到|去).{0,12}(?:上班|打工|干活|工作)"
-                         r"|调到|换工作|换了工作|工作换了|(?:电话|手机|号码)(?:换|改)|换了?(?:电话|手机|号码)"
+                         r"|调到|换工作|换了工作|工作换了|(?:电话|手机|号码)(?:号码?)?(?:换|改)|换了?(?:电话|手机|号码)|换号"
                          r"|回老家了|不出去了|信息没变|加入|邀请")
 # ...unless it is about harm to the child: then it is a report.
 NOT_UPDATE = re.compile(r"欺负|打(?!工|算|电话)|骂|伤|哭|不见|失踪|离家|不上学|辍学|逃学|害怕|威胁|死|报警|摸")

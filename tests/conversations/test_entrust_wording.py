@@ -203,3 +203,25 @@ def test_a_grandmother_without_a_phone(engine, api_children):
     assert "已登记" in t.say("确认登记")
     e = api_children()[0]["entrustment"]
     assert (e["guardian_name"], e["guardian_phone"], e["guardian_age"]) == ("李桂兰", None, 68)
+
+
+def test_a_new_number_said_in_the_first_message_is_an_update(engine, api_children, jurisdiction):
+    seed_old_registration(engine, jurisdiction, "wx-newnumber")
+    t = Talk(engine, "wx-newnumber")
+    reply = t.say("我的手机号改成13711110007了")
+    assert "要改成这样" in reply and "电话 13711110007" in reply, reply
+    t.say("确认")
+    assert api_children()[0]["entrustment"]["parent_phone"] == "13711110007"
+
+
+def test_a_wife_speaking_of_her_husband_abroad(engine, api_children):
+    t = Talk(engine, "wx-dubai")
+    reply = t.say("老公在迪拜工地，我在杭州做保姆，孩子交给他姥姥带，怎么登记")
+    summary = answer(t, reply, {
+        "孩子叫什么名字": "大儿子 马小龙 14岁 青山镇中学初二\n小女儿 马小凤 7岁 青山镇中心小学一年级",
+        "哪个村": "青山镇石桥村", "姓名和手机号": "田秀兰 13711110003", "什么时候出去": "今年三月",
+        "照顾孩子的外婆叫什么名字": "姥姥 田桂花 66岁 身体还可以 电话13711110004 住我家带孩子"})
+    assert "妈妈：田秀兰" in summary and "另一位家长：也在外地打工" in summary, summary
+    t.say("确认")
+    e = api_children()[0]["entrustment"]
+    assert (e["work_city"], e["work_country"], e["guardian_relation"]) == ("杭州", None, "外婆")
