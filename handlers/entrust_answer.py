@@ -106,7 +106,7 @@ def _where(slots: dict, ask: str, text: str, changed: list[str], gaz: places.Gaz
         found["city"] = re.sub(r"市$", "", text)
     if not found:
         return "请说打工的城市，例如：浙江宁波、东莞"
-    for key in ("city", "province", "country"):
+    for key in ("city", "province", "country", "work_address"):
         if found.get(key):
             parent[key] = found[key]
     pieces = [c for c in re.split(r"[\s，,。]+", text) if c][1:]  # "苏州 电子厂": the second piece

@@ -251,6 +251,8 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
             if fresh:
                 guardian.clear()
             guardian.update({k: val for k, val in guardian_entry(clause).items() if k not in guardian})
+        elif not is_work_clause(clause) and (SCHOOL.search(clause) or CLASS.search(clause)):
+            subject = "child"  # "在村幼儿园上大班": the child's school, never a work place
         elif re.match(SPOUSE, clause):
             subject = "other"  # "孩子他爸在东莞工地": the other parent's work, not the speaker's
         elif (re.search(r"^(?:我|联系)", clause) or is_work_clause(clause)

@@ -231,8 +231,8 @@ def _wanted(slots: dict):
         yield "other_parent", None
     if not parent.get("role"):  # after the other parent: "孩子爸爸在新疆" says who is speaking
         yield "parent.role", None
-    if guardian.get("none"):
-        return
+    if guardian.get("none") or (slots.get("other_parent") == "home" and not (guardian.get("name") or guardian.get("relation"))):
+        return  # nobody, or the other parent at home looks after the child
     for key in ("name", "relation", "phone", "age", "health", "lives_with"):
         if guardian.get(key) in (None, ""):
             yield "guardian." + key, None

@@ -63,9 +63,11 @@ def _where(parent: dict) -> str:
     return "".join(x for x in parts if x) or "未说"
 
 
-def _guardian(g: dict) -> str:
+def _guardian(g: dict, other_parent: str | None = None) -> str:
     if g.get("none"):
         return "没有人照顾"
+    if not g.get("name") and other_parent == "home":
+        return "另一位家长在家照顾"
     facts = [f"{g.get('relation') or ''} {g.get('name') or ''}".strip(),
              f"电话 {g['phone']}" if g.get("phone") else "没有电话"]
     if g.get("age"):
@@ -101,7 +103,7 @@ def summary_text(slots: dict, ask_workplace: bool = False) -> str:
              + (f"，打算{parent['return_plan']}回来" if parent.get("return_plan") else ""),
              _workplace(parent, ask_workplace),
              f"另一位家长：{OTHER_PARENT.get(slots.get('other_parent'), '未说')}",
-             f"委托照顾人：{_guardian(slots['guardian'])}"]
+             f"委托照顾人：{_guardian(slots['guardian'], slots.get('other_parent'))}"]
     return "\n".join(lines)
 
 

@@ -225,3 +225,17 @@ def test_a_wife_speaking_of_her_husband_abroad(engine, api_children):
     t.say("确认")
     e = api_children()[0]["entrustment"]
     assert (e["work_city"], e["work_country"], e["guardian_relation"]) == ("杭州", None, "外婆")
+
+
+def test_the_other_parent_at_home_looks_after_the_child(engine, api_children):
+    t = Talk(engine, "wx-mumhome")
+    summary = answer(t, t.say("监护登记"), {
+        "孩子叫什么名字": "李朵朵，女，6岁，在村幼儿园上大班", "哪个乡镇": "柳河乡王庄村",
+        "姓名和手机号": "李军 13722220003", "哪个城市": "北京 朝阳区 送快递", "什么时候出去": "半年前",
+        "另一位家长": "孩子她妈在家带孩子"})
+    assert "爸爸：李军" in summary and "在北京打工" in summary and "另一位家长在家照顾" in summary, summary
+    t.say("确认")
+    [child] = api_children()
+    e = child["entrustment"]
+    assert (e["work_city"], e["work_address"], e["other_parent"], e["concerns"], child["left_behind"]) == (
+        "北京", "北京朝阳区", "home", [], False)
