@@ -8,10 +8,13 @@ the conversation left in the database and compares it with the card's `expect`.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
+
+from policy.text import to_simplified
 
 # The cards' relation codes, as the registration stores them (in Chinese).
 RELATIONS = {"grandfather": {"爷爷", "外公", "姥爷"}, "grandmother": {"奶奶", "外婆", "姥姥"},
@@ -43,24 +46,46 @@ def channel_user(runtime, card: dict, user: str) -> int:
 
 
 def seed_update(runtime, card: dict, user: str) -> None:
-    """The registration an update card changes: made before, from the same account."""
+    """The registration an update card changes: made before, from the same account, with
+    the card's own children (name, age, gender as the card says them) in the village the
+    family lived in before the update ("原来住王庄村 现在搬到李家村" -> 王庄村)."""
     from core.db import transaction
     from core.services import children as svc
 
     a, e = card["answers"], card["expect"]
-    names = [a["child_name"]] if a.get("child_name") else ["张小明", "张小红"]
+    said = a.get("children") or [a.get("child_name") or "张小明"]
     phone = a.get("parent_phone") or a.get("old_phone") or "13800009999"
     cu_id = channel_user(runtime, card, user)
+    village = _village_before(runtime, a.get("home_place") or "", e["township"], e["village"])
     with transaction(runtime.sessions) as s:
-        for i, name in enumerate(names[:1] if a.get("child_name") else names):
-            name = name.split("，")[0].split(",")[0][:4]
-            child = svc.create_child(s, name, e["township"], e["village"], gender="男",
-                                     birth_date=date(2016 - i, 3, 1), actor="bench")
-            parent = svc.add_parent(s, child, "父亲", name=str(a.get("parent_name", "张建国"))[:4],
+        for i, kid in enumerate(said):
+            kid = to_simplified(str(kid))
+            name = re.split(r"[\s，,]", kid)[0][:4]
+            age = re.search(r"(\d{1,2})岁", kid)
+            female = "女" in kid or (len(said) == 1 and re.search(r"女儿|闺女|女孩", card["first"]))
+            child = svc.create_child(s, name, e["township"], village, gender="female" if female else "male",
+                                     birth_date=date(date.today().year - (int(age.group(1)) if age else 10 + i), 3, 1),
+                                     actor="bench")
+            parent = svc.add_parent(s, child, "parent", name=str(a.get("parent_name", "张建国"))[:4],
                                     phone=phone, channel_user_id=cu_id)
             svc.register_entrustment(s, child, svc.EntrustmentInput(
                 guardian_name="王秀英", guardian_relation="奶奶", guardian_phone="13900008888",
                 work_city="北京", parent_phone=phone, parent_id=parent.id), actor="bench")
+
+
+def _village_before(runtime, home_place: str, township: str, village: str) -> str:
+    """The village named after 原来/以前 in the card's home answer, if it is another one."""
+    from core.models import Township, Village
+
+    said = to_simplified(home_place)
+    before = re.search(r"(?:原来|以前|之前)(.*?)(?:现在|搬|$)", said)
+    if not before:
+        return village
+    with runtime.sessions() as s:
+        names = s.scalars(select(Village.name).join(Township, Village.township_id == Township.id)
+                          .where(Township.name == township)).all()
+    known = next((n for n in names if n in before.group(1) and n != village), None)
+    return known or village
 
 
 def check_card(runtime, card: dict, user: str) -> tuple[bool, str]:

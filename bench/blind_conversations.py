@@ -74,9 +74,16 @@ def answer_for(card: dict, reply: str, used: set[str]) -> str:
         repeatable = key not in used or key in ("reporter_phone", "parent_phone")
         if key in answers and repeatable and re.search(pattern, question):
             used.add(key)
-            value = answers[key]
-            return value if isinstance(value, str) else yaml.safe_dump(value, allow_unicode=True)
+            return said(answers[key])
     return "不知道"
+
+
+def said(value) -> str:
+    """A card's answer as a person types it: a list (several children) one item a line,
+    not a YAML dump with "- " bullets."""
+    if isinstance(value, list):
+        return "\n".join(str(item) for item in value)
+    return str(value)
 
 
 def play(runtime, card: dict, user: str, transcript: list[str]) -> int:

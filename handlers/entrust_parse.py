@@ -14,15 +14,22 @@ import re
 from functools import lru_cache
 
 from handlers import validators as v
+from handlers.entrust_people import (  # noqa: F401  (re-exported: the people in a message)
+    _REL,
+    HAN,
+    NAME_END,
+    NEW_GUARDIAN,
+    RELATIONS,
+    SPOUSE,
+    gone,
+    guardian_details,
+    guardian_entry,
+    guardian_subject,
+    other_parent,
+    parent_role,
+)
+from handlers.entrust_people import name_ok as _name_ok
 
-HAN = r"[\u4e00-\u9fa5]"
-RELATIONS = {
-    "爷爷": "爷爷", "奶奶": "奶奶", "外公": "外公", "姥爷": "外公", "外婆": "外婆", "姥姥": "外婆",
-    "叔叔": "叔叔", "婶婶": "婶婶", "伯伯": "伯伯", "大伯": "伯伯", "伯母": "伯母", "姑姑": "姑姑",
-    "姑妈": "姑姑", "姑父": "姑父", "舅舅": "舅舅", "舅妈": "舅妈", "姨妈": "姨妈", "小姨": "姨妈",
-    "阿姨": "阿姨", "哥哥": "哥哥", "姐姐": "姐姐", "邻居": "邻居", "老师": "老师", "亲戚": "亲戚",
-}
-_REL = "|".join(sorted(RELATIONS, key=len, reverse=True))
 PROVINCES = ("河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东",
              "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
              "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆")
@@ -31,36 +38,17 @@ COUNTRIES = ("日本", "韩国", "新加坡", "马来西亚", "泰国", "越南"
              "新西兰", "英国", "法国", "德国", "意大利", "西班牙", "阿联酋", "沙特", "迪拜", "非洲",
              "安哥拉", "尼日利亚", "印度尼西亚", "柬埔寨", "老挝", "缅甸", "以色列")
 WORK = re.compile(r"打工|上班|干活|工作|务工|做工|工地|厂里|进厂|做事|挣钱|跑车|开车|换到|调到|去了|在外")
-NAME_END = r"(?=$|[^\u4e00-\u9fa5]|今年|的|是|住|在|家|岁|在|读|上|照顾|带|身体|电话|手机|和|跟|也|已经|现在)"
 CHILD_WORD = r"孩子|小孩|儿子|女儿|闺女|老大|老二|老三|老幺|大的|小的|大儿子|小儿子|大女儿|小女儿|娃"
 _CHILD_NAME = re.compile(r"(?:" + CHILD_WORD + r")(?:叫|是|名叫|名字叫)?[:：\s]*(" + HAN + r"{2,3}?)" + NAME_END)
-_GUARDIAN_NAME = re.compile(r"(" + _REL + r")[:：\s]*(?:叫|是)?[:：\s]*(" + HAN + r"{2,3}?)" + NAME_END)
 _SELF_NAME = re.compile(r"我(?:叫|名叫|姓名是?)[:：\s]*(" + HAN + r"{2,3}?)" + NAME_END)
 _PARENT_OF = re.compile(r"我是(" + HAN + r"{2,3}?)(?:的|他|她)?(爸爸|父亲|爸|妈妈|母亲|妈)")
 _BARE_NAME = re.compile(r"^(" + HAN + r"{2,3}?)" + NAME_END)
 SCHOOL = re.compile(r"(" + HAN + r"{0,10}?(?:小学|中学|初中|高中|学校|幼儿园))")
 CLASS = re.compile(r"([一二三四五六七八九1-9]年级(?:[一二三四五六七八九十\d]{1,2}班)?|[初高][一二三]"
                    r"(?:[一二三四五六七八九十\d]{1,2}班)?|[一二三四五六七八九十\d]{1,2}班|大班|中班|小班)")
-NOT_NAMES = {"孩子", "我们", "他们", "现在", "之前", "以前", "照顾", "在家", "老家", "学校", "身体", "电话",
-             "一个", "两个", "三个", "今年", "打工", "上学", "读书", "小学", "中学", "村里", "镇上"}
-ILL = re.compile(r"生病|有病|病了|住院|瘫|卧床|残疾|腿脚不好|行动不便|身体不好|身体差|照顾不了|管不了|痴呆|糊涂|中风")
-WELL = re.compile(r"身体好|身体还行|身体还好|身体可以|身体硬朗|健康|没病|挺好|还好|还行|硬朗|能照顾")
-APART = re.compile(r"不住一起|不在一起住|没住一起|不和孩子住|不跟孩子住|分开住|住镇上|住在镇上|住隔壁|白天过来|每天过来")
-TOGETHER = re.compile(r"住一起|住在一起|一起住|跟孩子住|和孩子住|同住|住我家|在家带|带着孩子住")
-OTHER_AWAY = re.compile(r"(?:孩子|他|她)?(?:妈妈?|爸爸?|母亲|父亲|老婆|老公|媳妇|爱人)(?:也|都)(?:在|去)?.{0,8}(?:打工|上班|干活|工作|外地|外面)"
-                        r"|(?:我们|夫妻|两口子)(?:俩|两个)?都在外|(?:爸妈|父母)都(?:在外|出去)")
-OTHER_UNABLE = re.compile(r"(?:妈妈?|爸爸?|母亲|父亲|老婆|老公|媳妇|爱人).{0,6}(?:生病|有病|残疾|瘫|住院|照顾不了|精神)")
-OTHER_NONE = re.compile(r"单亲|离婚|离了|去世|过世|走了|不在了|跑了|改嫁|联系不上")
-OTHER_HOME = re.compile(r"(?:妈妈?|爸爸?|母亲|父亲|老婆|老公|媳妇|爱人)(?:在家|在老家)(?!.{0,4}(?:病|照顾不了))")
 GENDER = {"male": re.compile(r"儿子|男孩|男娃|男生|男"), "female": re.compile(r"女儿|闺女|女孩|女娃|女生|女")}
-SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-               "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
-               "武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符"
-               "舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农"
-               "司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商"
-               "刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
 BIRTH = re.compile(r"((?:19|20)\d\d)\s*[年./-]\s*(\d{1,2})\s*(?:月)?(?:\s*[./-]?\s*(\d{1,2})\s*[日号]?)?\s*(?:出生|生的|生)")
-EMPLOYER = re.compile(r"(?:单位(?:是|叫|名称是?)?[:：\s]*|在)([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?"
+EMPLOYER = re.compile(r"(?:单位(?:是|叫|名称是?)?[:：\s]*|在|去|到)([\u4e00-\u9fa5A-Za-z0-9（）()]{2,24}?"
                       r"(?:公司|集团|工厂|厂|酒店|宾馆|饭店|餐厅|餐馆|超市|商场|医院|项目部|物流园|车队))")
 ADDRESS = re.compile(r"(?:工作地址|单位地址|地址)(?:是|在)?[:：\s]*([^，,。；;\n]{4,40})")
 log = logging.getLogger(__name__)
@@ -87,7 +75,7 @@ def employer(text: str) -> dict:
     m = EMPLOYER.search(text or "")
     if not m:
         return {}
-    name = re.sub(r"^.*的", "", m.group(1))
+    name = re.sub(r"^(?:.*的|一家|一个|一间)", "", m.group(1))
     return {"employer": name} if len(name) >= 3 else {}
 
 
@@ -100,48 +88,70 @@ def _posseg():
 
 
 def clauses(text: str) -> list[str]:
-    return [c.strip() for c in re.split(r"[，,。；;！!？?\n、]+", text or "") if c.strip()]
+    """The text's clauses, without list bullets ("- 黄子涵 女 8岁", "1. …")."""
+    parts = (re.sub(r"^(?:[-*•·]|\d{1,2}[.)）])\s*", "", c.strip()) for c in re.split(r"[，,。；;！!？?\n、]+", text or ""))
+    return [c.strip() for c in parts if c.strip()]
 
 
 def _clean_place(word: str) -> str:
     return re.sub(r"(?:市|省|地区|自治州|特别行政区)$", "", word)
 
 
-def place_words(text: str) -> list[str]:
-    """Place names (jieba `ns`), in order."""
-    words = []
+def place_spans(text: str) -> list[tuple[str, int, int]]:
+    """Place names (jieba `ns`) with where they start and end, in order."""
+    spans, at = [], 0
     for w in _posseg().cut(text):
         if w.flag.startswith("ns") and len(w.word) >= 2:
-            words.append(_clean_place(w.word))
-    return words
+            spans.append((_clean_place(w.word), at, at + len(w.word)))
+        at += len(w.word)
+    return spans
+
+
+def place_words(text: str) -> list[str]:
+    return [w for w, _, _ in place_spans(text)]
 
 
 def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
-    """{"city", "province", "country"} from a sentence about work; the LAST city said wins
-    ("从北京换到天津" -> 天津). `local` holds the jurisdiction's own place names."""
+    """{"city", "province", "country", "work_address"} from a sentence about work. A place
+    right after a province or country is its city ("浙江宁波", "日本大阪"); right after a city,
+    or ending in 区/县, it is a district of that city ("天津武清", "上海 浦东", "佛山市顺德区");
+    a city said later on its own replaces the earlier one ("从北京换到天津" -> 天津).
+    `local` holds the jurisdiction's own place names."""
     body = re.sub(r"(?:" + _REL + r")[:：\s]*" + HAN + r"{2,3}", " ", text)  # "姑姑 赵红梅" is a person
-    words = [w for w in place_words(body) if w not in local and not re.search(r"[村镇乡]$", w)]
-    for extra in (hint,):
-        if extra and extra not in words and extra in body:
-            words.append(extra)
     found: dict = {}
-    for w in words:
-        if w in COUNTRIES:
-            found["country"] = w
-        elif w in PROVINCES:
-            found["province"] = w
+    prev_end, prev_kind = -1, None
+    for w, start, end in place_spans(body):
+        if w in local or re.search(r"[村镇乡]$", w):
+            continue
+        adjacent = prev_end >= 0 and not body[prev_end:start].strip()
+        town = next((m for m in MUNICIPALITIES if w.startswith(m) and len(w) > len(m)), None)
+        if town:  # one jieba word "上海浦东": the city and its district
+            found = {"city": town, "work_address": w}
+            prev_end, prev_kind = end, "city"
+            continue
+        kind = ("country" if w in COUNTRIES else "province" if w in PROVINCES
+                else "district" if re.search(r"[区县]$", w) or (adjacent and prev_kind == "city") else "city")
+        if kind == "district":
+            if found.get("city"):
+                found["work_address"] = found["city"] + w
         else:
-            found["city"] = w
+            if kind == "city" and found.get("city") and not (adjacent and prev_kind in ("province", "country")):
+                found = {}  # another city on its own: another job
+            found[kind] = w
+        prev_end, prev_kind = end, kind
+    if hint and hint in body and not found.get("city") and hint not in local:
+        found["city"] = hint
     return found
+
+
+def person_name(word: str) -> bool:
+    """jieba reads the word as a person's name (`nr`), for surnames beyond the list."""
+    cut = list(_posseg().cut(word))
+    return len(cut) == 1 and cut[0].flag == "nr"
 
 
 def is_work_clause(clause: str) -> bool:
     return bool(WORK.search(clause)) and not re.search(r"^(?:" + _REL + ")", clause)
-
-
-def _name_ok(name: str | None) -> bool:
-    return bool(name) and name[0] in SURNAMES and name not in NOT_NAMES \
-        and not re.search(r"[村镇乡岁学校家里的了]$", name) and not re.search(_REL, name)
 
 
 def child_entries(text: str) -> list[dict]:
@@ -163,7 +173,8 @@ def child_entries(text: str) -> list[dict]:
         for i, m in enumerate(names):
             tail = clause[m.start(1):names[i + 1].start() if i + 1 < len(names) else len(clause)]
             entry = {"name": m.group(1)}
-            entry.update(child_details(clause[:m.start()] + tail))
+            before = clause[:m.start(1)] if i == 0 else clause[m.start():m.start(1)]  # "儿子刘小军": 儿子 too
+            entry.update(child_details(before + " " + tail))
             found.append(entry)
     # A name said alone counts only when details about that child followed it.
     found = [e for e in found if not (e.get("bare") and len(e) == 2)]
@@ -195,9 +206,9 @@ def child_details(text: str) -> dict:
     gender = next((g for g, rx in GENDER.items() if rx.search(text)), None)
     if gender:
         out["gender"] = gender
-    school = SCHOOL.search(text)
+    school = _school(text)
     if school:
-        out["school"] = re.sub(r"^.*(?:在|读|去|到|岁)", "", school.group(1))
+        out["school"] = school
     klass = CLASS.search(text)
     if klass:
         out["school_class"] = klass.group(1)
@@ -206,58 +217,13 @@ def child_details(text: str) -> dict:
     return out
 
 
-def guardian_entry(text: str) -> dict:
-    """The guardian: a relation word and a name, and their phone, age, health, living."""
-    out: dict = {}
-    m = _GUARDIAN_NAME.search(text)
-    if m and _name_ok(m.group(2)):
-        out["relation"], out["name"] = RELATIONS[m.group(1)], m.group(2)
-    else:
-        rel = re.search(_REL, text)
-        if rel:
-            out["relation"] = RELATIONS[rel.group()]
-    out.update(guardian_details(text))
-    return out
-
-
-def guardian_details(text: str) -> dict:
-    out: dict = {}
-    phone = v.parse_phone(text)
-    if phone:
-        out["phone"] = phone
-    age = re.search(r"(\d{2}|[一二三四五六七八九]十[一二三四五六七八九]?)(?:多)?岁", text)
-    if age:
-        years = v.cn_number(age.group(1))
-        if years and 10 <= years <= 110:
-            out["age"] = years
-    if ILL.search(text):
-        out["health"] = "disabled" if re.search(r"残疾|瘫|行动不便|腿脚", text) else "ill"
-    elif WELL.search(text):
-        out["health"] = "good"
-    if APART.search(text):
-        out["lives_with"] = False
-    elif TOGETHER.search(text):
-        out["lives_with"] = True
-    return out
-
-
-def other_parent(text: str) -> str | None:
-    for code, rx in (("none", OTHER_NONE), ("unable", OTHER_UNABLE), ("away", OTHER_AWAY), ("home", OTHER_HOME)):
-        if rx.search(text):
-            return code
-    return None
-
-
-def parent_role(text: str) -> str | None:
-    if re.search(r"我是" + HAN + r"{0,5}?(?:爸爸|父亲|爸)|孩子他爸|当爹|我老婆|我媳妇", text):
-        return "father"
-    if re.search(r"我是" + HAN + r"{0,5}?(?:妈妈|母亲|妈)|孩子他妈|当妈|我老公|我丈夫", text):
-        return "mother"
-    return None
-
-
-def guardian_subject(clause: str) -> bool:
-    return bool(re.search(_REL, clause)) or bool(re.search(r"照顾|在带|带孩子|监护", clause))
+def _school(text: str) -> str | None:
+    """The school the child goes to: the one moved to when two are said ("小学毕业了，九月
+    去青山镇中学读初一", "从村小学换到青山镇中学"), never one left behind ("毕业")."""
+    found = [m for m in SCHOOL.finditer(text) if not re.match(r"\s*毕业", text[m.end():])]
+    moved = [m for m in found if re.search(r"(?:去|到|转|进|升|考上)", m.group(1))]
+    pick = (moved or found or [None])[-1 if moved else 0]
+    return re.sub(r"^.*(?:在|读|去|到|岁|进|升|考上)", "", pick.group(1)) if pick else None
 
 
 def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
@@ -277,10 +243,20 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
         parent["name"] = me.group(1)
     subject = "parent"
     for clause in clauses(text):
+        if gone(clause):
+            continue  # "奶奶过世了": the guardian who was, not the one who is
         if guardian_subject(clause) and not re.match(r"^我", clause):
             subject = "guardian"
+            fresh = NEW_GUARDIAN.search(clause)  # "现在换成舅舅照顾": the new one, nothing of the last
+            if fresh:
+                guardian.clear()
             guardian.update({k: val for k, val in guardian_entry(clause).items() if k not in guardian})
-        elif re.search(r"^(?:我|电话|手机|联系)", clause) or is_work_clause(clause):
+        elif not is_work_clause(clause) and (SCHOOL.search(clause) or CLASS.search(clause)):
+            subject = "child"  # "在村幼儿园上大班": the child's school, never a work place
+        elif re.match(SPOUSE, clause):
+            subject = "other"  # "孩子他爸在东莞工地": the other parent's work, not the speaker's
+        elif (re.search(r"^(?:我|联系)", clause) or is_work_clause(clause)
+              or (re.search(r"^(?:电话|手机)", clause) and subject != "guardian")):  # after the guardian: theirs
             subject = "parent"
         elif re.search(CHILD_WORD, clause):
             subject = "child"
@@ -296,10 +272,16 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
                 body = clause.replace(parent.get("name") or "\0", " ")
                 parent.update(work_place(body, local, city_hint))
             parent.update(where)
-    for key, rx, value in (("lives_with", APART, False), ("lives_with", TOGETHER, True)):
-        if key not in guardian and rx.search(text):
-            guardian[key] = value
-    other = other_parent(text)
+    living = guardian_details(text).get("lives_with")
+    if "lives_with" not in guardian and living is not None:
+        guardian["lives_with"] = living
+    other = next((o for o in map(other_parent, _about_parents(text)) if o), None)
     if other:
         facts["other_parent"] = other
     return facts
+
+
+def _about_parents(text: str) -> list[str]:
+    """Clauses that may be about the other parent: not about a guardian who died or left."""
+    return [c for c in clauses(text) if not gone(c) and not (re.search(_REL, c) and not re.search(SPOUSE, c.replace(
+        "舅妈", "").replace("姑妈", "").replace("姨妈", "")))]

@@ -31,18 +31,25 @@ def local_names(gaz: places.Gazetteer) -> set[str]:
     return names
 
 
+DEPART = re.compile(r"出来|出去|外出|出门|出发|离开|走的|走了|[^不]走$|去的|打工|上班|干活|前|了")
+
+
 def left_on(text: str, today: date) -> date | None:
-    """"去年3月" / "今年春节后" / "三个月前" / "半年了" / "2025年5月" -> a date."""
+    """"去年3月" / "今年春节后" / "三个月前" / "半年了" / "2025年5月" / "三月份" (the last
+    March) / "下个月初" -> a date (the first of the month)."""
     m = re.search(r"(20\d\d)年(\d{1,2})月", text)
     if m:
         return date(int(m.group(1)), min(int(m.group(2)), 12), 1)
+    if re.search(r"下个?月|下月", text):
+        return date(today.year + today.month // 12, today.month % 12 + 1, 1)
     year = today.year - 1 if "去年" in text else today.year - 2 if "前年" in text else today.year
     m = re.search(r"(\d{1,2}|[一二三四五六七八九十]{1,2})月", text)
     if m and re.search(r"去年|前年|今年", text):
         month = p.v.cn_number(m.group(1)) or 1
         return date(year, min(max(month, 1), 12), 1)
     if re.search(r"春节|过完年|过年后|年后|正月", text):
-        return date(year, 2, 15)
+        ahead = not re.search(r"去年|前年|今年|了|[来去走]的|过来", text) and today.month > 2  # "过完年都去": the next one
+        return date(year + ahead, 2, 15)
     m = re.search(r"(\d{1,2}|[一二三四五六七八九十两半]{1,2})(?:个)?(月|年)(?:前|了|多)", text)
     if m:
         n = 0.5 if m.group(1) == "半" else (p.v.cn_number(m.group(1).replace("两", "二")) or 1)
@@ -51,6 +58,10 @@ def left_on(text: str, today: date) -> date | None:
         return date(total // 12, total % 12 + 1, 1)
     if re.search(r"刚出来|刚出去|这个月|上个月", text):
         return date(today.year, today.month, 1)
+    m = re.search(r"(\d{1,2}|十[一二]|[一二三四五六七八九十])月份?", text)
+    month = p.v.cn_number(m.group(1)) if m else None
+    if month and 1 <= month <= 12:  # a month alone: the last one of that name
+        return date(today.year - (month > today.month), month, 1)
     return None
 
 
@@ -58,7 +69,7 @@ def return_plan(text: str) -> str | None:
     m = re.search(r"(?:打算|准备|计划|预计|估计|要)?([^，,。]{1,8}?)(?:回来|回家|回去|回老家)", text)
     if m and not re.search(r"已经|回来了|回家了|回老家了|不出去", text):
         return m.group(1).strip("再就才") or None
-    if re.search(r"不知道|不一定|说不准", text):
+    if re.search(r"不知道|不一定|说不准", text) and re.search(r"回", text):
         return "不确定"
     return None
 
@@ -76,7 +87,7 @@ def _kid_for(children: list[dict], entry: dict, text: str) -> dict | None:
 
 
 def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint: str | None = None,
-          place_hint: tuple[str | None, str | None] = (None, None)) -> list[str]:
+          place_hint: tuple[str | None, str | None] = (None, None), ask: str | None = None) -> list[str]:
     """Merge everything the text says into the slots; returns what changed (slot names)."""
     facts = p.extract(text, local_names(gaz), city_hint)
     changed: list[str] = []
@@ -89,11 +100,14 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
         for key in ("city", "province", "country", "employer", "work_address"):
             if key not in facts["parent"] and parent.pop(key, None):  # a new place: a new job
                 changed.append("parent." + key)
-    since = left_on(p.BIRTH.sub(" ", text), today)  # "2015年3月生" is a birthday, not a departure
-    if since and re.search(r"出来|出去|外出|打工|离开|走的|前|了", text):
+    # Only a clause about leaving ("去年3月出来的"), or any answer when that was asked: "九月份去
+    #青山镇中学" is a school, "2015年3月生" a birthday.
+    said = [c for c in p.clauses(p.BIRTH.sub(" ", text)) if DEPART.search(c) and not p.SCHOOL.search(c)]
+    since = left_on(" ".join(said) if ask != "parent.left_on" else p.BIRTH.sub(" ", text), today)
+    if since:
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")
-    plan = return_plan(text)
+    plan = return_plan(" ".join(c for c in p.clauses(text) if not re.match(p.SPOUSE, c)))  # not the other parent's
     if plan:
         parent["return_plan"] = plan
         changed.append("parent.return_plan")
@@ -103,6 +117,8 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     changed += _merge_children(slots, facts, text, today)
     changed += _merge_guardian(slots["guardian"], facts["guardian"])
     changed += _merge_place(slots, text, gaz, place_hint)
+    if "guardian" in changed:  # another person: whatever was not known of the last one is asked
+        slots["skip"] = [k for k in slots.get("skip", []) if not k.startswith("guardian.")]
     return changed
 
 
@@ -114,10 +130,13 @@ def age_from_birth(birth: str, today: date) -> int:
 def _merge_children(slots: dict, facts: dict, text: str, today: date) -> list[str]:
     changed = []
     children = slots["children"]
+    # Unnamed, the only child: from clauses about them, not the guardian's ("他表哥 赵磊 17岁").
+    about = " ".join(c for c in p.clauses(text) if not p.guardian_subject(c)
+                     and not (c.startswith("我") and not re.search(p.CHILD_WORD, c)))
     entries = facts["children"] or ([{}] if any(w in text for w in ORDINALS) or
-                                    (len(children) == 1 and re.search(r"孩子|转学|上学|读|年级", text)) else [])
+                                    (len(children) == 1 and re.search(r"孩子|转学|上学|读|年级", about)) else [])
     for entry in entries:
-        details = entry or p.child_details(text)
+        details = entry or p.child_details(about)
         kid = _kid_for(children, entry, text) or (children[0] if len(children) == 1 and not entry.get("name")
                                                    else None)
         if kid is None and entry.get("name"):
@@ -151,7 +170,13 @@ def _merge_guardian(guardian: dict, said: dict) -> list[str]:
 
 
 def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> list[str]:
-    match = places.resolve_names(gaz, *hint) if hint[0] or hint[1] else places.PlaceMatch("unknown")
+    said = re.sub(r"不是[^，,。；;\s是]{1,10}", " ", text)  # "家不是东风村，是向阳村": the one denied is not it
+    if said != text:
+        text, hint = said, (None, None)
+    moved = re.split(r"现在|搬到|搬去|搬来|换到|改到", text)  # "原来住王庄村 现在搬到李家村": the last
+    match = places.resolve_text(gaz, moved[-1], strict=True) if len(moved) > 1 else places.PlaceMatch("unknown")
+    if match.status != "ok" and (hint[0] or hint[1]):
+        match = places.resolve_names(gaz, *hint)
     if match.status != "ok":
         match = places.resolve_text(gaz, text, strict=True)
     if match.status == "ok" and (slots["home"].get("township"), slots["home"].get("village")) != (
@@ -165,30 +190,51 @@ def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> 
     return []
 
 
+def skip_key(slot: str, kid: int | None = None) -> str:
+    return f"{slot}:{kid}" if kid is not None else slot
+
+
 def missing(slots: dict) -> tuple[str, int | None] | None:
-    """The next question: (slot, child index or None), or None when complete."""
-    children, parent, guardian = slots["children"], slots["parent"], slots["guardian"]
+    """The next question: (slot, child index or None), or None when complete. Slots in
+    slots["skip"] (not known, or not on file before an update) are not asked."""
+    for slot, kid in _wanted(slots):
+        if skip_key(slot, kid) not in slots.get("skip", ()):
+            return slot, kid
+    return None
+
+
+def gaps(slots: dict) -> list[str]:
+    """Everything missing: what an old registration lacks is not asked at an update."""
+    return [skip_key(slot, kid) for slot, kid in _wanted(slots)]
+
+
+def _wanted(slots: dict):
+    children, parent, guardian, home = slots["children"], slots["parent"], slots["guardian"], slots["home"]
     if not children:
-        return "children", None
-    home = slots["home"]
+        yield "children", None
+        return
     if not home.get("township") or home.get("pending"):
-        return "home", None
+        yield "home", None
+        return
     for i, kid in enumerate(children):
         for key in ("age", "gender", "school"):
             if kid.get(key) in (None, ""):
-                return "child." + key, i
-    for key in ("role", "name", "phone"):
+                yield "child." + key, i
+    for key in ("name", "phone"):
         if not parent.get(key):
-            return "parent." + key, None
+            yield "parent." + key, None
     if not parent.get("city"):
-        return ("parent.city_in" if parent.get("province") or parent.get("country") else "parent.city"), None
+        yield ("parent.city_in" if parent.get("province") or parent.get("country") else "parent.city"), None
     if "left_on" not in parent:
-        return "parent.left_on", None
+        yield "parent.left_on", None
     if not slots.get("other_parent"):
-        return "other_parent", None
-    if guardian.get("none"):
-        return None
+        yield "other_parent", None
+    if not parent.get("role"):  # after the other parent: "孩子爸爸在新疆" says who is speaking
+        yield "parent.role", None
+    if guardian.get("none") or (slots.get("other_parent") == "home" and not (guardian.get("name") or guardian.get("relation"))):
+        return  # nobody, or the other parent at home looks after the child
     for key in ("name", "relation", "phone", "age", "health", "lives_with"):
         if guardian.get(key) in (None, ""):
-            return "guardian." + key, None
-    return None
+            yield "guardian." + key, None
+    if home.get("recheck"):
+        yield "home.recheck", None

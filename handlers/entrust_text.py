@@ -15,9 +15,11 @@ CONFIRM_BUTTONS = (Button("确认登记", "entrust:yes"), Button("修改", "entr
 UPDATE_BUTTONS = (Button("确认修改", "entrust:yes"), Button("取消", "/cancel"))
 
 
-def question(slot: str, kid: dict | None, slots: dict) -> Reply:
+def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> Reply:
     who = kid["name"] if kid else "孩子"
     relation = slots["guardian"].get("relation") or "照顾孩子的人"
+    other = {"father": "孩子妈妈", "mother": "孩子爸爸"}.get(slots["parent"].get("role"), "孩子的另一位家长")
+    home = slots["home"]
     texts = {
         "children": Reply("孩子叫什么名字、几岁？有几个孩子都一起说，例如：王小雨 10岁，王小雷 7岁"),
         "home": Reply("孩子家在哪个乡镇、哪个村？例如：红星镇东风村"),
@@ -27,23 +29,31 @@ def question(slot: str, kid: dict | None, slots: dict) -> Reply:
                               (Button("没上学", "没上学"),)),
         "parent.role": Reply("您是孩子的爸爸还是妈妈？", (Button("爸爸", "我是爸爸"), Button("妈妈", "我是妈妈"),
                                                         Button("其他家人", "role:parent"))),
-        "parent.name": Reply("请问您的姓名？例如：我叫王建国"),
-        "parent.phone": Reply("您的手机号是多少？村委会和学校有事能找到您。例如：13800001234"),
+        "parent.name": Reply("请问您的姓名？例如：我叫王建国" if slots["parent"].get("phone") else
+                             "请问您的姓名和手机号？例如：王建国 13800001234"),
+        "parent.phone": Reply("您的新手机号码是多少？例如：13800001234" if update else
+                              "您的手机号是多少？村委会和学校有事能找到您。例如：13800001234"),
         "parent.city": Reply("您在哪个城市打工？例如：浙江宁波、东莞，在国外就说国家和城市"),
-        "parent.city_in": Reply(f"在{slots['parent'].get('province') or slots['parent'].get('country')}哪个城市？"),
+        "parent.city_in": Reply(f"您在{slots['parent'].get('province') or slots['parent'].get('country')}"
+                                "哪个城市打工？"),
         "parent.left_on": Reply("您是什么时候出去的？打算什么时候回来？例如：今年3月出来的，过年回去",
                                 (Button("不记得了", "left:unknown"),)),
-        "other_parent": Reply(f"{who}的{'妈妈' if slots['parent'].get('role') == 'father' else '爸爸'}"
-                              "现在是什么情况？", tuple(Button(t, f"other:{c}") for c, t in OTHER_PARENT.items())),
-        "guardian.name": Reply("孩子现在由谁照顾？请说关系和姓名，例如：奶奶 李桂兰"
-                               if not slots["guardian"].get("relation") else f"{relation}叫什么名字？",
+        "other_parent": Reply(f"{other}现在是什么情况？",
+                              tuple(Button(t, f"other:{c}") for c, t in OTHER_PARENT.items())),
+        "guardian.name": Reply("孩子现在由谁照顾？请说关系和姓名，能说的都一起说，"
+                               "例如：奶奶 李桂兰 65岁 身体好 13900001234"
+                               if not slots["guardian"].get("relation") else
+                               f"照顾孩子的{relation}叫什么名字？能说的都一起说，"
+                               f"例如：{relation} 李春华 60岁 身体好 13900001234",
                                () if slots["guardian"].get("relation") else RELATION_BUTTONS),
-        "guardian.relation": Reply(f"{slots['guardian'].get('name')}是孩子的什么人？", RELATION_BUTTONS[:5]),
+        "guardian.relation": Reply(f"照顾孩子的{slots['guardian'].get('name')}是孩子的什么人？", RELATION_BUTTONS[:5]),
         "guardian.phone": Reply(f"{relation}的电话是多少？例如：13900001234（座机请带区号）"),
         "guardian.age": Reply(f"{relation}今年多大年纪？例如：65岁"),
         "guardian.health": Reply(f"{relation}身体怎么样，能照顾孩子吗？",
                                  (Button("身体好，能照顾", "身体好"), Button("有病或行动不便", "有病"))),
         "guardian.lives_with": Reply(f"{relation}和孩子住在一起吗？", YES_NO),
+        "home.recheck": Reply(f"孩子现在还住在{home.get('township') or ''}{home.get('village') or ''}吗？"
+                              "搬了家请说搬到了哪个村", (Button("是，没搬", "是"),)),
     }
     return texts[slot]
 
@@ -53,10 +63,13 @@ def _where(parent: dict) -> str:
     return "".join(x for x in parts if x) or "未说"
 
 
-def _guardian(g: dict) -> str:
+def _guardian(g: dict, other_parent: str | None = None) -> str:
     if g.get("none"):
         return "没有人照顾"
-    facts = [f"{g.get('relation') or ''} {g.get('name') or ''}".strip(), f"电话 {g.get('phone')}"]
+    if not g.get("name") and other_parent == "home":
+        return "另一位家长在家照顾"
+    facts = [f"{g.get('relation') or ''} {g.get('name') or ''}".strip(),
+             f"电话 {g['phone']}" if g.get("phone") else "没有电话"]
     if g.get("age"):
         facts.append(f"{g['age']}岁")
     if g.get("health"):
@@ -70,7 +83,7 @@ def _kid(kid: dict) -> str:
     gender = {"male": "男孩", "female": "女孩"}.get(kid.get("gender"), "")
     school = f"{kid.get('school') or ''}{kid.get('school_class') or ''}"
     born = f"{kid['birth'][:4]}年{int(kid['birth'][5:7])}月生，" if kid.get("birth") else ""
-    return f"{kid['name']}，{gender}{born}{kid.get('age')}岁，{school}"
+    return f"{kid['name']}，{gender}{born}{kid.get('age')}岁" + (f"，{school}" if school else "")
 
 
 def _workplace(parent: dict, ask: bool) -> str:
@@ -86,11 +99,11 @@ def summary_text(slots: dict, ask_workplace: bool = False) -> str:
     lines = ["孩子：" + "；".join(_kid(k) for k in slots["children"]),
              f"家住：{home.get('township')}{home.get('village') or ''}",
              f"{role}：{parent.get('name') or ''}，电话 {parent.get('phone')}，在{_where(parent)}打工"
-             + (f"，{parent['left_on'][:7].replace('-', '年')}月出来" if parent.get("left_on") else "")
+             + (f"，{parent['left_on'][:4]}年{int(parent['left_on'][5:7])}月外出" if parent.get("left_on") else "")
              + (f"，打算{parent['return_plan']}回来" if parent.get("return_plan") else ""),
              _workplace(parent, ask_workplace),
              f"另一位家长：{OTHER_PARENT.get(slots.get('other_parent'), '未说')}",
-             f"委托照顾人：{_guardian(slots['guardian'])}"]
+             f"委托照顾人：{_guardian(slots['guardian'], slots.get('other_parent'))}"]
     return "\n".join(lines)
 
 

@@ -25,7 +25,7 @@ LABELS = {"parent.city": "务工城市", "parent.employer": "工作单位", "par
 INVITE = re.compile(r"加入|邀请|一起登记|也来登记|一起管")
 # What a registered parent says when something changed, without saying "登记" or "更新".
 UPDATE_CUES = re.compile(r"转学|转到.{0,12}(?:学|校|园)|改由|换成.{0,8}照顾|换(?:了|到|去).{0,12}(?:上班|打工|干活|工作)"
-                         r"|调到|换工作|换了工作|工作换了|(?:电话|手机|号码)(?:换|改)|换了?(?:电话|手机|号码)"
+                         r"|调到|换工作|换了工作|工作换了|(?:电话|手机|号码)(?:号码?)?(?:换|改)|换了?(?:电话|手机|号码)|换号"
                          r"|回老家了|不出去了|信息没变|加入|邀请")
 # ...unless it is about harm to the child: then it is a report.
 NOT_UPDATE = re.compile(r"欺负|打(?!工|算|电话)|骂|伤|哭|不见|失踪|离家|不上学|辍学|逃学|害怕|威胁|死|报警|摸")
@@ -47,11 +47,11 @@ def simplified(turn: Turn) -> Turn:
 
 
 def claims(ctx: FlowContext, turn: Turn) -> bool:
-    if turn.intent in ("register_entrustment", "update_entrustment"):
-        return False  # routed here anyway
     text = to_simplified(turn.text)
     if JOIN.search(text) and not NOT_UPDATE.search(text):
-        return True  # "加入登记 123456": a join code is unambiguous, registered or not
+        return True  # "加入登记 123456": a join code is unambiguous, registered or not, however sure the model is
+    if turn.intent in ("register_entrustment", "update_entrustment"):
+        return False  # routed here anyway
     if NOT_UPDATE.search(text) or not (UPDATE_CUES.search(text) or re.sub(r"[\W_]", "", text) in SAME_WORDS):
         return False
     return bool(svc.family_of(ctx.db, turn.channel_user_id))
@@ -68,13 +68,16 @@ def quarterly_answer(flow, ctx: FlowContext, turn: Turn, family: list) -> Outcom
     return Outcome(None, [Reply("谢谢您确认！信息没变，我们记下了。有变化随时告诉我，例如：我换到东莞上班了。")])
 
 
-def describe(changed: list[str]) -> list[str]:
-    seen: list[str] = []
+def describe(changed: list[str], already: list[str] = ()) -> list[str]:
+    """The labels of what changed, new to `already` (the labels listed so far)."""
+    seen: list[str] = list(already)
     for key in changed:
+        if key.startswith("guardian.") and ("guardian" in changed or LABELS["guardian"] in already):
+            continue  # another person altogether: "照顾孩子的人" says it
         label = LABELS.get(key)
         if label and label not in seen:
             seen.append(label)
-    return seen
+    return seen[len(already):]
 
 
 def slots_of(fam: svc.Family) -> dict:
@@ -117,6 +120,7 @@ def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outc
         return invite(ctx, turn, family)
     fam = svc.current_family(ctx.db, family, turn.channel_user_id)
     data.update({"mode": "update", "slots": slots_of(fam), "changes": []})
+    data["slots"]["skip"] = S.gaps(data["slots"])  # what the old registration lacked is not asked now
     if HOME_FOR_GOOD.search(turn.text) and not re.search(r"换到|(?<!出)去了|在.{1,6}(?:打工|上班)", turn.text):
         data["slots"] = {}
         return Outcome(FlowState(flow.name, "end", data), [Reply(
@@ -124,6 +128,8 @@ def review(flow, ctx: FlowContext, turn: Turn, data: dict, family: list) -> Outc
             (Button("是，回家了", "yes"), Button("不是", "no")))])
     changed = flow._merge(ctx, data, turn)
     changed += _cleared(data["slots"], turn.text, changed)
+    if "guardian" in changed and "home" not in changed:
+        data["slots"]["home"]["recheck"] = True  # a new guardian: the child may have moved to them
     data["changes"] = describe(changed)
     if not data["changes"]:
         data["slots"]["_"] = None

@@ -33,7 +33,9 @@ from enum import StrEnum
 from core.messages import Button, Reply
 from core.services import entrust_checks
 from core.services import entrustments as svc
+from handlers import entrust_answer as A
 from handlers import entrust_join as J
+from handlers import entrust_people as P
 from handlers import entrust_slots as S
 from handlers import entrust_text as say
 from handlers import entrust_update as U
@@ -50,8 +52,7 @@ class Step(StrEnum):
     END = "end"
 
 
-YES = {"entrust:yes", "确认登记", "确认修改", "确认", "对", "对的", "是", "是的", "没问题", "好", "好的", "yes", "1"}
-NO = {"no", "不是", "否", "没有", "不", "不对"}
+YES = A.YES
 UPDATE_WORDS = re.compile(r"之前登记|以前登记|登记过|更新|换了|换到|调到|改由|改成|转学|换工作|换电话|电话换|号码换|"
                           r"回老家|回来了|回家了|不出去了|不走了|搬到|变了")
 
@@ -109,96 +110,14 @@ class EntrustmentFlow:
     # -- one answer -------------------------------------------------------------------------
     def _answer(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         slots, ask, text = data["slots"], data.get("ask"), turn.text.strip()
-        kid = slots["children"][data["kid"]] if data.get("kid") is not None else None
         changed = self._merge(ctx, data, turn, ask)
-        problem = self._direct(slots, ask, kid, text, turn, changed)
+        problem = A.direct(slots, ask, data.get("kid"), text, turn.now.date(), changed, places.load_gazetteer(ctx.db))
         if problem:
             return Outcome(FlowState(self.name, Step.ASK, data), [Reply(problem)])
+        if data.get("mode") == "update":  # "搬到李家村了" after a new guardian is a change too
+            before = data.get("changes") or []
+            data["changes"] = before + U.describe(changed + ([ask] if ask and not v.is_unknown(text) else []), before)
         return self._ask_next(data, [])
-
-    def _direct(self, slots: dict, ask: str | None, kid: dict | None, text: str, turn: Turn,
-                changed: list[str]) -> str | None:
-        """A bare answer to the question just asked ("10岁", "王小雨", a button)."""
-        parent, guardian = slots["parent"], slots["guardian"]
-        if ask == "children" and "children" not in changed:
-            name = v.parse_child_name(text) or (text if re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", text) else None)
-            if not name or v.is_unknown(text):
-                return "没听清孩子的名字，请只回复名字，例如：王小雨"
-            slots["children"].append({"name": name})
-        elif ask == "child.age" and kid is not None and kid.get("age") is None:
-            age = v.parse_age(text) if v.age_mentioned(text) else v.cn_number(text) if text.isdigit() or len(text) <= 3 else None
-            if S.p.birth_date(text + "生"):  # "2015年3月" answers "哪年哪月出生"
-                kid["birth"] = S.p.birth_date(text + "生")
-                age = S.age_from_birth(kid["birth"], turn.now.date())
-            if v.is_unknown(text):
-                return "记不清也没关系，说个大概就行，例如：上小学三年级就说9岁"
-            if age is None or not 0 <= age <= 18:
-                return f"请说{kid['name']}哪年哪月出生（例如：2015年3月），或者几岁（例如：10岁）"
-            kid["age"] = age
-        elif ask == "child.gender" and kid is not None and not kid.get("gender"):
-            kid["gender"] = v.parse_gender(text) or ("male" if "男" in text else "female" if "女" in text else None)
-            if not kid["gender"]:
-                return "请选“男孩”或“女孩”"
-        elif ask == "child.school" and kid is not None and not kid.get("school"):
-            if not re.search(r"学|校|园|年级|班", text):
-                return f"请说{kid['name']}的学校，例如：红星镇中心小学三年级；没上学就回复“没上学”"
-            details = S.p.child_details(text)
-            kid["school"] = details.get("school") or text[:40]
-            kid["school_class"] = details.get("school_class") or kid.get("school_class")
-        elif ask == "parent.role":
-            parent["role"] = parent.get("role") or "parent"
-        elif ask == "parent.name" and not parent.get("name"):
-            name = re.sub(r"^(?:我叫|我是|叫|姓名)", "", text)
-            if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,5}", name):
-                return "请说您的姓名，例如：王建国"
-            parent["name"] = name
-        elif ask in ("parent.phone", "guardian.phone"):
-            phone = v.parse_phone(text)
-            if not phone:
-                return "这个号码好像不对：手机是11位数字，座机请带区号，例如：13800001234"
-            (parent if ask == "parent.phone" else guardian)["phone"] = phone
-        elif ask in ("parent.city", "parent.city_in") and not any(c.startswith("parent.city") for c in changed):
-            if not re.fullmatch(r"[\u4e00-\u9fa5]{2,8}", text) or re.search(r"[村镇乡]$", text):
-                return "请说打工的城市，例如：浙江宁波、东莞"
-            parent["city"] = re.sub(r"市$", "", text)
-        elif ask == "parent.left_on" and "parent.left_on" not in changed:
-            parent["left_on"] = None  # not known: kept as unknown, never guessed
-        elif ask == "other_parent" and text.startswith("other:"):
-            slots["other_parent"] = text[6:]
-        elif ask == "other_parent" and not slots.get("other_parent"):
-            if not v.is_unknown(text):
-                return "请点下面的一个按钮，或直接说，例如：也在外地打工、在家照顾孩子；不清楚就回复“不清楚”"
-            slots["other_parent"] = "unknown"  # said so: never asked again, never guessed
-        else:
-            return self._direct_guardian(guardian, ask, text)
-        return None
-
-    @staticmethod
-    def _direct_guardian(guardian: dict, ask: str | None, text: str) -> str | None:
-        if text == "rel:没有人照顾" or (ask == "guardian.name" and text in ("没有", "没人", "没有人")):
-            guardian.clear()
-            guardian["none"] = True
-        elif text.startswith("rel:"):
-            guardian["relation"] = "亲戚" if text == "rel:其他亲戚" else text[4:]
-        elif ask == "guardian.name" and not guardian.get("name"):
-            if not re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", text):
-                return "请说照顾孩子的人的关系和姓名，例如：奶奶 李桂兰"
-            guardian["name"] = text
-        elif ask == "guardian.relation" and not guardian.get("relation"):
-            guardian["relation"] = text[:10]
-        elif ask == "guardian.age" and not guardian.get("age"):
-            age = v.cn_number(re.sub(r"[岁多来]", "", text))
-            if age is None or not 10 <= age <= 110:
-                return "请说年龄，例如：65岁"
-            guardian["age"] = age
-        elif ask == "guardian.health" and not guardian.get("health"):
-            guardian["health"] = "good" if re.search(r"好|行|能|健康|可以", text) and "不" not in text else "ill"
-        elif ask == "guardian.lives_with" and guardian.get("lives_with") is None:
-            if text in YES or text in NO:
-                guardian["lives_with"] = text in YES
-            else:
-                return "请回答“是”或“不是”"
-        return None
 
     def _merge(self, ctx: FlowContext, data: dict, turn: Turn, ask: str | None = None) -> list[str]:
         if turn.text.startswith(("rel:", "other:", "left:", "entrust:", "role:", "place:")):
@@ -212,9 +131,9 @@ class EntrustmentFlow:
         gaz = places.load_gazetteer(ctx.db)
         hint = (turn.entity("township"), turn.entity("village"))
         text = turn.text
-        if ask and ask.startswith("guardian.") and not re.search(r"我|孩子", text):
+        if ask and ask.startswith("guardian.") and not re.search(r"我|孩子|" + P._REL, text):
             text = (data["slots"]["guardian"].get("relation") or "") + " " + text
-        return S.merge(data["slots"], text, gaz, turn.now.date(), turn.entity("city"), hint)
+        return S.merge(data["slots"], text, gaz, turn.now.date(), turn.entity("city"), hint, ask)
 
     # -- questions and the summary ----------------------------------------------------------
     def _ask_next(self, data: dict, before: list[Reply], changed: bool = False) -> Outcome:
@@ -230,7 +149,7 @@ class EntrustmentFlow:
             return Outcome(FlowState(self.name, Step.ASK, data), [*before, self._village_question(data)])
         kid_row = data["slots"]["children"][kid] if kid is not None else None
         return Outcome(FlowState(self.name, Step.ASK, data),
-                       [*before, say.question(slot, kid_row, data["slots"])])
+                       [*before, say.question(slot, kid_row, data["slots"], data.get("mode") == "update")])
 
     @staticmethod
     def _village_question(data: dict) -> Reply:
@@ -262,7 +181,7 @@ class EntrustmentFlow:
                 "没听明白要改什么。请直接说，例如：奶奶电话是13900001234；没问题就点“确认”。",
                 self._summary(data, False).buttons)])
         if data.get("mode") == "update":
-            data.setdefault("changes", []).extend(self._describe(changed))
+            data["changes"] = (data.get("changes") or []) + U.describe(changed, data.get("changes") or [])
         return self._ask_next(data, [], changed=True)
 
     def _file(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
@@ -302,7 +221,3 @@ class EntrustmentFlow:
 
     def _verify(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         return U.verify(self, ctx, turn, data)
-
-    @staticmethod
-    def _describe(changed: list[str]) -> list[str]:
-        return U.describe(changed)

@@ -151,7 +151,7 @@ def test_the_birth_date_is_asked(engine, api_children):
     summary = answer(t, reply, {
         "孩子叫什么名字": "王小雨", "哪个乡镇": "红星镇东风村", "哪年哪月出生": "2016年9月",
         "是男孩还是女孩": "女孩", "在哪个学校": "红星镇中心小学三年级", "爸爸还是妈妈": "爸爸", "您的姓名": "张建国",
-        "您的手机号": "13800001111", "哪个城市": "东莞", "什么时候出去": "去年3月", "妈妈现在": "也在外地打工",
+        "您的手机号": "13800001111", "哪个城市": "东莞", "什么时候出去": "去年3月", "另一位家长": "也在外地打工",
         "由谁照顾": "奶奶 李桂兰", "奶奶的电话": "13900002222", "多大年纪": "66岁", "身体怎么样": "身体好",
         "住在一起": "是"})
     assert "2016年9月生" in summary
@@ -223,9 +223,9 @@ def _unlock_from_new_device(engine, jurisdiction, first: str) -> Talk:
 
 
 @pytest.mark.parametrize("update, answers, check", [
-    ("电话换了", {"您的手机号": "13600009999"}, lambda c: c["entrustment"]["parent_phone"] == "13600009999"),
+    ("电话换了", {"新手机号码": "13600009999"}, lambda c: c["entrustment"]["parent_phone"] == "13600009999"),
     ("孩子改由外婆照顾", {"外婆叫什么名字": "刘秀英", "外婆的电话": "13700003333", "多大年纪": "66岁",
-                      "身体怎么样": "身体好", "住在一起": "是"},
+                      "身体怎么样": "身体好", "住在一起": "是", "还住在": "是"},
      lambda c: (c["entrustment"]["guardian_name"], c["entrustment"]["guardian_relation"]) == ("刘秀英", "外婆")),
     ("孩子转学到青山镇中学了", {}, lambda c: c["school"] == "青山镇中学"),
 ])
@@ -254,7 +254,7 @@ def test_registering_anew_with_someone_elses_phone_changes_nothing_of_theirs(eng
     summary = answer(stranger, reply, {"哪个乡镇": "红星镇东风村", "今年几岁": "10岁", "哪年哪月出生": "10岁",
                                        "男孩还是女孩": "女孩", "在哪个学校": "没上学", "爸爸还是妈妈": "爸爸",
                                        "您的姓名": "李四", "哪个城市": "惠州", "什么时候出去": "去年3月",
-                                       "妈妈现在": "也在外地打工", "由谁照顾": "没有人照顾"})
+                                       "另一位家长": "也在外地打工", "由谁照顾": "没有人照顾"})
     assert "请核对登记信息" in summary
     stranger.say("确认登记")
     files = api_children()
