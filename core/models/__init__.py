@@ -14,9 +14,11 @@ from core.models.children import (
 )
 from core.models.jurisdiction import Region, School, Township, Village
 from core.models.staff import ApiToken, StaffSession, StaffUser
+from core.models.summary import CaseMonthSummary, ChildPlaceSummary, DashboardRefresh
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "Case", "CaseCounter", "CaseEvent", "ChannelUser", "Child",
+    "ApiToken", "Attachment", "AuditEntry", "Case", "CaseCounter", "CaseEvent", "CaseMonthSummary",
+    "ChildPlaceSummary", "DashboardRefresh", "ChannelUser", "Child",
     "ConversationState", "EntrustCheck", "EntrustCode", "Entrustment", "FollowUpTask",
     "InboundMessage", "OutboundJob", "Parent", "Region", "ReportDraft", "School", "StaffSession",
     "StaffUser", "Township", "Village", "Visit",
