@@ -18,8 +18,7 @@ from core.models.summary import CaseMonthSummary, ChildPlaceSummary, DashboardRe
 
 __all__ = [
     "ApiToken", "Attachment", "AuditEntry", "Case", "CaseCounter", "CaseEvent", "CaseMonthSummary",
-    "ChildPlaceSummary", "DashboardRefresh", "ChannelUser", "Child",
-    "ConversationState", "EntrustCheck", "EntrustCode", "Entrustment", "FollowUpTask",
-    "InboundMessage", "OutboundJob", "Parent", "Region", "ReportDraft", "School", "StaffSession",
-    "StaffUser", "Township", "Village", "Visit",
+    "ChannelUser", "Child", "ChildPlaceSummary", "ConversationState", "DashboardRefresh", "EntrustCheck",
+    "EntrustCode", "Entrustment", "FollowUpTask", "InboundMessage", "OutboundJob", "Parent", "Region",
+    "ReportDraft", "School", "StaffSession", "StaffUser", "Township", "Village", "Visit",
 ]

@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from core import localtime
 from core.db import transaction, utcnow
-from core.models import Case, CaseMonthSummary, Child, ChildPlaceSummary, DashboardRefresh, StaffUser
+from core.models import (
+    Case,
+    CaseMonthSummary,
+    Child,
+    ChildPlaceSummary,
+    DashboardRefresh,
+    StaffUser,
+)
 from core.services import stats
 from core.services.scope import case_scope, child_scope
 

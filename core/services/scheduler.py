@@ -12,9 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.db import transaction
 from core import localtime
-from core.services import dashboard_summary, drafts, entrust_checks, entrust_push, escalation, visit_plan
+from core.db import transaction
+from core.services import (
+    dashboard_summary,
+    drafts,
+    entrust_checks,
+    entrust_push,
+    escalation,
+    visit_plan,
+)
 
 log = logging.getLogger(__name__)
 
