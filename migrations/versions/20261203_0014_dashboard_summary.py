@@ -2,7 +2,8 @@
 
 The county dashboard counted 200,000 cases and 1,000,000 children on every view (p95
 0.4-1.4 s in bench/admin_scale.py). These tables hold the counts per month, place,
-office, category and status (core/services/dashboard_summary.py refreshes them).
+office, category and status (core/services/dashboard_summary.py refreshes them). Two
+indexes for the inbox: its order over every status, and case number prefix search.
 
 Revision ID: 0014_dashboard_summary
 Revises: 0013_case_counter
@@ -57,9 +58,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id', name=op.f('pk_dashboard_child_place')),
     )
     op.create_index('ix_dashboard_child_place_township', 'dashboard_child_place', ['township_id'])
+    # The inbox with every status, in its order (core/models/indexes.py: the same expressions).
+    op.create_index('ix_case_report_inbox_order', 'case_report', [
+        sa.text("(CASE urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END)"),
+        sa.text("(CASE WHEN status = 'submitted' THEN 0 ELSE 1 END)"), 'accept_deadline', 'id'])
+    # Case number prefix search (LIKE 'BG-…%') whatever the database's collation.
+    op.create_index('ix_case_report_number_pattern', 'case_report', ['number'],
+                    postgresql_ops={'number': 'varchar_pattern_ops'})
 
 
 def downgrade() -> None:
+    op.drop_index('ix_case_report_number_pattern', table_name='case_report')
+    op.drop_index('ix_case_report_inbox_order', table_name='case_report')
     op.drop_table('dashboard_child_place')
     op.drop_index('ix_dashboard_case_month_unit', table_name='dashboard_case_month')
     op.drop_index('ix_dashboard_case_month_village', table_name='dashboard_case_month')
