@@ -39,6 +39,11 @@ INDEXES = (
     # Search by case number prefix (LIKE 'BG-20261202%'): the unique index on number cannot
     # serve LIKE unless the collation is C; the pattern operator class can (0014).
     Index("ix_case_report_number_pattern", Case.number, postgresql_ops={"number": "varchar_pattern_ops"}),
+    # "Is there an open report about this child?" (visit_plan.risk_parts: by the child's
+    # file, or by name within the township), asked once per child by the visit plan (0014).
+    Index("ix_case_report_open_child", Case.child_id, postgresql_where=_OPEN, sqlite_where=_OPEN),
+    Index("ix_case_report_open_name", Case.child_name_hash, Case.township_id,
+          postgresql_where=_OPEN, sqlite_where=_OPEN),
     # Newest-first case lists and the dashboard's counts, per township and per office; the
     # category makes "cases by category and month" an index-only scan (case rows are wide:
     # the encrypted report is most of them).

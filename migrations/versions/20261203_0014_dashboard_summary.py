@@ -2,8 +2,8 @@
 
 The county dashboard counted 200,000 cases and 1,000,000 children on every view (p95
 0.4-1.4 s in bench/admin_scale.py). These tables hold the counts per month, place,
-office, category and status (core/services/dashboard_summary.py refreshes them). Two
-indexes for the inbox: its order over every status, and case number prefix search.
+office, category and status (core/services/dashboard_summary.py refreshes them). Indexes:
+the inbox's order over every status, case number prefix search, open reports about a child.
 
 Revision ID: 0014_dashboard_summary
 Revises: 0013_case_counter
@@ -62,6 +62,13 @@ def upgrade() -> None:
     op.create_index('ix_case_report_inbox_order', 'case_report', [
         sa.text("(CASE urgency WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END)"),
         sa.text("(CASE WHEN status = 'submitted' THEN 0 ELSE 1 END)"), 'accept_deadline', 'id'])
+    # An open report about a child (by file or by name in the township): the visit plan.
+    open_ = sa.text("status IN ('submitted', 'accepted', 'responding', 'referred', 'assessing', "
+                    "'assisting', 'monitoring')")
+    op.create_index('ix_case_report_open_child', 'case_report', ['child_id'],
+                    postgresql_where=open_, sqlite_where=open_)
+    op.create_index('ix_case_report_open_name', 'case_report', ['child_name_hash', 'township_id'],
+                    postgresql_where=open_, sqlite_where=open_)
     # Case number prefix search (LIKE 'BG-…%') whatever the database's collation.
     op.create_index('ix_case_report_number_pattern', 'case_report', ['number'],
                     postgresql_ops={'number': 'varchar_pattern_ops'})
@@ -69,6 +76,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index('ix_case_report_number_pattern', table_name='case_report')
+    op.drop_index('ix_case_report_open_name', table_name='case_report')
+    op.drop_index('ix_case_report_open_child', table_name='case_report')
     op.drop_index('ix_case_report_inbox_order', table_name='case_report')
     op.drop_table('dashboard_child_place')
     op.drop_index('ix_dashboard_case_month_unit', table_name='dashboard_case_month')
