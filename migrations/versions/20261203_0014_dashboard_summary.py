@@ -43,9 +43,23 @@ def upgrade() -> None:
         sa.Column('late_unaccepted', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_dashboard_case_month')),
     )
-    op.create_index('ix_dashboard_case_month_township', 'dashboard_case_month', ['township_id', 'month'])
     op.create_index('ix_dashboard_case_month_village', 'dashboard_case_month', ['village_id'])
-    op.create_index('ix_dashboard_case_month_unit', 'dashboard_case_month', ['assigned_unit'])
+    op.create_table(
+        'dashboard_case_town_month',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('township_id', sa.Integer(), nullable=True),
+        sa.Column('assigned_unit', sa.String(length=100), nullable=False),
+        sa.Column('category', sa.String(length=30), nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('cases', sa.Integer(), nullable=False),
+        sa.Column('due', sa.Integer(), nullable=False),
+        sa.Column('on_time', sa.Integer(), nullable=False),
+        sa.Column('late_unaccepted', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_dashboard_case_town_month')),
+    )
+    op.create_index('ix_dashboard_case_town_month_township', 'dashboard_case_town_month', ['township_id'])
+    op.create_index('ix_dashboard_case_town_month_unit', 'dashboard_case_town_month', ['assigned_unit'])
     op.create_table(
         'dashboard_child_place',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -80,8 +94,9 @@ def downgrade() -> None:
     op.drop_index('ix_case_report_open_child', table_name='case_report')
     op.drop_index('ix_case_report_inbox_order', table_name='case_report')
     op.drop_table('dashboard_child_place')
-    op.drop_index('ix_dashboard_case_month_unit', table_name='dashboard_case_month')
+    op.drop_index('ix_dashboard_case_town_month_unit', table_name='dashboard_case_town_month')
+    op.drop_index('ix_dashboard_case_town_month_township', table_name='dashboard_case_town_month')
+    op.drop_table('dashboard_case_town_month')
     op.drop_index('ix_dashboard_case_month_village', table_name='dashboard_case_month')
-    op.drop_index('ix_dashboard_case_month_township', table_name='dashboard_case_month')
     op.drop_table('dashboard_case_month')
     op.drop_table('dashboard_refresh')

@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import transaction
-from core.models import CaseMonthSummary, ChildPlaceSummary, DashboardRefresh, School, StaffUser
+from core.models import (
+    CaseMonthSummary,
+    CaseTownMonthSummary,
+    ChildPlaceSummary,
+    DashboardRefresh,
+    School,
+    StaffUser,
+)
 from core.services import dashboard_summary, stats
 from tests.admin.login_helpers import post_login
 from tests.overview.data import add_case, add_child, visit
@@ -137,6 +144,7 @@ def test_a_refresh_replaces_the_rows_it_counted_before(staff):
     dashboard_summary.refresh(staff.sessions, NOW + timedelta(minutes=10), "Asia/Shanghai")
     with transaction(staff.sessions) as s:
         assert s.scalar(select(func.sum(CaseMonthSummary.cases))) == before + 1 == 11
+        assert s.scalar(select(func.sum(CaseTownMonthSummary.cases))) == 11
         assert s.scalar(select(func.count()).select_from(DashboardRefresh)) == 1
         assert s.get(DashboardRefresh, 1).refreshed_at == NOW + timedelta(minutes=10)
 
