@@ -127,27 +127,23 @@ def summary_overview(session: Session, user: StaffUser, row: DashboardRefresh, n
     # one without villages (a county's dashboard then sums ~7,000 rows, not ~50,000).
     village = permissions.scope_for(user.role, "view_case") == permissions.VILLAGE
     s, p = (CaseMonthSummary if village else CaseTownMonthSummary), ChildPlaceSummary
-    # One pass over the summary (every month: the counts by status are of all time).
-    rows = session.execute(select(s.month, s.category, s.status, s.township_id, func.sum(s.cases),
-                                  func.sum(s.due), func.sum(s.on_time), func.sum(s.late_unaccepted))
-                           .where(case_scope(user, on=s))
-                           .group_by(s.month, s.category, s.status, s.township_id)).all()
-    cases, acceptance, by_status, late = [], {}, {}, 0
-    for month, category, status, town_id, n, due, on_time, late_here in rows:
-        by_status[status] = by_status.get(status, 0) + n
-        late += late_here
-        if month >= keys[0]:
-            cases.append((month, category, status, town_id, n))
-            if due:
-                m = acceptance.setdefault(month, [0, 0])
-                m[0], m[1] = m[0] + due, m[1] + on_time
+    scope, window = case_scope(user, on=s), s.month >= keys[0]
+    names = stats.dimension_names(session)
+    cases = {dim: stats.series_by(keys, session.execute(
+                 select(s.month, col, func.sum(s.cases)).where(scope, window).group_by(s.month, col)).all(),
+                 names[dim])
+             for dim, col in (("category", s.category), ("status", s.status), ("township", s.township_id))}
+    acceptance = session.execute(select(s.month, func.sum(s.due), func.sum(s.on_time))
+                                 .where(scope, window, s.due > 0).group_by(s.month)).all()
+    by_status = dict(session.execute(select(s.status, func.sum(s.cases)).where(scope).group_by(s.status)).all())
+    late = session.scalar(select(func.sum(s.late_unaccepted)).where(scope))
     places = session.execute(select(p.township_id, p.village_id, func.sum(p.left_behind),
                                     func.sum(p.contact_overdue), func.sum(p.home_visit_overdue))
                              .where(child_scope(user, on=p)).group_by(p.township_id, p.village_id)).all()
     at = localtime.local(row.refreshed_at, tz)
     return {"months": keys,
-            "cases": stats.cases_by(session, cases, keys),
-            "acceptance": stats.acceptance_by([(m, d, k) for m, (d, k) in acceptance.items()], keys),
+            "cases": cases,
+            "acceptance": stats.acceptance_by(acceptance, keys),
             "children": stats.places_by(session, places),
             "counts": stats.counts_by(by_status, late),
             "as_of": {"at": row.refreshed_at.isoformat() + "Z", "local": at.strftime("%H:%M"),

@@ -64,18 +64,29 @@ def cases_over_time(session: Session, user: StaffUser, keys, start, offset) -> d
     return cases_by(session, rows, keys)
 
 
+def dimension_names(session: Session) -> dict:
+    """How each chart dimension names its codes: category and status labels, township names."""
+    towns = dict(session.execute(select(Township.id, Township.name)).all())
+    return {"category": lambda code: labels.CATEGORY.get(code, code),
+            "status": lambda code: labels.STATUS.get(code, code),
+            "township": lambda town_id: towns.get(town_id, "未填乡镇")}
+
+
+def series_by(keys, rows, name_of) -> dict:
+    """(month, code, count) rows as one series per name, in name order."""
+    groups: dict = {}
+    for m, code, n in rows:
+        cell = groups.setdefault(name_of(code), {})
+        cell[m] = cell.get(m, 0) + int(n)
+    return {name: _series(keys, counts) for name, counts in sorted(groups.items())}
+
+
 def cases_by(session: Session, rows, keys) -> dict:
     """(month, category, status, township id, count) rows as the charts' series."""
-    towns = dict(session.execute(select(Township.id, Township.name)).all())
-    by = {"category": {}, "status": {}, "township": {}}
-    for m, category, status, town_id, n in rows:
-        for dim, key in (("category", labels.CATEGORY.get(category, category)),
-                         ("status", labels.STATUS.get(status, status)),
-                         ("township", towns.get(town_id, "未填乡镇"))):
-            cell = by[dim].setdefault(key, {})
-            cell[m] = cell.get(m, 0) + int(n)
-    return {dim: {name: _series(keys, counts) for name, counts in sorted(groups.items())}
-            for dim, groups in by.items()}
+    names = dimension_names(session)
+    rows = list(rows)
+    return {dim: series_by(keys, [(r[0], r[i], r[4]) for r in rows], names[dim])
+            for i, dim in enumerate(("category", "status", "township"), 1)}
 
 
 def first_accepted():
