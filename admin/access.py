@@ -2,11 +2,14 @@
 staff row, refused with 403 when the permission table does not give their role the action."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, current_app, request
 from flask_login import current_user
 
 from core import localtime, permissions
 from core.models import StaffUser
+from core.services import dashboard_summary
 
 
 def staff(session, action: str | None = None) -> StaffUser:
@@ -28,3 +31,11 @@ def timezone_name() -> str:
     """The configured timezone for what staff read (config `timezone`, core/localtime.py)."""
     runtime = current_app.extensions.get("shouhu")
     return localtime.of_settings(getattr(runtime, "settings", None)).key
+
+
+def dashboard_max_age() -> timedelta:
+    """How old a dashboard summary may be to be shown (config `dashboard`); zero when the
+    summary is switched off (refresh_minutes: 0)."""
+    runtime = current_app.extensions.get("shouhu")
+    cfg = dashboard_summary.options(getattr(runtime, "settings", None))
+    return timedelta(minutes=cfg["max_age_minutes"] if cfg["refresh_minutes"] else 0)

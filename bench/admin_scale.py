@@ -4,14 +4,17 @@
     python -m bench.admin_scale --url "$url" [--children 1000000] [--cases 200000]
                                     [--runs 40] [--explain] [--reuse]
 
-Migrates the database (Alembic, with the indexes of 0011_query_indexes), fills it with a
-fictional county (bench/admin_scale_fill.py: encrypted like real data, built with
-INSERT … SELECT in bulk, progress printed), then times each staff query as a signed-in
+Migrates the database (Alembic: the indexes of 0011_query_indexes, the summary tables of
+0014_dashboard_summary), fills it with a fictional county (bench/admin_scale_fill.py:
+encrypted like real data, built with INSERT … SELECT in bulk, progress printed), then times each staff query as a signed-in
 township, village, school or county user would run it, and prints p50/p95 per query.
-Where a page's service function exists it is called (core/services/cases.py,
-children.py, scope.py); where the page is still being written, the equivalent
-SQLAlchemy query is timed and the output says so ("equivalent"). Each run is a fresh
-session, rolled back at the end (the audit rows the services write are part of the cost).
+Each query is the service function the page calls, called as the page calls it
+(core/services/case_search.py for the inbox and its search, child_file.py for the child
+list and file, visit_plan.py for the visit plan, dashboard_summary.py for the dashboard,
+which reads the summary tables a periodic task refreshes; the refresh itself is timed
+first). The dashboard's live count, its fallback without a fresh summary, is timed too but
+is not held to the target. Each run is a fresh session, rolled back at the end (the audit
+rows the services write are part of the cost).
 --reuse skips the fill when the database already holds the bench data.
 Not part of `make test`. Target: p95 < 200 ms.
 """
@@ -25,17 +28,16 @@ import sys
 import time
 from datetime import timedelta
 
-from sqlalchemy import case as sql_case
 from sqlalchemy import event, func, select
 
-from core import crypto, migrate
+from core import crypto, localtime, migrate
+from core.categories import CODES as CATEGORIES
 from core.db import make_engine, make_session_factory, transaction, utcnow
-from core.models import Case, CaseEvent, Child, Entrustment, FollowUpTask, Parent, StaffUser, Visit
-from core.permissions import OPEN
-from core.services import cases as case_service
-from core.services import children as child_service
+from core.models import Case, Child, StaffUser, Township
+from core.services import case_search, child_file, dashboard_summary, stats, visit_plan
 from core.services import staff as staff_service
-from core.services.scope import case_scope, child_scope
+from core.services.case_search import InboxQuery
+from core.services.scope import child_scope
 
 TARGET_MS = 200
 PAGE = 50
@@ -45,114 +47,97 @@ STAFF = (("b_town", "township", "第1镇", None, None), ("b_police", "police", "
          ("b_school", "school", "第4镇", None, "第4镇中心小学"), ("b_county", "civil_affairs", None, None, None))
 
 
-# --- the queries: (label, real|equivalent, function(session, user, rng, ctx)) ---------------
+# --- the queries: (label, kind, function(session, user, rng, ctx), users) ------------------
+# kind "real": the service function the page calls, as the page calls it (audit rows
+# included); "fallback": the live count the dashboard falls back to without a fresh summary
+# (reported, not part of the target: the periodic task keeps the summary fresh).
 
-def urgent_first(q):
-    rank = sql_case((Case.urgency == "urgent", 0), (Case.urgency == "high", 1), else_=2)
-    return q.order_by(rank, Case.accept_deadline, Case.id)
+def _inbox(s, user, rng, ctx, **query):
+    return case_search.inbox(s, user, InboxQuery(**query), ctx["tz"], source="bench")
 
 
-def inbox(s, user, rng, ctx, page=0):
-    open_ = select(Case).where(case_scope(user), Case.status.in_(OPEN))
-    rows = s.scalars(urgent_first(open_).limit(PAGE).offset(page * PAGE)).all()
-    s.scalar(select(func.count()).select_from(Case).where(case_scope(user), Case.status.in_(OPEN)))
-    return rows
+def inbox(s, user, rng, ctx):
+    return _inbox(s, user, rng, ctx)
 
 
 def inbox_deep(s, user, rng, ctx):
-    return inbox(s, user, rng, ctx, page=rng.randrange(1, 8))
+    return _inbox(s, user, rng, ctx, page=rng.randrange(2, 9))
 
 
-def list_cases_real(s, user, rng, ctx):
-    return case_service.list_cases(s, user, limit=PAGE, offset=PAGE * rng.randrange(0, 5), source="bench")
+def inbox_all(s, user, rng, ctx):
+    return _inbox(s, user, rng, ctx, status=case_search.ALL, page=rng.randrange(1, 4))
+
+
+def inbox_filtered(s, user, rng, ctx):
+    return _inbox(s, user, rng, ctx, status=case_search.ALL, category=rng.choice(CATEGORIES),
+                  township_id=rng.choice(ctx["townships"]))
 
 
 def by_number(s, user, rng, ctx):
-    return case_service.get_case(s, user, rng.choice(ctx["numbers"]), source="bench")
+    return _inbox(s, user, rng, ctx, status=case_search.ALL, q=rng.choice(ctx["numbers"]))
 
 
-def by_name_hash(s, user, rng, ctx):
-    h = case_service.name_hash(rng.choice(ctx["names"]))
-    s.scalars(select(Case).where(case_scope(user), Case.child_name_hash == h)
-              .order_by(Case.created_at.desc()).limit(PAGE)).all()
-    return s.scalars(select(Child).where(child_scope(user), Child.name_hash == h).limit(PAGE)).all()
+def by_name(s, user, rng, ctx):
+    return _inbox(s, user, rng, ctx, status=case_search.ALL, q=rng.choice(ctx["names"]))
 
 
-def by_phone_hash(s, user, rng, ctx):
-    h = crypto.phone_hash(rng.choice(ctx["phones"]))
-    s.scalars(select(Case).where(case_scope(user), Case.reporter_phone_hash == h).limit(PAGE)).all()
-    s.scalars(select(Child).join(Parent, Parent.child_id == Child.id)
-              .where(child_scope(user), Parent.phone_hash == h).limit(PAGE)).all()
-    return s.scalars(select(Child).join(Entrustment, Entrustment.child_id == Child.id)
-                     .where(child_scope(user), Entrustment.guardian_phone_hash == h,
-                            Entrustment.superseded_at.is_(None)).limit(PAGE)).all()
+def by_phone(s, user, rng, ctx):
+    return _inbox(s, user, rng, ctx, status=case_search.ALL, q=rng.choice(ctx["phones"]))
 
 
-def child_list_real(s, user, rng, ctx):
-    return child_service.list_children(s, user, limit=PAGE, offset=PAGE * rng.randrange(0, 5), source="bench")
+def child_list(s, user, rng, ctx):
+    return child_file.list_page(s, user, child_file.ChildFilter(), rng.randrange(1, 6), utcnow(), RULES,
+                                source="bench")
 
 
-def child_file(s, user, rng, ctx):
+def child_by_name(s, user, rng, ctx):
+    return child_file.list_page(s, user, child_file.ChildFilter(name=rng.choice(ctx["names"])), 1, utcnow(),
+                                RULES, source="bench")
+
+
+def child_page(s, user, rng, ctx):
     key = ("children", user.id)  # a sample of the user's children, drawn once (not timed after warm-up)
     if key not in ctx:
         ctx[key] = s.scalars(select(Child.id).where(child_scope(user)).limit(2000)).all()
-    child = child_service.get_child(s, user, rng.choice(ctx[key]), source="bench")
-    child_service.child_to_dict(child)
-    s.scalars(select(Case).where(case_scope(user), Case.child_id == child.id).order_by(Case.created_at.desc())).all()
-    s.scalars(select(Visit).where(Visit.child_id == child.id).order_by(Visit.at.desc()).limit(PAGE)).all()
-    return s.scalars(select(FollowUpTask).where(FollowUpTask.child_id == child.id)
-                     .order_by(FollowUpTask.due_at)).all()
+    return child_file.open_file(s, user, rng.choice(ctx[key]), utcnow(), RULES, source="bench")
 
 
-def dashboard_real(s, user, rng, ctx):
-    """The statements of admin/views.py's dashboard (a view, not a service function)."""
-    scope = case_scope(user)
-    s.execute(select(Case.status, func.count()).where(scope).group_by(Case.status)).all()
-    return s.scalar(select(func.count()).select_from(Case).where(
-        scope, Case.status == "submitted", Case.accept_deadline < utcnow()))
+def visit_plan_page(s, user, rng, ctx):
+    """The statements of admin/visits.py (the plan of the user's children, counts per village)."""
+    now = utcnow()
+    rows = visit_plan.plan(s, child_scope(user), now, RULES)
+    return visit_plan.by_village(rows, now, RULES)
 
 
-def by_category_month(s, user, rng, ctx):
-    month = func.date_trunc("month", Case.created_at)
-    return s.execute(select(month, Case.category, func.count()).where(
-        case_scope(user), Case.created_at >= utcnow() - timedelta(days=365))
-        .group_by(month, Case.category)).all()
+def dashboard(s, user, rng, ctx):
+    if utcnow() - ctx["refreshed"] > timedelta(minutes=20):  # keep the summary fresh (the periodic task)
+        ctx["refresh_ms"].append(dashboard_summary.refresh(ctx["sessions"], None, ctx["tz"].key))
+        ctx["refreshed"] = utcnow()
+    data = dashboard_summary.overview(s, user, ctx["tz"].key, max_age=timedelta(minutes=30))
+    assert data["as_of"] is not None, "the summary should be fresh"
+    return data
 
 
-def accepted_in_time(s, user, rng, ctx):
-    """Of the cases filed in 90 days and accepted, how many were accepted by the deadline."""
-    return s.execute(select(func.count(), func.count().filter(CaseEvent.at <= Case.accept_deadline))
-                     .select_from(Case).join(CaseEvent, (CaseEvent.case_id == Case.id)
-                                             & (CaseEvent.action == "accepted"))
-                     .where(case_scope(user), Case.created_at >= utcnow() - timedelta(days=90))).one()
-
-
-def overdue_visits(s, user, rng, ctx):
-    recent = select(Visit.id).where(Visit.child_id == Child.id, Visit.at >= utcnow() - timedelta(days=31))
-    return s.execute(select(Child.village_id, func.count()).where(
-        child_scope(user), Child.status == "left_behind", ~recent.exists()).group_by(Child.village_id)).all()
-
-
-def left_behind_per_village(s, user, rng, ctx):
-    return s.execute(select(Child.village_id, func.count()).where(
-        child_scope(user), Child.status == "left_behind").group_by(Child.village_id)).all()
+def dashboard_live(s, user, rng, ctx):
+    return stats.overview(s, user, ctx["tz"].key)
 
 
 QUERIES = (
-    ("inbox: urgent first, by deadline, page 1 + count", "equivalent", inbox, ("b_town", "b_police", "b_village", "b_school", "b_county")),
-    ("inbox: urgent first, pages 2-8", "equivalent", inbox_deep, ("b_town", "b_county")),
-    ("case list (list_cases, newest first)", "real", list_cases_real, ("b_town", "b_county")),
-    ("search: case number (get_case)", "real", by_number, ("b_county",)),
-    ("search: child name hash (cases + children)", "equivalent", by_name_hash, ("b_town", "b_county")),
-    ("search: phone hash (reporter, parent, guardian)", "equivalent", by_phone_hash, ("b_town", "b_county")),
-    ("child list (list_children)", "real", child_list_real, ("b_town", "b_village", "b_school", "b_county")),
-    ("child file (get_child + child_to_dict + cases, visits, tasks)", "real+equivalent", child_file, ("b_town", "b_county")),
-    ("dashboard: counts by status, overdue", "real", dashboard_real, ("b_town", "b_county")),
-    ("dashboard: cases by category × month, 12 months", "equivalent", by_category_month, ("b_town", "b_county")),
-    ("dashboard: accepted within the deadline, 90 days", "equivalent", accepted_in_time, ("b_town", "b_county")),
-    ("dashboard: overdue contacts per village", "equivalent", overdue_visits, ("b_town", "b_county")),
-    ("dashboard: left-behind children per village", "equivalent", left_behind_per_village, ("b_town", "b_county")),
+    ("inbox: open cases, urgent first, page 1 + count", "real", inbox, ("b_town", "b_police", "b_village", "b_school", "b_county")),
+    ("inbox: open cases, pages 2-8", "real", inbox_deep, ("b_town", "b_county")),
+    ("inbox: all statuses, pages 1-3", "real", inbox_all, ("b_town", "b_county")),
+    ("inbox: all statuses, category + township filter", "real", inbox_filtered, ("b_county",)),
+    ("search: case number (inbox q)", "real", by_number, ("b_town", "b_county")),
+    ("search: child name hash (inbox q)", "real", by_name, ("b_town", "b_county")),
+    ("search: reporter phone hash (inbox q)", "real", by_phone, ("b_town", "b_county")),
+    ("child list, pages 1-5 (list_page)", "real", child_list, ("b_town", "b_village", "b_school", "b_county")),
+    ("child list: name search (list_page)", "real", child_by_name, ("b_town", "b_county")),
+    ("child file (open_file)", "real", child_page, ("b_town", "b_village", "b_county")),
+    ("visit plan page (plan + by_village)", "real", visit_plan_page, ("b_village",)),
+    ("dashboard (fresh summary)", "real", dashboard, ("b_town", "b_police", "b_village", "b_school", "b_county")),
+    ("dashboard counted live (no fresh summary)", "fallback", dashboard_live, ("b_town", "b_county")),
 )
+RULES = visit_plan.Rules()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -188,12 +173,19 @@ def run(url: str, runs: int, do_explain: bool, ctx: dict, only: str = "") -> boo
     with transaction(sessions) as s:
         users = {u.username: u.id for u in s.scalars(select(StaffUser))}
         ctx["numbers"] = s.scalars(select(Case.number).order_by(func.random()).limit(500)).all()
+        ctx["townships"] = s.scalars(select(Township.id)).all()
+    ctx.update(sessions=sessions, tz=localtime.zone(), refresh_ms=[])
+    for _ in range(2):  # what the periodic task does every 10 minutes (the second run: warm)
+        ctx["refresh_ms"].append(dashboard_summary.refresh(sessions, None, ctx["tz"].key))
+    ctx["refreshed"] = utcnow()
+    print(f"dashboard summary refresh (dashboard_summary.refresh, one transaction): "
+          f"{', '.join(f'{ms:,} ms' for ms in ctx['refresh_ms'])}", flush=True)
     all_ok, in_db = True, [0.0]
     # Time inside the database driver's execute (server work + transfer), apart from the
     # Python side (ORM, decrypting personal fields).
     event.listen(engine, "before_cursor_execute", lambda *a: in_db.append(-time.perf_counter()))
     event.listen(engine, "after_cursor_execute", lambda *a: in_db.append(time.perf_counter()))
-    print(f"\n{'query':<62} {'as':<8} {'kind':<16} {'p50 ms':>7} {'p95 ms':>7} {'db p50':>7}")
+    print(f"\n{'query':<52} {'as':<8} {'kind':<9} {'p50 ms':>7} {'p95 ms':>7} {'db p50':>7} {'load':>5}")
     for label, kind, fn, who in QUERIES:
         if only not in label:
             continue
@@ -209,10 +201,11 @@ def run(url: str, runs: int, do_explain: bool, ctx: dict, only: str = "") -> boo
                     times.append((time.perf_counter() - t0) * 1000)
                     db_times.append(sum(in_db) * 1000)
             p50, p95 = statistics.median(times), percentile(times, 95)
-            all_ok &= p95 < TARGET_MS
+            if kind != "fallback":
+                all_ok &= p95 < TARGET_MS
             flag = "" if p95 < TARGET_MS else "  OVER TARGET"
-            print(f"{label:<62} {username[2:]:<8} {kind:<16} {p50:7.1f} {p95:7.1f} "
-                  f"{statistics.median(db_times):7.1f}{flag}", flush=True)
+            print(f"{label:<52} {username[2:]:<8} {kind:<9} {p50:7.1f} {p95:7.1f} "
+                  f"{statistics.median(db_times):7.1f} {os.getloadavg()[0]:5.1f}{flag}", flush=True)
             if do_explain:
                 explain(engine, sessions, fn, users[username], ctx)
     engine.dispose()
@@ -269,7 +262,7 @@ def main(argv=None) -> int:
     clear = values({**SIZES, "texts": 1})
     print(f"timing {ctx_counts(args.url)}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     ok = run(args.url, args.runs, args.explain, {"names": clear["names"], "phones": clear["phones"]}, args.only)
-    print(f"\n{'all p95 under' if ok else 'NOT all p95 under'} {TARGET_MS} ms "
+    print(f"\n{'all p95 under' if ok else 'NOT all p95 under'} {TARGET_MS} ms (the live fallback aside) "
           f"({ctx_counts(args.url)}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     return 0 if ok else 1
 

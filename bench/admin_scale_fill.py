@@ -112,9 +112,9 @@ JOIN pool_phones p ON p.idx = (g * 17 + 5) %% %(np)s
 JOIN pool_phones q ON q.idx = g %% %(np)s
 """
 VISITS_SQL = """
-INSERT INTO visit (child_id, kind, at, note)
+INSERT INTO visit (child_id, kind, at, note, created_at)
 SELECT 1 + (g * 2654435761) %% %(nc)s, CASE WHEN g % 3 = 0 THEN 'home_visit' ELSE 'contact' END,
-       now() - make_interval(days => g %% 400), t.enc
+       now() - make_interval(days => g %% 400), t.enc, now() - make_interval(days => g %% 400)
 FROM generate_series(%(lo)s, %(hi)s) g JOIN pool_texts t ON t.idx = g %% %(nt)s
 """
 # Cases: ~1 in 10 still open (the recent ones), the rest closed; a child of the county each.

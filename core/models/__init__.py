@@ -14,10 +14,17 @@ from core.models.children import (
 )
 from core.models.jurisdiction import Region, School, Township, Village
 from core.models.staff import ApiToken, StaffSession, StaffUser
+from core.models.summary import (
+    CaseMonthSummary,
+    CaseTownMonthSummary,
+    ChildPlaceSummary,
+    DashboardRefresh,
+)
 
 __all__ = [
-    "ApiToken", "Attachment", "AuditEntry", "Case", "CaseCounter", "CaseEvent", "ChannelUser", "Child",
-    "ConversationState", "EntrustCheck", "EntrustCode", "Entrustment", "FollowUpTask",
-    "InboundMessage", "OutboundJob", "Parent", "Region", "ReportDraft", "School", "StaffSession",
-    "StaffUser", "Township", "Village", "Visit",
+    "ApiToken", "Attachment", "AuditEntry", "Case", "CaseCounter", "CaseEvent", "CaseMonthSummary",
+    "CaseTownMonthSummary", "ChannelUser", "Child", "ChildPlaceSummary", "ConversationState",
+    "DashboardRefresh", "EntrustCheck", "EntrustCode", "Entrustment", "FollowUpTask", "InboundMessage",
+    "OutboundJob", "Parent", "Region", "ReportDraft", "School", "StaffSession", "StaffUser", "Township",
+    "Village", "Visit",
 ]

@@ -6,7 +6,8 @@ read side by side. Each says which query it is for.
 """
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
+from sqlalchemy import case as when
 
 from core.models.cases import Case, CaseEvent
 from core.models.children import Child, Visit
@@ -15,11 +16,33 @@ from core.permissions import OPEN
 # The inbox: open cases of a township (or an office), urgent first by deadline. Open cases
 # are a few percent of all, so a partial index holds exactly the rows the inbox reads.
 _OPEN = Case.status.in_(OPEN)
+# The inbox's order (core/services/case_search.py): urgent first, then those waiting for
+# acceptance, then by deadline. Defined here so that the index below is on the very
+# expressions the inbox sorts by (the planner then reads a page off the index).
+URGENCY_RANK = when({"urgent": 0, "high": 1}, value=Case.urgency, else_=2)
+WAITING_RANK = when((Case.status == "submitted", 0), else_=1)
+# The same two expressions as PostgreSQL prints them back (pg_get_indexdef), for the
+# models-vs-migrations comparison (Alembic compares expression indexes as text); the
+# planner matches the inbox's ORDER BY to the index by meaning, not by text.
+_INBOX_ORDER = (text("(\nCASE urgency\n    WHEN 'urgent'::text THEN 0\n    WHEN 'high'::text THEN 1\n"
+                     "    ELSE 2\nEND)"),
+                text("(\nCASE\n    WHEN status::text = 'submitted'::text THEN 0\n    ELSE 1\nEND)"))
 
 INDEXES = (
     Index("ix_case_report_open_township", Case.township_id, Case.accept_deadline,
           postgresql_where=_OPEN, sqlite_where=_OPEN),
     Index("ix_case_report_open_unit", Case.assigned_unit, Case.accept_deadline,
+          postgresql_where=_OPEN, sqlite_where=_OPEN),
+    # The inbox with every status (200,000 cases county-wide), in its order: a page is the
+    # index's first rows instead of a sort of the whole table (migration 0014).
+    Index("ix_case_report_inbox_order", *_INBOX_ORDER, Case.accept_deadline, Case.id),
+    # Search by case number prefix (LIKE 'BG-20261202%'): the unique index on number cannot
+    # serve LIKE unless the collation is C; the pattern operator class can (0014).
+    Index("ix_case_report_number_pattern", Case.number, postgresql_ops={"number": "varchar_pattern_ops"}),
+    # "Is there an open report about this child?" (visit_plan.risk_parts: by the child's
+    # file, or by name within the township), asked once per child by the visit plan (0014).
+    Index("ix_case_report_open_child", Case.child_id, postgresql_where=_OPEN, sqlite_where=_OPEN),
+    Index("ix_case_report_open_name", Case.child_name_hash, Case.township_id,
           postgresql_where=_OPEN, sqlite_where=_OPEN),
     # Newest-first case lists and the dashboard's counts, per township and per office; the
     # category makes "cases by category and month" an index-only scan (case rows are wide:

@@ -10,13 +10,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case as when
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core import localtime, permissions
 from core.crypto import normalize_phone, phone_hash
 from core.models import Case, StaffUser
+from core.models.indexes import URGENCY_RANK, WAITING_RANK
 from core.services import audit
 from core.services.cases import name_hash
 from core.services.scope import case_scope
@@ -24,8 +24,6 @@ from core.services.scope import case_scope
 PER_PAGE = 50
 ALL, OPEN = "all", "open"
 _NUMBER = re.compile(r"[A-Za-z]{2}-?\d{0,8}-?\d{0,4}")
-URGENCY_RANK = when({"urgent": 0, "high": 1}, value=Case.urgency, else_=2)
-WAITING_RANK = when((Case.status == "submitted", 0), else_=1)
 
 
 @dataclass

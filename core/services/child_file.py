@@ -42,8 +42,10 @@ class ChildPage:
 
 
 def _filtered(user: StaffUser, f: ChildFilter, now: datetime):
-    e = lbs.current_entrustment()
-    q = select(Child).outerjoin(e, lbs.join_condition(e)).where(child_scope(user))
+    q = select(Child).where(child_scope(user))
+    if f.left_behind is not None or f.at_risk:  # joined only when needed: a county counts 1,000,000
+        e = lbs.current_entrustment()
+        q = q.outerjoin(e, lbs.join_condition(e))
     if f.village_id is not None:
         q = q.where(Child.village_id == f.village_id)
     if f.left_behind is not None:

@@ -1,5 +1,5 @@
 """The periodic work: escalation of overdue cases, quarterly entrustment confirmations,
-visit reminders, forgetting old report drafts.
+visit reminders, forgetting old report drafts, the dashboard's summary tables.
 
 This module only says WHAT runs and how often; Huey's periodic tasks run it (bot/queue.py:
 in-process in the embedded profile, `shouhu scheduler` + `shouhu worker` in production).
@@ -12,8 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from core import localtime
 from core.db import transaction
-from core.services import drafts, entrust_checks, entrust_push, escalation, visit_plan
+from core.services import (
+    dashboard_summary,
+    drafts,
+    entrust_checks,
+    entrust_push,
+    escalation,
+    visit_plan,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,11 @@ def periodic_tasks(sessions, settings, notifier) -> list[Periodic]:
             drafts.purge_drafts(session, now, hours)
 
     push_options = entrust_push.options_from(settings)
+    dashboard = dashboard_summary.options(settings)
+    tz_name = localtime.of_settings(settings).key
+    summary = [Periodic("dashboard_summary", _every(60 * dashboard["refresh_minutes"]),
+                        lambda now: dashboard_summary.refresh(sessions, now, tz_name))
+               ] if dashboard["refresh_minutes"] else []
     return [
         Periodic("escalate_overdue", _every(float(cases.get("escalation_check_seconds", 60))),
                  lambda now: escalation.run_escalation(sessions, notifier, cases, now)),
@@ -47,4 +60,5 @@ def periodic_tasks(sessions, settings, notifier) -> list[Periodic]:
         Periodic("entrust_quarterly", 60, lambda now: entrust_checks.run(sessions, now, push_options)),
         Periodic("visit_reminders", 60,
                  lambda now: visit_plan.send_reminders(sessions, now, settings.section("visits"))),
+        *summary,
     ]

@@ -61,33 +61,71 @@ def cases_over_time(session: Session, user: StaffUser, keys, start, offset) -> d
         select(month, Case.category, Case.status, Case.township_id, func.count())
         .where(case_scope(user), Case.created_at >= start)
         .group_by(month, Case.category, Case.status, Case.township_id)).all()
+    return cases_by(session, rows, keys)
+
+
+def dimension_names(session: Session) -> dict:
+    """How each chart dimension names its codes: category and status labels, township names."""
     towns = dict(session.execute(select(Township.id, Township.name)).all())
-    by = {"category": {}, "status": {}, "township": {}}
-    for m, category, status, town_id, n in rows:
-        for dim, key in (("category", labels.CATEGORY.get(category, category)),
-                         ("status", labels.STATUS.get(status, status)),
-                         ("township", towns.get(town_id, "未填乡镇"))):
-            cell = by[dim].setdefault(key, {})
-            cell[m] = cell.get(m, 0) + n
-    return {dim: {name: _series(keys, counts) for name, counts in sorted(groups.items())}
-            for dim, groups in by.items()}
+    return {"category": lambda code: labels.CATEGORY.get(code, code),
+            "status": lambda code: labels.STATUS.get(code, code),
+            "township": lambda town_id: towns.get(town_id, "未填乡镇")}
+
+
+def series_by(keys, rows, name_of) -> dict:
+    """(month, code, count) rows as one series per name, in name order."""
+    groups: dict = {}
+    for m, code, n in rows:
+        cell = groups.setdefault(name_of(code), {})
+        cell[m] = cell.get(m, 0) + int(n)
+    return {name: _series(keys, counts) for name, counts in sorted(groups.items())}
+
+
+def cases_by(session: Session, rows, keys) -> dict:
+    """(month, category, status, township id, count) rows as the charts' series."""
+    names = dimension_names(session)
+    rows = list(rows)
+    return {dim: series_by(keys, [(r[0], r[i], r[4]) for r in rows], names[dim])
+            for i, dim in enumerate(("category", "status", "township"), 1)}
+
+
+def first_accepted():
+    """Each case's first acceptance (受理), to outer-join on case_id."""
+    return (select(CaseEvent.case_id, func.min(CaseEvent.at).label("at"))
+            .where(CaseEvent.status_to == "accepted").group_by(CaseEvent.case_id).subquery())
+
+
+def acceptance_terms(first, now: datetime):
+    """(due, on_time): a case is due for acceptance when it was accepted, or is past its
+    deadline and still not accepted (merged ones aside); on time when accepted by then."""
+    due = and_(Case.accept_deadline.is_not(None),
+               or_(first.c.at.is_not(None), and_(Case.accept_deadline < now, Case.status != "merged")))
+    return due, and_(due, first.c.at <= Case.accept_deadline)
+
+
+def late_unaccepted(now: datetime):
+    return and_(Case.status == "submitted", Case.accept_deadline < now)
 
 
 def accepted_on_time(session: Session, user: StaffUser, keys, start, offset, now) -> dict:
-    """Per month of filing: cases due for acceptance (accepted, or past their deadline and
-    still not accepted) and how many of them were accepted by the deadline."""
-    first = (select(CaseEvent.case_id, func.min(CaseEvent.at).label("at"))
-             .where(CaseEvent.status_to == "accepted").group_by(CaseEvent.case_id).subquery())
+    """Per month of filing: cases due for acceptance and how many of them were accepted
+    by the deadline."""
+    first = first_accepted()
     month = _month_of(session, Case.created_at, offset).label("month")
-    due = or_(first.c.at.is_not(None), and_(Case.accept_deadline < now, Case.status != "merged"))
-    on_time = func.sum(case((first.c.at <= Case.accept_deadline, 1), else_=0))
+    due, on_time = acceptance_terms(first, now)
     rows = session.execute(
-        select(month, func.count(), on_time)
+        select(month, func.count(), func.sum(case((on_time, 1), else_=0)))
         .select_from(Case).outerjoin(first, first.c.case_id == Case.id)
-        .where(case_scope(user), Case.created_at >= start, Case.accept_deadline.is_not(None), due)
+        .where(case_scope(user), Case.created_at >= start, due)
         .group_by(month)).all()
-    due_by = {m: n for m, n, _ in rows}
-    ok_by = {m: int(k or 0) for m, _, k in rows}
+    return acceptance_by(rows, keys)
+
+
+def acceptance_by(rows, keys) -> dict:
+    """(month, due, on time) rows as the acceptance chart's series and share."""
+    due_by, ok_by = {}, {}
+    for m, n, k in rows:
+        due_by[m], ok_by[m] = int(n or 0), int(k or 0)
     total, ok = sum(due_by.values()), sum(ok_by.values())
     return {"due": _series(keys, due_by), "on_time": _series(keys, ok_by),
             "total_due": total, "total_on_time": ok,
@@ -101,25 +139,35 @@ def _visited_since(since: datetime, kind: str | None = None):
     return exists(q.where(Visit.kind == kind) if kind else q)
 
 
-def children_by_village(session: Session, user: StaffUser, now: datetime, today: date) -> dict:
-    """Left-behind children per village, and those of them with a visit overdue."""
+def left_behind_counts(now: datetime, today: date, *group):
+    """SELECT *group, left-behind children, contact overdue, home visit overdue, FROM the
+    children with their current entrustment (group and scope them as you need)."""
     e = lbsql.current_entrustment()
     contact_since, home_since = now - timedelta(days=CONTACT_DAYS), now - timedelta(days=HOME_VISIT_DAYS)
     # A child registered this month is not yet late for this month's contact.
     no_contact = and_(Child.created_at < contact_since, ~_visited_since(contact_since))
     no_home = and_(Child.created_at < home_since, ~_visited_since(home_since, "home_visit"))
-    rows = session.execute(
-        select(Child.township_id, Child.village_id, func.count(),
-               func.sum(case((no_contact, 1), else_=0)), func.sum(case((no_home, 1), else_=0)))
-        .select_from(Child).outerjoin(e, lbsql.join_condition(e))
-        .where(child_scope(user), lbsql.is_left_behind(e, today))
-        .group_by(Child.township_id, Child.village_id)).all()
+    return (select(*group, func.count(), func.sum(case((no_contact, 1), else_=0)),
+                   func.sum(case((no_home, 1), else_=0)))
+            .select_from(Child).outerjoin(e, lbsql.join_condition(e))
+            .where(lbsql.is_left_behind(e, today)).group_by(*group))
+
+
+def children_by_village(session: Session, user: StaffUser, now: datetime, today: date) -> dict:
+    """Left-behind children per village, and those of them with a visit overdue."""
+    rows = session.execute(left_behind_counts(now, today, Child.township_id, Child.village_id)
+                           .where(child_scope(user))).all()
+    return places_by(session, rows)
+
+
+def places_by(session: Session, rows) -> dict:
+    """(township id, village id, left behind, contact overdue, home visit overdue) rows."""
     towns = dict(session.execute(select(Township.id, Township.name)).all())
     villages = dict(session.execute(select(Village.id, Village.name)).all())
     places = []
     for town_id, village_id, n, late_contact, late_home in rows:
         name = villages.get(village_id, "未填村")
-        places.append({"township": towns.get(town_id, ""), "village": name, "left_behind": n,
+        places.append({"township": towns.get(town_id, ""), "village": name, "left_behind": int(n),
                        "contact_overdue": int(late_contact or 0), "home_visit_overdue": int(late_home or 0)})
     places.sort(key=lambda p: (-p["left_behind"], p["township"], p["village"]))
     return {"villages": places,
@@ -131,10 +179,14 @@ def children_by_village(session: Session, user: StaffUser, now: datetime, today:
 def case_counts(session: Session, user: StaffUser, now: datetime) -> dict:
     by_status = dict(session.execute(
         select(Case.status, func.count()).where(case_scope(user)).group_by(Case.status)).all())
-    late = session.scalar(select(func.count()).select_from(Case).where(
-        case_scope(user), Case.status == "submitted", Case.accept_deadline < now))
+    late = session.scalar(select(func.count()).select_from(Case).where(case_scope(user), late_unaccepted(now)))
+    return counts_by(by_status, late)
+
+
+def counts_by(by_status: dict, late) -> dict:
+    by_status = {k: int(v) for k, v in by_status.items()}
     return {"by_status": by_status, "open": sum(by_status.get(s, 0) for s in OPEN),
-            "unaccepted_overdue": late or 0}
+            "unaccepted_overdue": int(late or 0)}
 
 
 def overview(session: Session, user: StaffUser, tz_name: str = DEFAULT_TZ,
@@ -150,4 +202,5 @@ def overview(session: Session, user: StaffUser, tz_name: str = DEFAULT_TZ,
             "cases": cases_over_time(session, user, keys, start, offset),
             "acceptance": accepted_on_time(session, user, keys, start, offset, now),
             "children": children_by_village(session, user, now, local_now.date()),
-            "counts": case_counts(session, user, now)}
+            "counts": case_counts(session, user, now),
+            "as_of": None}  # live; a summary's overview gives its refresh time here

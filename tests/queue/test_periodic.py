@@ -43,7 +43,8 @@ def test_escalation_runs_as_a_periodic_task_when_the_clock_passes_the_deadline(
         assert s.scalar(select(Case).where(Case.number == number)).escalated_at is None
 
     names = queue.run_periodic(T0 + timedelta(hours=3))  # 11:00: the hourly tasks too
-    assert set(names) == {"escalate_overdue", "purge_drafts", "entrust_quarterly", "visit_reminders"}
+    assert set(names) == {"escalate_overdue", "purge_drafts", "entrust_quarterly", "visit_reminders",
+                          "dashboard_summary"}
     with runtime.sessions() as s:
         case = s.scalar(select(Case).where(Case.number == number))
         assert case.escalated_at == T0 + timedelta(hours=3)
