@@ -54,6 +54,7 @@ from handlers.report_slots import (
     category_unsure,
     collect_media,
     contact_missing,
+    forget_category,
     place_done,
 )
 
@@ -105,6 +106,8 @@ class ReportFlow:
             desc = v.valid_description(turn.text)
             if desc:
                 data["slots"]["description"] = desc
+        else:  # nothing said happened yet: no category is guessed from "我要报告"
+            forget_category(data["slots"])
         return self._advance(ctx, turn, data)
 
     def step(self, ctx: FlowContext, state: FlowState, turn: Turn) -> Outcome:

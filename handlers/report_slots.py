@@ -118,6 +118,11 @@ def _category_certainty(slots: dict, turn: Turn, modelled: str | None) -> None:
     slots.pop("category_confirmed", None)
 
 
+def forget_category(slots: dict) -> None:
+    for key in ("category", "category_p", "category_options", "category_confirmed"):
+        slots.pop(key, None)
+
+
 def category_unsure(slots: dict, nlu_cfg: dict) -> bool:
     """The model's category with a low probability: confirm it with buttons."""
     p = slots.get("category_p")
