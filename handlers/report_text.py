@@ -69,6 +69,18 @@ def contact_question(slots: dict, missing: list[str]) -> str:
     return "还需要" + "、".join(names[m] for m in missing) + "。"
 
 
+def contact_why(missing: list[str]) -> str:
+    """Asked once more when a reporter would rather not leave their contact: why it helps."""
+    what = "电话" if "reporter_phone" in missing else "、".join(
+        {"reporter_name": "姓名", "reporter_unit": "单位"}[m] for m in missing)
+    return (f"留下{what}是为了核实情况时能找到您，孩子的事能办得更快更准。"
+            "您的信息依法保密，只有处理这件事的工作人员能看到。\n"
+            f"方便的话请留一下{what}；实在不方便，回复“不留”，报告也会照常提交处理。")
+
+
+CONTACT_DECLINED = "好的，不留也可以，报告会照常处理。"
+
+
 def place_question(data: dict, problem: str | None) -> Reply:
     slots = data["slots"]
     options = tuple(Button(t, p) for t, p in data.get("place_options") or [])
@@ -109,8 +121,8 @@ def summary(slots: dict, attachments: int = 0, changed: bool = False) -> Reply:
              f"孩子：{'，'.join(child)}",
              f"报告人：{labels.REPORTER_ROLE.get(role, '未填')}"]
     if role in MANDATORY_ROLES:
-        lines.append("联系方式：" + "，".join(slots.get(k) or "未填" for k in
-                                           ("reporter_name", "reporter_unit", "reporter_phone")))
+        lines.append("联系方式：" + "，".join(slots.get(k) or ("未留" if slots.get("contact_declined") else "未填")
+                                           for k in ("reporter_name", "reporter_unit", "reporter_phone")))
     elif slots.get("reporter_phone") or slots.get("reporter_name"):
         lines.append("联系方式：" + "，".join(x for x in (slots.get("reporter_name"), slots.get("reporter_phone")) if x))
     else:

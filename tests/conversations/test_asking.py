@@ -148,3 +148,18 @@ def test_the_category_comes_from_what_happened_not_from_the_opening(engine, api_
         reply = t.say(_answer(reply))
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["category"] == "child_alone"
+
+
+@pytest.mark.parametrize("answer", ["没有啥危险 就是娃苦", "目前沒有危險", "现在已经回家了 没事"])
+def test_a_no_in_more_words_is_a_no(unsure_engine, api_cases, answer):
+    t = Talk(unsure_engine, f"wx-no-words-{len(answer)}")
+    assert t.say(REPORT).startswith(QUESTION)
+    reply = t.say(answer)
+    assert "110" not in reply and QUESTION not in reply
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(_answer(reply))
+    assert "（紧急）" not in reply
+    assert "BG-" in t.say("确认提交")
+    assert api_cases()[0]["urgency"] != "urgent"
