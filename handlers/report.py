@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -238,7 +239,7 @@ class ReportFlow:
         elif field == "child_gender":
             slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
         elif field == "child_name":
-            slots["child_name"] = v.parse_child_name(text) or value_turn.text[:10]
+            slots["child_name"] = v.parse_child_name(text) or re.split(r"[，,。\s]", value_turn.text)[0][:10]
         elif field in ("reporter_phone", "reporter_name", "reporter_unit"):
             problem = absorb(data, turn if field == "reporter_phone" else value_turn, gaz, field)
             if field == "reporter_name" and not v.parse_reporter_name(text):

@@ -62,11 +62,11 @@ def contact_question(slots: dict, missing: list[str]) -> str:
     role = labels.REPORTER_ROLE.get(slots.get("reporter_role"), "")
     if len(missing) == 3:
         example = CONTACT_EXAMPLES.get(slots.get("reporter_role"), CONTACT_EXAMPLES["teacher"])
-        return (f"您是{role}，按规定属于强制报告责任人，需要留下姓名、单位和电话，方便警方联系核实。\n"
+        return (f"您是{role}，按规定属于强制报告责任人。请留下您的姓名、单位和电话，方便警方联系核实，好吗？\n"
                 f"例如：{example}")
     names = {"reporter_name": "您的姓名", "reporter_unit": "您的单位（学校、医院或村委会）",
              "reporter_phone": "您的电话（手机11位，或带区号的座机）"}
-    return "还需要" + "、".join(names[m] for m in missing) + "。"
+    return "还需要" + "、".join(names[m] for m in missing) + "，可以告诉我吗？"
 
 
 def contact_why(missing: list[str]) -> str:

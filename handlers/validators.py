@@ -131,7 +131,7 @@ _REPORTER_NAME = re.compile(r"(?:我是|我叫|我姓|本人)(?:[\u4e00-\u9fa5]{
                             r"|(?:我叫|姓名[:：]?)([\u4e00-\u9fa5]{2,4})(?=[，,。.、\s]|\d|$)"
                             r"|(?:^|[，,\s])([\u4e00-\u9fa5]{1,2}(?:老师|医生|护士|书记|主任|社工))")
 _UNIT = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:小学|中学|学校|幼儿园|医院|卫生院|卫生室|诊所|村委会|居委会|"
-                   r"社工站|社工服务中心|救助站|救助管理站|福利院|派出所|服务中心))")
+                   r"社工站|社工服务中心|救助站|救助管理站|福利院|派出所|服务中心|服务站|保健院|卫生所|工作站))")
 
 
 def parse_reporter_name(text: str) -> str | None:
@@ -170,12 +170,8 @@ def parse_unit(text: str) -> str | None:
 
 
 def _could_be_a_name(word: str) -> bool:
-    """'刘芳', '钱师傅' may be a name; '老师', '村医' (a role, jieba: no person-name word) is not."""
-    if guess_role(word, loose=True) is not None:
-        return False
-    from jieba import posseg
-
-    return any(p.flag.startswith("nr") for p in posseg.cut(word))
+    """'刘芳', '钱师傅' may be a name; '老师', '村医' (a role) is not."""
+    return guess_role(word, loose=True) is None
 
 
 def split_contact(text: str) -> dict:
@@ -227,7 +223,7 @@ def correction_field(text: str) -> str | None:
 
 def correction_value(text: str) -> str:
     """The part after the correction verb: '地点改成向阳村' -> '向阳村'."""
-    text = _norm(text)
+    text = re.sub(r"[，,\s]*(?:而)?不是[^，,。]*[。.]?$", "", _norm(text))  # "是王庄村，不是李家村"
     m = re.search(r"^.*(?:改成|改为|应该是|其实是|而是|是|为)[:：]?\s*(.+)$", text)
     return (m.group(1) if m else text).strip(" ，,。.")
 
