@@ -79,7 +79,7 @@ YES = {"是", "是的", "是啊", "是呀", "对", "对的", "对啊", "对呀",
 def _escape(payload: str) -> bool:
     """A way out rather than a suggestion: 都不是, 不清楚是哪个村, 取消, 修改, 没有 ..."""
     tail = payload.rsplit(":", 1)[-1]
-    return payload in ("cancel", "edit", "restart") or tail in ("more", "unknown", "no", "unsure", "other", "cancel")
+    return tail in ("more", "unknown", "no", "unsure", "other", "cancel", "edit", "restart")
 
 
 def choice_key(text: str) -> str:
