@@ -8,11 +8,10 @@ decision is unsure, the one-tap question 孩子现在有危险吗？ Pure functi
 """
 from __future__ import annotations
 
-import re
 from typing import Protocol
 
 from core.messages import Button, Reply
-from nlu.normalize import to_simplified
+from nlu import danger as nlu_danger
 
 # Kinds of danger where someone may be hurt: call an ambulance too.
 AMBULANCE_KINDS = frozenset({"injury", "water", "suicide", "fire"})
@@ -48,22 +47,9 @@ def question() -> Reply:
                                      Button("不确定", "danger:unsure")))
 
 
-YES = ("是", "是的", "有", "有危险", "危险", "对", "是啊", "有的", "对的", "嗯")
-NO = ("没有", "没", "没有危险", "不危险", "否", "不是", "没事", "安全", "现在没有", "暂时没有")
-UNSURE = ("不确定", "不知道", "不清楚", "说不准", "不好说", "可能有", "可能")
-# "没有啥危险 就是娃苦", "现在已经回家了 没事", "目前沒有危險": a no said in more words.
-_SAYS_NO = re.compile(r"(?:没|不|无)(?:有)?(?:啥|什么|太|紧急)?(?:的)?危险|没(?:啥)?事|(?<!不)安全|脱离危险")
-_CLAUSE = re.compile(r"[\s。.！!？?，,、；;]+")
-
-
 def answer(value: str) -> str | None:
     """The answer to `question`: "yes", "no", "unsure", or None when it was not an answer
-    (then the engine reads it with the first message)."""
+    (then the engine reads it with the first message). The words: `nlu.danger.answer`."""
     if value.startswith("danger:") and value[7:] in ("yes", "no", "unsure"):
         return value[7:]
-    text = to_simplified(value.strip(" 。.！!？?，,"))
-    first = next((c for c in _CLAUSE.split(text) if c), "")
-    for words, verdict in ((YES, "yes"), (NO, "no"), (UNSURE, "unsure")):
-        if text in words or first in words:
-            return verdict
-    return "no" if _SAYS_NO.search(text) else None
+    return nlu_danger.answer(value)
