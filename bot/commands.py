@@ -65,7 +65,21 @@ def resolve_choice(text: str, choices: list | None) -> tuple[str, str | None]:
     for b in buttons + list(MENU):
         if key and key == _PUNCT.sub("", b.title):
             return b.value, b.title
+    suggested = [b for b in buttons if not _escape(b.value)]
+    if key.lower() in YES and len(suggested) == 1:  # "是" to "是不是向阳村？[向阳村] [都不是]"
+        return suggested[0].value, suggested[0].title
     return text, None
+
+
+# A yes to a question that suggested one option takes that option.
+YES = {"是", "是的", "是啊", "是呀", "对", "对的", "对啊", "对呀", "嗯", "嗯嗯", "恩", "好", "好的", "没错",
+       "就是", "就是这个", "是这个", "是这里", "就是这里", "是他", "是她", "ok", "yes"}
+
+
+def _escape(payload: str) -> bool:
+    """A way out rather than a suggestion: 都不是, 不清楚是哪个村, 取消, 修改, 没有 ..."""
+    tail = payload.rsplit(":", 1)[-1]
+    return tail in ("more", "unknown", "no", "unsure", "other", "cancel", "edit", "restart")
 
 
 def choice_key(text: str) -> str:

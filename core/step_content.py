@@ -31,6 +31,7 @@ EVENT: dict[str, str] = {
     "duplicate_linked": "疑似重复报告",
     "duplicate_merged": "重复报告已并入",
     "duplicate_unlinked": "解除重复关联",
+    "contact_declined": "报告人未留联系方式",
 }
 
 RESPONSE_MODES = {"dispatch": "出警到现场", "check": "上门核查", "phone": "电话核实"}

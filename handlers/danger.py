@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.messages import Button, Reply
+from nlu import danger as nlu_danger
 
 # Kinds of danger where someone may be hurt: call an ambulance too.
 AMBULANCE_KINDS = frozenset({"injury", "water", "suicide", "fire"})
@@ -47,14 +48,8 @@ def question() -> Reply:
 
 
 def answer(value: str) -> str | None:
-    """The answer to `question`: "yes", "no", "unsure", or None when it was not an answer."""
+    """The answer to `question`: "yes", "no", "unsure", or None when it was not an answer
+    (then the engine reads it with the first message). The words: `nlu.danger.answer`."""
     if value.startswith("danger:") and value[7:] in ("yes", "no", "unsure"):
         return value[7:]
-    key = value.strip(" 。.！!？?，,")
-    if key in ("是", "是的", "有", "有危险", "危险", "对", "是啊", "有的"):
-        return "yes"
-    if key in ("没有", "没", "没有危险", "不危险", "否", "不是", "没事", "安全", "现在没有", "暂时没有"):
-        return "no"
-    if key in ("不确定", "不知道", "不清楚", "说不准", "不好说", "可能有", "可能"):
-        return "unsure"
-    return None
+    return nlu_danger.answer(value)

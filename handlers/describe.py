@@ -2,18 +2,23 @@
 
 "我要报告", "我是医生，要做强制报告" say nothing of what happened: the report flow asks for it
 before anything else instead of filing a case without a description. The test is on words
-(jieba), not on length: strip the reporter's role (the NLU's `reporter_role` span) and the
-words of asking to report; what remains must say something.
+(jieba), not on length: strip the reporter's role (the NLU's `reporter_role` span), names of
+places and organisations, pronouns and the words of asking to report; what remains must say
+something. Traditional characters are read as Simplified.
 """
 from __future__ import annotations
 
 import logging
 
+from nlu.normalize import normalize_text
+
 # Words of the act of reporting itself (and of greeting): no fact about a child.
 REPORT_WORDS = frozenset(
-    ["我", "我们", "俺", "是", "要", "想", "需要", "得", "来", "做", "进行", "提交", "一下", "一个", "个", "强制", "报告", "举报", "反映", "报案", "上报", "报警", "情况", "事情", "事", "问题", "案件", "这里", "这边", "你好", "您好", "喂", "请问", "的", "了", "啊", "呀", "呢", "吧", "吗", "一", "件", "有", "怎么", "如何", "找", "帮忙", "帮", "线索", "依法", "按规定", "规定", "作为", "本人", "身份", "履行", "责任", "义务", "强制性", "紧急", "这个", "那个", "还是", "想要", "打算", "准备", "现在", "想问", "下", "老师", "班主任", "校长", "教师", "园长", "医生", "护士", "村医", "大夫", "卫生院", "医院", "诊所", "学校", "小学", "中学", "幼儿园", "村委", "村委会", "村干部", "支书", "村支书", "村主任", "村长", "儿童主任", "网格员", "妇女主任", "社工", "志愿者", "救助站", "福利院", "邻居", "村民", "工作人员", "单位", "镇", "乡", "村", "县", "市", "区"])
+    ["我", "我们", "俺", "是", "要", "想", "需要", "得", "来", "做", "进行", "提交", "一下", "一个", "个", "强制", "报告", "举报", "反映", "报案", "上报", "报警", "情况", "事情", "事", "问题", "案件", "这里", "这边", "你好", "您好", "喂", "请问", "的", "了", "啊", "呀", "呢", "吧", "吗", "一", "件", "有", "怎么", "如何", "找", "帮忙", "帮", "线索", "依法", "按规定", "规定", "作为", "本人", "身份", "履行", "责任", "义务", "强制性", "紧急", "这个", "那个", "还是", "想要", "打算", "准备", "现在", "想问", "下", "老师", "班主任", "校长", "教师", "园长", "医生", "护士", "村医", "大夫", "卫生院", "医院", "诊所", "学校", "小学", "中学", "幼儿园", "村委", "村委会", "村干部", "支书", "村支书", "村主任", "村长", "儿童主任", "网格员", "妇女主任", "社工", "志愿者", "救助站", "福利院", "邻居", "村民", "工作人员", "单位", "镇", "乡", "村", "县", "市", "区", "有个", "有件", "儿童", "留守儿童", "困境儿童"])
 # Names of places, people and organisations (jieba POS ns, nr, nt …) say who or where, not what.
-NAME_FLAGS = ("ns", "nr", "nt", "nz", "nrt", "nrfg")
+NAME_FLAGS = ("ns", "nr", "nt", "nz", "nrt", "nrfg", "j")
+# Pronouns (我们, 这个, 有个 …) say nothing of what happened either.
+EMPTY_FLAGS = NAME_FLAGS + ("r",)
 MIN_CONTENT_CHARS = 3
 _tokenizer = None
 
@@ -27,7 +32,7 @@ def _cut(text: str) -> list[tuple[str, str]]:
 
         jieba.setLogLevel(logging.WARNING)
         base = jieba.Tokenizer()
-        for w in ("强制报告", "儿童主任", "村干部", "网格员"):
+        for w in ("强制报告", "儿童主任", "村干部", "网格员", "留守儿童", "困境儿童", "村医"):
             base.add_word(w, freq=20000)
         _tokenizer = posseg.POSTokenizer(base)
     return [(p.word, p.flag) for p in _tokenizer.cut(text, HMM=True)]
@@ -40,7 +45,8 @@ def says_what_happened(text: str, role_span: tuple[int, int] | None = None) -> b
     if role_span is not None:
         start, end = role_span
         text = text[:start] + " " + text[end:]
+    text = normalize_text(text)  # Traditional and full-width read like Simplified
     words = [(w, f) for w, f in _cut(text) if w.strip() and any("\u4e00" <= ch <= "\u9fff" or ch.isalnum() for ch in w)]
-    content = [w for w, f in words if w not in REPORT_WORDS and f not in NAME_FLAGS
+    content = [w for w, f in words if w not in REPORT_WORDS and f not in EMPTY_FLAGS
                and not w.startswith(("强制报告", "报告"))]
     return sum(len(w) for w in content) >= MIN_CONTENT_CHARS

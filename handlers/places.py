@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Township, Village
+from nlu.normalize import to_simplified
 
 # Words that look like place names but are not ("我们村", "农村").
 _NOT_PLACES = {"农村", "本村", "我们村", "这个村", "同村", "村里", "乡镇", "乡下", "城乡", "隔壁村",
@@ -81,8 +82,9 @@ def resolve_names(gaz: Gazetteer, township: str | None, village: str | None) -> 
 
 
 def resolve_text(gaz: Gazetteer, text: str, strict: bool = False) -> PlaceMatch:
-    """Find the place in free text. strict: only exact names, no guessing at unknown words."""
-    text = (text or "").strip()
+    """Find the place in free text. strict: only exact names, no guessing at unknown words.
+    Traditional characters (紅星鎮東風村) read as Simplified."""
+    text = to_simplified((text or "").strip())
     payload = from_payload(text)
     if payload:
         township, village = payload

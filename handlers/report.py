@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -41,7 +42,7 @@ from enum import StrEnum
 from core.messages import Reply
 from core.models.cases import MANDATORY_ROLES
 from core.services import drafts
-from core.services.cases import CaseDraft
+from core.services.cases import CaseDraft, add_event
 from core.services.reporting import file_report, urgency_for
 from handlers import places
 from handlers import report_text as say
@@ -54,6 +55,7 @@ from handlers.report_slots import (
     category_unsure,
     collect_media,
     contact_missing,
+    forget_category,
     place_done,
 )
 
@@ -75,6 +77,7 @@ FOCUS = {Step.DESCRIBE: "description", Step.CATEGORY: "category", Step.PLACE: "p
          Step.CHILD: "child_age", Step.ROLE: "reporter_role", Step.CONTACT: "contact"}
 CANCEL_WORDS = {"取消", "不报了", "算了", "退出", "cancel", "/cancel"}
 YES_WORDS = {"确认", "确认提交", "提交", "对", "对的", "是", "是的", "没问题", "好", "好的", "可以", "ok", "OK"}
+CONTACT_LABELS = {"reporter_name": "姓名", "reporter_unit": "单位", "reporter_phone": "电话"}
 EDIT_WORDS = {"修改", "改", "不对", "有错", "要改"}
 
 
@@ -105,12 +108,16 @@ class ReportFlow:
             desc = v.valid_description(turn.text)
             if desc:
                 data["slots"]["description"] = desc
+        else:  # nothing said happened yet: no category is guessed from "我要报告"
+            forget_category(data["slots"])
         return self._advance(ctx, turn, data)
 
     def step(self, ctx: FlowContext, state: FlowState, turn: Turn) -> Outcome:
         data = state.data or _new_data(turn.now)
         turn = self._as_choice(turn, data)
         text = turn.text
+        if state.step == Step.CONTACT and text not in CANCEL_WORDS and (v.declines(text) or v.is_unknown(text)):
+            return self._contact_declined(ctx, turn, data)
         if text in CANCEL_WORDS or (turn.intent == "cancel" and turn.confidence >= 0.8 and len(text) <= 6):
             return self.cancel(ctx, state, turn)
         if self._expired(ctx, data, turn.now):
@@ -135,9 +142,24 @@ class ReportFlow:
             problem = None
         else:
             problem = absorb(data, turn, gaz, focus)
+        if problem and state.step == Step.CONTACT and data.get("tries", {}).get(str(Step.CONTACT), 0) >= 2:
+            return self._contact_declined(ctx, turn, data)  # asked three times: go on without it
         if problem:
             return self._reask(ctx, turn, data, Step(state.step), problem)
         return self._advance(ctx, turn, data)
+
+    def _contact_declined(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
+        """"不方便留电话": keep what they did leave, ask once more saying why, then go on
+        and record on the case that no contact was left."""
+        absorb(data, turn, self._gazetteer(ctx), "contact")
+        missing = contact_missing(data["slots"])
+        if not missing:
+            return self._advance(ctx, turn, data)
+        if not data.get("contact_why_asked"):
+            data["contact_why_asked"] = True
+            return self._save(ctx, turn, FlowState(self.name, Step.CONTACT, data), [Reply(say.contact_why(missing))])
+        data["slots"]["contact_declined"] = missing
+        return self._advance(ctx, turn, data, [Reply(say.CONTACT_DECLINED)])
 
     def cancel(self, ctx: FlowContext, state: FlowState | None, turn: Turn) -> Outcome:
         """Abandon the report: nothing is created and the draft is forgotten."""
@@ -217,7 +239,7 @@ class ReportFlow:
         elif field == "child_gender":
             slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
         elif field == "child_name":
-            slots["child_name"] = v.parse_child_name(text) or value_turn.text[:10]
+            slots["child_name"] = v.parse_child_name(text) or re.split(r"[，,。\s]", value_turn.text)[0][:10]
         elif field in ("reporter_phone", "reporter_name", "reporter_unit"):
             problem = absorb(data, turn if field == "reporter_phone" else value_turn, gaz, field)
             if field == "reporter_name" and not v.parse_reporter_name(text):
@@ -247,6 +269,10 @@ class ReportFlow:
         filed = file_report(session, draft, cfg, ctx.services.get("notifier"), now=turn.now,
                             attachments=data.get("attachments"),
                             submission_key=f"report:{turn.channel_user_id}:{draft_id}")
+        declined = s.get("contact_declined")
+        if declined and not filed.repeated:
+            add_event(session, filed.case, "contact_declined", "system", now=turn.now,
+                      note="报告人不便留下：" + "、".join(CONTACT_LABELS.get(k, k) for k in declined))
         if turn.channel_user_id:
             drafts.delete_draft(session, turn.channel_user_id)
         minutes = int((filed.case.accept_deadline - filed.case.created_at).total_seconds() // 60)

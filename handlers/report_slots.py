@@ -20,7 +20,8 @@ def place_done(slots: dict) -> bool:
 
 
 def contact_missing(slots: dict) -> list[str]:
-    if slots.get("reporter_role") not in MANDATORY_ROLES:
+    """What a mandatory reporter has not left yet (nothing once they declined to leave it)."""
+    if slots.get("reporter_role") not in MANDATORY_ROLES or slots.get("contact_declined"):
         return []
     return [s for s in CONTACT_SLOTS if not slots.get(s)]
 
@@ -118,6 +119,11 @@ def _category_certainty(slots: dict, turn: Turn, modelled: str | None) -> None:
     slots.pop("category_confirmed", None)
 
 
+def forget_category(slots: dict) -> None:
+    for key in ("category", "category_p", "category_options", "category_confirmed"):
+        slots.pop(key, None)
+
+
 def category_unsure(slots: dict, nlu_cfg: dict) -> bool:
     """The model's category with a low probability: confirm it with buttons."""
     p = slots.get("category_p")
@@ -195,9 +201,9 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     gender = turn.entity("gender") if turn.entity("gender") in ("male", "female") else v.parse_gender(text)
     _set(slots, "child_gender", gender, force=focus == "child_age")
     name = v.parse_child_name(text)
-    said = turn.entity("person_name")
-    if name is None and focus == "child_age" and said and not any(w + said in text for w in ("我叫", "我是", "俺叫", "本人")):
-        name = said  # never the reporter's own name
+    if name is None and focus == "child_age":
+        name = next((e["value"] for e in turn.entities("person_name")  # never the reporter's own name
+                     if not v.names_oneself(text, int(e.get("start") or 0))), None)
     _set(slots, "child_name", name, force=focus in ("child_age", "child_name"))
     return problem
 
@@ -209,6 +215,8 @@ def _the_reporter(slots: dict, turn: Turn, focus: str | None) -> str | None:
     role = turn.entity("reporter_role") if turn.entity("reporter_role") in REPORTER_ROLES else None
     if focus == "reporter_role":
         role = data_choice(text, "role:") or v.guess_role(text, loose=True) or role
+        if role is None and (v.is_unknown(text) or v.declines(text)):
+            role = "other"  # "不想说": not asked again, the report goes on
         if role is None:
             problem = "no_role"
     else:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from nlu.normalize import to_simplified
+
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 _FULLWIDTH = str.maketrans("０１２３４５６７８９－＋　", "0123456789-+ ")
@@ -108,10 +110,20 @@ def parse_child_name(text: str) -> str | None:
     return None
 
 
+_CHILD_WORDS = ("孩子", "小孩", "娃", "他", "她", "学生", "孙", "儿子", "女儿", "闺女", "外甥", "侄")
+
+
+def names_oneself(text: str, start: int) -> bool:
+    """The name at `start` is the reporter's own: '我叫…', '我的名字是…', '本人姓名…', but
+    not '我家孩子叫…' (a child word comes after the 我)."""
+    before = text[max(0, start - 8):start]
+    last_self = max(before.rfind(w) for w in ("我", "俺", "本人"))
+    last_child = max(before.rfind(w) for w in _CHILD_WORDS)
+    return last_self >= 0 and last_self > last_child
+
+
 def _about_oneself(text: str, start: int) -> bool:
-    """'我叫…', '我的名字是…', '本人姓名…': the words just before are the reporter's."""
-    before = text[max(0, start - 4):start]
-    return any(w in before for w in ("我", "俺", "本人"))
+    return names_oneself(text, start + 1) or any(w in text[max(0, start - 4):start] for w in ("我", "俺", "本人"))
 
 
 _REPORTER_NAME = re.compile(r"(?:我是|我叫|我姓|本人)(?:[\u4e00-\u9fa5]{0,15}的)?"
@@ -119,7 +131,7 @@ _REPORTER_NAME = re.compile(r"(?:我是|我叫|我姓|本人)(?:[\u4e00-\u9fa5]{
                             r"|(?:我叫|姓名[:：]?)([\u4e00-\u9fa5]{2,4})(?=[，,。.、\s]|\d|$)"
                             r"|(?:^|[，,\s])([\u4e00-\u9fa5]{1,2}(?:老师|医生|护士|书记|主任|社工))")
 _UNIT = re.compile(r"([\u4e00-\u9fa5]{2,20}?(?:小学|中学|学校|幼儿园|医院|卫生院|卫生室|诊所|村委会|居委会|"
-                   r"社工站|社工服务中心|救助站|救助管理站|福利院|派出所|服务中心))")
+                   r"社工站|社工服务中心|救助站|救助管理站|福利院|派出所|服务中心|服务站|保健院|卫生所|工作站))")
 
 
 def parse_reporter_name(text: str) -> str | None:
@@ -140,18 +152,26 @@ def _names_a_person(name: str) -> bool:
     if not prefix:
         return False
     if len(prefix) == 1:
-        return prefix not in "是个位名大小老我你他她们的班副村校院科组"
+        return prefix not in "是个位名大小老我你他她们的班副村校院科组女男新"
     from jieba import posseg
 
     return all(p.flag.startswith("nr") for p in posseg.cut(prefix))
 
 
 def parse_unit(text: str) -> str | None:
-    m = _UNIT.search(_norm(text))
+    """The reporter's school, clinic or village committee, as written (Traditional read too)."""
+    written = _norm(text)
+    m = _UNIT.search(to_simplified(written))
     if not m:
         return None
-    unit = re.sub(r"^(?:我是|我在|在|是)", "", m.group(1))
+    lead = re.match(r"(?:我是|我在|在|是)", m.group(1))
+    unit = written[m.start(1) + (lead.end() if lead else 0):m.end(1)]
     return unit or None
+
+
+def _could_be_a_name(word: str) -> bool:
+    """'刘芳', '钱师傅' may be a name; '老师', '村医' (a role) is not."""
+    return guess_role(word, loose=True) is None
 
 
 def split_contact(text: str) -> dict:
@@ -168,8 +188,9 @@ def split_contact(text: str) -> dict:
         # A short bare part that is neither the phone nor the unit is the name.
         for part in re.split(r"[，,、;；\s/]+", _norm(text)):
             part = re.sub(r"^(?:我是|我叫|姓名[:：]?)", "", part)
-            if (part and not re.search(r"\d", part) and (not unit or part not in unit)
-                    and re.fullmatch(r"[\u4e00-\u9fa5]{2,5}", part) and not _UNIT.search(part)):
+            if (part and not re.search(r"\d", part) and (not unit or part not in unit) and _could_be_a_name(part)
+                    and re.fullmatch(r"[\u4e00-\u9fa5]{2,5}", part) and not _UNIT.search(to_simplified(part))
+                    and not is_unknown(part) and not declines(part)):
                 name = part
                 break
     if name:
@@ -202,7 +223,7 @@ def correction_field(text: str) -> str | None:
 
 def correction_value(text: str) -> str:
     """The part after the correction verb: '地点改成向阳村' -> '向阳村'."""
-    text = _norm(text)
+    text = re.sub(r"[，,\s]*(?:而)?不是[^，,。]*[。.]?$", "", _norm(text))  # "是王庄村，不是李家村"
     m = re.search(r"^.*(?:改成|改为|应该是|其实是|而是|是|为)[:：]?\s*(.+)$", text)
     return (m.group(1) if m else text).strip(" ，,。.")
 
@@ -252,17 +273,26 @@ _ROLE_LOOSE = (
     ("social_worker", r"社工|救助|福利院"),
     ("parent", r"父母|爸爸|妈妈|父亲|母亲"),
     ("relative", r"亲戚|亲属|奶奶|爷爷|外婆|外公|姥姥|姥爷|舅舅|姑姑|叔叔|阿姨|姨妈|伯伯"),
-    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|普通人|市民"),
+    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|普通人|市民|村里的|本村的|同村"),
     ("other", r"^其他|^别的"),
 )
 
 
 def guess_role(text: str, loose: bool = False) -> str | None:
-    text = _norm(text)
+    text = to_simplified(_norm(text))
     for code, pattern in _ROLE_WORDS + (_ROLE_LOOSE if loose else ()):
         if re.search(pattern, text):
             return code
     return None
+
+
+# Declining to say (不方便留电话, 不留了, 匿名吧), not "不用匿名".
+_DECLINE = re.compile(r"不方便|不留|不想留|不愿意?留|不想说|不愿意?说|不说了|不告诉|不给|(?<![不用要必])匿名|保密|不想透露")
+
+
+def declines(text: str) -> bool:
+    """The reporter would rather not give this (their phone, name ...)."""
+    return bool(_DECLINE.search(to_simplified(_norm(text))))
 
 
 _UNKNOWN = {"不知道", "不清楚", "不晓得", "不确定", "不认识", "没有", "无", "不知"}

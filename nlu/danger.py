@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from .guards import CALL_FOR_HELP, CALM, CHILD, NOT_CHILD, PAST, SEVERE_NOW
 from .hazards import AMPUTATION, FIRE, SELF_CUT, THREAT_KILL
+from .normalize import to_simplified
 
 # Verbs of beating, excluding the many everyday compounds of 打 (打工, 打电话, 打算 ...).
 _HIT = r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击)|揍|殴打|砍|捅|踢|掐|勒)"
@@ -146,3 +147,23 @@ def decide(found: Signal | None, nlu: dict) -> Signal | None:
     if _confident_question(nlu) and not urgent:
         return None
     return found
+
+
+# Answers to the danger question (孩子现在有危险吗？), typed rather than tapped.
+ANSWER_YES = ("是", "是的", "有", "有危险", "危险", "对", "是啊", "有的", "对的", "嗯")
+ANSWER_NO = ("没有", "没", "没有危险", "不危险", "否", "不是", "没事", "安全", "现在没有", "暂时没有")
+ANSWER_UNSURE = ("不确定", "不知道", "不清楚", "说不准", "不好说", "可能有", "可能")
+# "没有啥危险 就是娃苦", "现在已经回家了 没事", "目前沒有危險": a no said in more words.
+SAYS_NO = re.compile(r"(?:没|不|无)(?:有)?(?:啥|什么|太|紧急)?(?:的)?危险|没(?:啥)?事|(?<!不)安全|脱离危险")
+_CLAUSE = re.compile(r"[\s。.！!？?，,、；;]+")
+
+
+def answer(value: str) -> str | None:
+    """"yes", "no", "unsure" from a typed answer (its first clause decides: "是的 还在打"), or
+    None when it is not an answer."""
+    text = to_simplified((value or "").strip(" 。.！!？?，,"))
+    first = next((c for c in _CLAUSE.split(text) if c), "")
+    for words, verdict in ((ANSWER_YES, "yes"), (ANSWER_NO, "no"), (ANSWER_UNSURE, "unsure")):
+        if text in words or first in words:
+            return verdict
+    return "no" if SAYS_NO.search(text) else None

@@ -37,8 +37,8 @@ _REAL = re.compile(r"救命|快来|我家|俺家|我们(?:村|班|学校)|隔壁
 
 # A question that describes the harm first ("娃要是被开水烫了…", "孩子喝了农药医保报不报"): asks
 # about rules or what to do, it is not a report. Read only when the model says report_case.
-ASKING = re.compile(r"^\S{0,8}(?:如果|要是|万一|假如|假设|假使)|报销|医保|报不报|能不能报|能报|犯法|判几年|判刑|法律|政策|规定"
-                    r"|补助|补贴|宣传|多不多|怎么预防|如何预防|谁来管\S{0,2}$|谁出|谁负责|该怎么办|应该怎么")
+ASKING = re.compile(r"^\S{0,8}(?:如果|要是|万一|假如|假设|假使)|报销|医保|报不报|能不能报|能报|犯法|判几年|判刑|法律|政策"
+                    r"|(?<![按依据照])规定|补助|补贴|宣传|多不多|怎么预防|如何预防|谁来管\S{0,2}$|谁出|谁负责|该怎么办|应该怎么")
 
 
 def asks_not_reports(text: str) -> bool:

@@ -53,6 +53,18 @@ def _converter():
         return None
 
 
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified (OpenCC), always the same length, so a span found in the
+    result is the same span of `text` (紅星鎮東風村 -> 红星镇东风村)."""
+    conv = _converter()
+    if conv is None or not text:
+        return text or ""
+    t = conv.convert(text)
+    if len(t) != len(text):
+        t = "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in text)
+    return t
+
+
 def _is_noise(ch: str) -> bool:
     cat = unicodedata.category(ch)
     if cat in ("Cc", "Cf", "Cs", "Co", "Cn"):
@@ -156,12 +168,7 @@ def normalize(text) -> Normalized:
         chars.pop()
         offs.pop()
     s = "".join(chars).lower()
-    conv = _converter()
-    if conv is not None and s:
-        t = conv.convert(s)
-        if len(t) != len(s):  # phrase-level conversion changed the length: go char by char
-            t = "".join(c2 if len(c2 := conv.convert(c)) == 1 else c for c in s)
-        s = t
+    s = to_simplified(s)  # phrase-level where the length holds, else character by character
     if len(s) != len(offs):  # lower() of an exotic character changed the length
         s = "".join(chars)
     reps = _numeral_replacements(s)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,9 @@ FALLBACK_INTENT = "out_of_scope"
 # decision (nlu/danger.py) reads the probability itself, with the artefact's band.
 URGENT_ENTITY_MIN = 0.5
 DEFAULT_BAND = {"low": 0.2, "high": 0.8}
+# After an encoder error the parser goes on without it for this long, then tries again: one
+# failed call must not change every later prediction of the process (a missing package does).
+ENCODER_RETRY_SECONDS = 30.0
 
 
 def empty_result(text: str, name: str = FALLBACK_INTENT) -> dict:
@@ -55,6 +59,7 @@ class Parser:
         self.featurize = Featurizer(meta.get("pipeline", {}))
         self._cat_syn, self._urg_syn = signals.rule_synonyms(meta.get("synonyms", {}))
         self._encoder = bool(meta.get("encoder"))
+        self._encoder_paused_until = 0.0
         self._gaz: list[tuple[str, re.Pattern, dict[str, str]]] = []
         self.set_gazetteer(DEMO_GAZETTEER if gazetteer is None else gazetteer)
 
@@ -105,16 +110,20 @@ class Parser:
 
     # -- internals --------------------------------------------------------------------------
     def _embed(self, text: str) -> np.ndarray | None:
-        if not self._encoder:
+        if not self._encoder or time.monotonic() < self._encoder_paused_until:
             return None
         try:
             from . import encoder
 
             return encoder.embed(text)
-        except Exception:  # no encoder here: the stacks fall back to a neutral base B
-            log.warning("sentence encoder unavailable; parsing without it", exc_info=True)
+        except ImportError:  # the package is not installed: it will not appear later
+            log.warning("sentence encoder not installed; parsing without it")
             self._encoder = False
-            return None
+        except Exception:  # a transient failure: the stacks fall back to a neutral base B
+            log.warning("sentence encoder failed; parsing without it for %.0f s", ENCODER_RETRY_SECONDS,
+                        exc_info=True)
+            self._encoder_paused_until = time.monotonic() + ENCODER_RETRY_SECONDS
+        return None
 
     def _parse(self, original: str) -> dict:
         norm = normalize(original)

@@ -118,12 +118,10 @@ def test_first_button_keeps_the_guess(unsure_category_engine, api_cases):
     assert "对吗" not in t.say("1")  # one tap confirms and the flow moves on
 
 
-NOT_YET = pytest.mark.xfail(reason="the NLU reads these as ask_policy (a question about the duty), so the "
-                            "report flow never starts: training examples needed (issue 13, open)", strict=False)
-
-
-@pytest.mark.parametrize("first", ["我要报告", pytest.param("我是医生，要做强制报告", marks=NOT_YET),
-                                   pytest.param("我是红星镇卫生院的护士，按规定要做强制报告", marks=NOT_YET)])
+@pytest.mark.parametrize("first", ["我要报告", "我要举报", "我是医生，要做强制报告",
+                                   "我是红星镇卫生院的护士，按规定要做强制报告",
+                                   "我是红星镇中心小学的老师，有个情况要报告",
+                                   "您好，我是社工，想反映一個孩子的情況"])
 def test_a_report_that_says_nothing_is_asked_what_happened_first(engine, api_cases, first):
     t = Talk(engine, f"wx-what-{len(first)}")
     reply = t.say(first)
@@ -137,3 +135,31 @@ def test_a_report_that_says_nothing_is_asked_what_happened_first(engine, api_cas
     assert "BG-" in t.say("确认提交")
     case = api_cases()[0]
     assert "皮带" in case["description"] and case["category"] == "domestic_violence"
+
+
+@pytest.mark.parametrize("first", ["我是红星镇中心小学的老师，有个情况要报告", "我是村医 我要报告"])
+def test_the_category_comes_from_what_happened_not_from_the_opening(engine, api_cases, first):
+    t = Talk(engine, f"wx-cat-from-{len(first)}")
+    assert "发生了什么" in t.say(first)
+    reply = t.say("班上一个男生爸妈都在浙江打工 奶奶走亲戚一个月没回来 他一个人住 自己做饭")
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(_answer(reply))
+    assert "BG-" in t.say("确认提交")
+    assert api_cases()[0]["category"] == "child_alone"
+
+
+@pytest.mark.parametrize("answer", ["没有啥危险 就是娃苦", "目前沒有危險", "现在已经回家了 没事"])
+def test_a_no_in_more_words_is_a_no(unsure_engine, api_cases, answer):
+    t = Talk(unsure_engine, f"wx-no-words-{len(answer)}")
+    assert t.say(REPORT).startswith(QUESTION)
+    reply = t.say(answer)
+    assert "110" not in reply and QUESTION not in reply
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(_answer(reply))
+    assert "（紧急）" not in reply
+    assert "BG-" in t.say("确认提交")
+    assert api_cases()[0]["urgency"] != "urgent"

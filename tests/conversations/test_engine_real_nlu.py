@@ -41,6 +41,8 @@ def test_grandmother_step_by_step_with_a_correction(engine, api_cases):
     reply = t.say("我要报告")
     assert "发生了什么" in reply
     reply = t.say("我孙子他爸喝醉了就打他，身上青一块紫一块")
+    if reply.startswith("孩子现在有危险吗？"):  # the danger decision may be unsure here: one tap
+        reply = t.say("没有")
     assert "哪个乡镇" in reply
     reply = t.say("青山镇白沙村")
     assert "几岁" in reply

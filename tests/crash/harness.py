@@ -307,6 +307,7 @@ class Reporter:
             ("准确年龄", lambda: f"{p.age}岁"),
             ("您是孩子的什么人", lambda: "我是老师"),
             ("我是邻居", lambda: "我是老师"),
+            ("对吗", lambda: "对" if "单独居住" in reply else "都不是"),  # the category check
             ("哪种情况", lambda: "孩子一个人住、没人照看"),
             ("最接近的情况", lambda: "孩子一个人住、没人照看"),
             ("发生了什么", lambda: p.opening),
