@@ -1,0 +1,177 @@
+"""The visit plan page in the database: the rule of core/services/visit_plan.py (due_dates,
+PlanRow.need, PlanRow.state and the plan's order), computed in SQL for a whole scope at
+once, so that the page reads one page of rows and the counts per village instead of
+building every child's plan in Python.
+
+It is the same rule, not a second one: tests/children/test_visit_plan_sql.py compares it
+with visit_plan.plan child by child, on SQLite and PostgreSQL.
+
+Per child, one pass over each table (grouped by child, joined to the children in scope)
+instead of a handful of correlated subqueries:
+- visits: the latest of any kind, the latest home visit, and the latest one that rated an
+  area "需要关注"/"有危险" (the latest visit flagged ⟺ that one is the latest of all, which is
+  how visit_plan.risk_parts reads "the latest visit rated …");
+- entrustments: the first registration; open weather-visit tasks: the earliest due;
+- open reports: by the child's file, or by name within the township.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import DateTime, Integer, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
+
+from core import permissions
+from core.models import Case, Child, Entrustment, FollowUpTask, Visit
+from core.services import left_behind_sql as lbs
+from core.services.visit_plan import AREAS, FLAGGED, RISKS, PlanRow, Rules
+
+STATE_RANK = {"overdue": 0, "due": 1, "ok": 2}
+RANK_STATE = {v: k for k, v in STATE_RANK.items()}
+
+
+class add_days(FunctionElement):  # noqa: N801 (an SQL function, named like one)
+    """`timestamp + n days`, exact to the microsecond on both databases."""
+    type = DateTime()
+    name = "add_days"
+    inherit_cache = True
+
+
+@compiles(add_days)
+def _add_days(element, compiler, **kw):
+    when, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({when} + make_interval(days => {days}))"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element, compiler, **kw):
+    # SQLite keeps a DateTime as text 'YYYY-MM-DD HH:MM:SS.ffffff': shift the date and time,
+    # keep the microseconds as they were (strftime would round them to milliseconds).
+    when, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(strftime('%Y-%m-%d %H:%M:%S', {when}, '+' || {days} || ' days') || substr({when}, 20))"
+
+
+def _later(a, b):
+    """The later of `a` (never NULL) and `b` (NULL: no such event)."""
+    return case((and_(b.is_not(None), b > a), b), else_=a)
+
+
+def _children(scope, now: datetime, township_id, village_id, child_ids):
+    e = lbs.current_entrustment()
+    q = (select(Child.id, Child.township_id, Child.village_id, Child.created_at, Child.name_hash,
+                and_(e.concerns.is_not(None), e.concerns != "").label("concern"))
+         .outerjoin(e, lbs.join_condition(e)).where(scope, lbs.is_left_behind(e, now.date())))
+    if township_id is not None:
+        q = q.where(Child.township_id == township_id)
+    if village_id is not None:
+        q = q.where(Child.village_id == village_id)
+    if child_ids is not None:
+        q = q.where(Child.id.in_(child_ids))
+    return q.cte("plan_children")
+
+
+def _facts(kids):
+    """Per child in `kids`: opened, last_any, last_home, weather_due and the three risks."""
+    flagged = or_(*(getattr(Visit, area).in_(FLAGGED) for area in AREAS))
+    visits = (select(Visit.child_id, func.max(Visit.at).label("last_any"),
+                     func.max(case((Visit.kind == "home_visit", Visit.at))).label("last_home"),
+                     func.max(case((flagged, Visit.at))).label("last_flagged"))
+              .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("v"))
+    first = (select(Entrustment.child_id, func.min(Entrustment.created_at).label("registered"))
+             .join(kids, kids.c.id == Entrustment.child_id).group_by(Entrustment.child_id).subquery("r"))
+    weather = (select(FollowUpTask.child_id, func.min(FollowUpTask.due_at).label("due"))
+               .join(kids, kids.c.id == FollowUpTask.child_id)
+               .where(FollowUpTask.kind == "weather_visit", FollowUpTask.done_at.is_(None))
+               .group_by(FollowUpTask.child_id).subquery("w"))
+    is_open = Case.status.in_(permissions.OPEN)
+    by_file = (select(Case.child_id).where(is_open, Case.child_id.is_not(None))
+               .group_by(Case.child_id).subquery("of"))
+    by_name = (select(Case.child_name_hash, Case.township_id).where(is_open, Case.child_name_hash.is_not(None))
+               .group_by(Case.child_name_hash, Case.township_id).subquery("on_"))
+    risks = {
+        "open_case": or_(by_file.c.child_id.is_not(None), by_name.c.township_id.is_not(None)),
+        "concern": kids.c.concern.is_(True),
+        "visit": and_(visits.c.last_flagged.is_not(None), visits.c.last_flagged == visits.c.last_any),
+    }
+    opened = type_coerce(func.coalesce(first.c.registered, kids.c.created_at), DateTime)
+    q = (select(kids.c.id.label("child_id"), kids.c.township_id, kids.c.village_id, opened.label("opened"),
+                visits.c.last_any, visits.c.last_home, weather.c.due.label("weather_due"),
+                *(case((cond, 1), else_=0).label(f"risk_{code}") for code, cond in risks.items()))
+         .select_from(kids)
+         .outerjoin(visits, visits.c.child_id == kids.c.id)
+         .outerjoin(first, first.c.child_id == kids.c.id)
+         .outerjoin(weather, weather.c.child_id == kids.c.id)
+         .outerjoin(by_file, by_file.c.child_id == kids.c.id)
+         .outerjoin(by_name, and_(by_name.c.child_name_hash == kids.c.name_hash,
+                                  by_name.c.township_id == kids.c.township_id)))
+    return q.subquery("facts")
+
+
+def plan_rows(scope, now: datetime, rules: Rules, township_id=None, village_id=None,
+              child_ids=None):
+    """The plan as a subquery: child_id, township_id, village_id, the facts, contact_due,
+    home_visit_due, need, due_at and rank (0 overdue, 1 due, 2 ok)."""
+    f = _facts(_children(scope, now, township_id, village_id, child_ids))
+    risky = or_(*(f.c[f"risk_{code}"] == 1 for code in RISKS))
+
+    def due(start, normal: int, at_risk: int):
+        return type_coerce(case((risky, add_days(start, literal(at_risk, Integer))),
+                                else_=add_days(start, literal(normal, Integer))), DateTime)
+
+    contact_due = due(_later(f.c.opened, f.c.last_any), rules.contact_days, rules.at_risk_contact_days)
+    home_due = due(_later(f.c.opened, f.c.last_home), rules.home_visit_days, rules.at_risk_home_visit_days)
+    p = select(f, contact_due.label("contact_due"), home_due.label("home_visit_due")).subquery("p")
+    need = case((p.c.weather_due.is_not(None), "weather_visit"),
+                (p.c.home_visit_due <= p.c.contact_due, "home_visit"), else_="contact")
+    due_at = type_coerce(case((p.c.weather_due.is_not(None), p.c.weather_due),
+                              (p.c.home_visit_due <= p.c.contact_due, p.c.home_visit_due),
+                              else_=p.c.contact_due), DateTime)
+    n = select(p, need.label("need"), due_at.label("due_at")).subquery("n")
+    weather_late = now - timedelta(hours=rules.weather_visit_hours)
+    rank = case((and_(n.c.need == "weather_visit", n.c.due_at < weather_late), 0),
+                (n.c.need == "weather_visit", 1),
+                (n.c.due_at < now, 0),
+                (n.c.due_at <= now + timedelta(days=rules.due_soon_days), 1), else_=2)
+    return select(n, rank.label("rank")).subquery("plan")
+
+
+def _row(r) -> PlanRow:
+    risks = tuple(code for code in RISKS if r._mapping[f"risk_{code}"])
+    return PlanRow(r.child_id, r.township_id, r.village_id, risks, r.last_any, r.last_home,
+                   r.contact_due, r.home_visit_due, r.weather_due)
+
+
+@dataclass
+class PlanPage:
+    rows: list[PlanRow]
+    total: int  # rows listed (over all pages)
+    page: int
+    pages: int
+    counts: dict[int | None, Counter]  # state counts per village (None: no village on file)
+
+
+def page(session: Session, scope, now: datetime, rules: Rules, village_id: int | None = None,
+         show_all: bool = False, page: int = 1, per_page: int = 50) -> PlanPage:
+    """What /admin/visits shows: the counts per village of every child in `scope`, and one
+    page of the children of `village_id` (all villages: None), most urgent first, only
+    those due or overdue unless `show_all`."""
+    plan = plan_rows(scope, now, rules)
+    counts: dict[int | None, Counter] = {}
+    for village, rank, n in session.execute(select(plan.c.village_id, plan.c.rank, func.count())
+                                            .group_by(plan.c.village_id, plan.c.rank)):
+        counts.setdefault(village, Counter())[RANK_STATE[rank]] += n
+    listed = ("overdue", "due", "ok") if show_all else ("overdue", "due")
+    total = sum(c[s] for v, c in counts.items() if village_id is None or v == village_id for s in listed)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    if village_id is not None:  # the village's children only, from the start
+        plan = plan_rows(scope, now, rules, village_id=village_id)
+    q = select(plan).order_by(plan.c.rank, plan.c.due_at, plan.c.child_id)
+    if not show_all:
+        q = q.where(plan.c.rank < 2)
+    rows = [_row(r) for r in session.execute(q.limit(per_page).offset((page - 1) * per_page))]
+    return PlanPage(rows, total, page, pages, counts)
