@@ -51,9 +51,11 @@ def _add_days(element, compiler, **kw):
 @compiles(add_days, "sqlite")
 def _add_days_sqlite(element, compiler, **kw):
     # SQLite keeps a DateTime as text 'YYYY-MM-DD HH:MM:SS.ffffff': shift the date and time,
-    # keep the microseconds as they were (strftime would round them to milliseconds).
+    # keep the microseconds as they were (SQLite's date functions round to milliseconds,
+    # so .999999 would become the next second): shift the whole seconds only.
     when, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(strftime('%Y-%m-%d %H:%M:%S', {when}, '+' || {days} || ' days') || substr({when}, 20))"
+    return (f"(strftime('%Y-%m-%d %H:%M:%S', substr({when}, 1, 19), '+' || {days} || ' days')"
+            f" || substr({when}, 20))")
 
 
 def _later(a, b):
