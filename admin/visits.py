@@ -19,9 +19,9 @@ from core.models import Child, Township
 from core.services import audit
 from core.services import visit_plan as plan_service
 from core.services import visits as visit_service
-from core.services.visit_plan_sql import page as plan_page
 from core.services.errors import Invalid, NotFound
 from core.services.scope import child_scope
+from core.services.visit_plan_sql import page as plan_page
 
 PER_PAGE = 50
 RATING_CHOICES = list(visit_service.RATINGS.items())

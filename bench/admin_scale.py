@@ -34,7 +34,14 @@ from core import crypto, localtime, migrate
 from core.categories import CODES as CATEGORIES
 from core.db import make_engine, make_session_factory, transaction, utcnow
 from core.models import Case, Child, StaffUser, Township
-from core.services import case_search, child_file, dashboard_summary, stats, visit_plan, visit_plan_sql
+from core.services import (
+    case_search,
+    child_file,
+    dashboard_summary,
+    stats,
+    visit_plan,
+    visit_plan_sql,
+)
 from core.services import staff as staff_service
 from core.services.case_search import InboxQuery
 from core.services.scope import child_scope

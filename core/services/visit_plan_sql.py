@@ -20,8 +20,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import (DateTime, Integer, and_, case, func, literal, null, or_, select, text, type_coerce,
-                        union_all)
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    and_,
+    case,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -35,7 +47,7 @@ STATE_RANK = {"overdue": 0, "due": 1, "ok": 2}
 RANK_STATE = {v: k for k, v in STATE_RANK.items()}
 
 
-class add_days(FunctionElement):  # noqa: N801 (an SQL function, named like one)
+class add_days(FunctionElement):
     """`timestamp + n days`, exact to the microsecond on both databases."""
     type = DateTime()
     name = "add_days"
