@@ -40,8 +40,9 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from core import permissions
 from core.models import Case, Child, Entrustment, FollowUpTask, Visit
+from core.models.indexes import VISIT_FLAGGED, WEATHER_OPEN
 from core.services import left_behind_sql as lbs
-from core.services.visit_plan import AREAS, FLAGGED, RISKS, PlanRow, Rules
+from core.services.visit_plan import RISKS, PlanRow, Rules
 
 STATE_RANK = {"overdue": 0, "due": 1, "ok": 2}
 RANK_STATE = {v: k for k, v in STATE_RANK.items()}
@@ -91,16 +92,18 @@ def _children(scope, now: datetime, township_id, village_id, child_ids):
 
 def _facts(kids):
     """Per child in `kids`: opened, last_any, last_home, weather_due and the three risks."""
-    flagged = or_(*(getattr(Visit, area).in_(FLAGGED) for area in AREAS))
-    visits = (select(Visit.child_id, func.max(Visit.at).label("last_any"),
-                     func.max(case((Visit.kind == "home_visit", Visit.at))).label("last_home"),
-                     func.max(case((flagged, Visit.at))).label("last_flagged"))
+    # Written as the partial indexes' own predicates (core/models/indexes.py), constants
+    # included, so that PostgreSQL can use the indexes whatever the parameters.
+    latest = (select(Visit.child_id, func.max(Visit.at).label("last_any"),
+                     func.max(case((Visit.kind == "home_visit", Visit.at))).label("last_home"))
               .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("v"))
+    flagged_at = (select(Visit.child_id, func.max(Visit.at).label("at")).where(VISIT_FLAGGED)
+                  .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("vf"))
     first = (select(Entrustment.child_id, func.min(Entrustment.created_at).label("registered"))
              .join(kids, kids.c.id == Entrustment.child_id).group_by(Entrustment.child_id).subquery("r"))
     weather = (select(FollowUpTask.child_id, func.min(FollowUpTask.due_at).label("due"))
                .join(kids, kids.c.id == FollowUpTask.child_id)
-               .where(FollowUpTask.kind == "weather_visit", FollowUpTask.done_at.is_(None))
+               .where(WEATHER_OPEN)
                .group_by(FollowUpTask.child_id).subquery("w"))
     is_open = Case.status.in_(permissions.OPEN)
     by_file = (select(Case.child_id).where(is_open, Case.child_id.is_not(None))
@@ -110,14 +113,15 @@ def _facts(kids):
     risks = {
         "open_case": or_(by_file.c.child_id.is_not(None), by_name.c.township_id.is_not(None)),
         "concern": kids.c.concern.is_(True),
-        "visit": and_(visits.c.last_flagged.is_not(None), visits.c.last_flagged == visits.c.last_any),
+        "visit": and_(flagged_at.c.at.is_not(None), flagged_at.c.at == latest.c.last_any),
     }
     opened = type_coerce(func.coalesce(first.c.registered, kids.c.created_at), DateTime)
     q = (select(kids.c.id.label("child_id"), kids.c.township_id, kids.c.village_id, opened.label("opened"),
-                visits.c.last_any, visits.c.last_home, weather.c.due.label("weather_due"),
+                latest.c.last_any, latest.c.last_home, weather.c.due.label("weather_due"),
                 *(case((cond, 1), else_=0).label(f"risk_{code}") for code, cond in risks.items()))
          .select_from(kids)
-         .outerjoin(visits, visits.c.child_id == kids.c.id)
+         .outerjoin(latest, latest.c.child_id == kids.c.id)
+         .outerjoin(flagged_at, flagged_at.c.child_id == kids.c.id)
          .outerjoin(first, first.c.child_id == kids.c.id)
          .outerjoin(weather, weather.c.child_id == kids.c.id)
          .outerjoin(by_file, by_file.c.child_id == kids.c.id)
