@@ -11,7 +11,7 @@ instead of a handful of correlated subqueries:
 - visits: the latest of any kind, the latest home visit, and the latest one that rated an
   area "需要关注"/"有危险" (the latest visit flagged ⟺ that one is the latest of all, which is
   how visit_plan.risk_parts reads "the latest visit rated …");
-- entrustments: the first registration; open weather-visit tasks: the earliest due;
+- open weather-visit tasks: the earliest due;
 - open reports: by the child's file, or by name within the township.
 """
 from __future__ import annotations
@@ -78,8 +78,12 @@ def _later(a, b):
 
 def _children(scope, now: datetime, township_id, village_id, child_ids):
     e = lbs.current_entrustment()
+    # The first registration: the current entrustment itself when it is version 1 (a new
+    # version is always max + 1, so then it is the only one), else the earliest version.
+    first = select(func.min(Entrustment.created_at)).where(Entrustment.child_id == Child.id).scalar_subquery()
+    registered = type_coerce(case((e.version == 1, e.created_at), else_=first), DateTime)
     q = (select(Child.id, Child.township_id, Child.village_id, Child.created_at, Child.name_hash,
-                and_(e.concerns.is_not(None), e.concerns != "").label("concern"))
+                and_(e.concerns.is_not(None), e.concerns != "").label("concern"), registered.label("registered"))
          .outerjoin(e, lbs.join_condition(e)).where(scope, lbs.is_left_behind(e, now.date())))
     if township_id is not None:
         q = q.where(Child.township_id == township_id)
@@ -99,8 +103,6 @@ def _facts(kids):
               .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("v"))
     flagged_at = (select(Visit.child_id, func.max(Visit.at).label("at")).where(VISIT_FLAGGED)
                   .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("vf"))
-    first = (select(Entrustment.child_id, func.min(Entrustment.created_at).label("registered"))
-             .join(kids, kids.c.id == Entrustment.child_id).group_by(Entrustment.child_id).subquery("r"))
     weather = (select(FollowUpTask.child_id, func.min(FollowUpTask.due_at).label("due"))
                .join(kids, kids.c.id == FollowUpTask.child_id)
                .where(WEATHER_OPEN)
@@ -115,14 +117,13 @@ def _facts(kids):
         "concern": kids.c.concern.is_(True),
         "visit": and_(flagged_at.c.at.is_not(None), flagged_at.c.at == latest.c.last_any),
     }
-    opened = type_coerce(func.coalesce(first.c.registered, kids.c.created_at), DateTime)
+    opened = type_coerce(func.coalesce(kids.c.registered, kids.c.created_at), DateTime)
     q = (select(kids.c.id.label("child_id"), kids.c.township_id, kids.c.village_id, opened.label("opened"),
                 latest.c.last_any, latest.c.last_home, weather.c.due.label("weather_due"),
                 *(case((cond, 1), else_=0).label(f"risk_{code}") for code, cond in risks.items()))
          .select_from(kids)
          .outerjoin(latest, latest.c.child_id == kids.c.id)
          .outerjoin(flagged_at, flagged_at.c.child_id == kids.c.id)
-         .outerjoin(first, first.c.child_id == kids.c.id)
          .outerjoin(weather, weather.c.child_id == kids.c.id)
          .outerjoin(by_file, by_file.c.child_id == kids.c.id)
          .outerjoin(by_name, and_(by_name.c.child_name_hash == kids.c.name_hash,
@@ -143,7 +144,10 @@ def plan_rows(scope, now: datetime, rules: Rules, township_id=None, village_id=N
 
     contact_due = due(_later(f.c.opened, f.c.last_any), rules.contact_days, rules.at_risk_contact_days)
     home_due = due(_later(f.c.opened, f.c.last_home), rules.home_visit_days, rules.at_risk_home_visit_days)
-    p = select(f, contact_due.label("contact_due"), home_due.label("home_visit_due")).subquery("p")
+    # Worked out once per child (PostgreSQL would otherwise copy these expressions into
+    # every one that reads them: a dozen times for the state and the order).
+    p = (select(f, contact_due.label("contact_due"), home_due.label("home_visit_due"))
+         .cte("plan_due").prefix_with("MATERIALIZED", dialect="postgresql"))
     need = case((p.c.weather_due.is_not(None), "weather_visit"),
                 (p.c.home_visit_due <= p.c.contact_due, "home_visit"), else_="contact")
     due_at = type_coerce(case((p.c.weather_due.is_not(None), p.c.weather_due),

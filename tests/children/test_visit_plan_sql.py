@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import transaction
-from core.models import Township
+from core.models import Entrustment, Township
 from core.services import visit_plan, visit_plan_sql
 from core.services.cases import CaseDraft, submit_case
 from core.services.scope import child_scope
@@ -43,6 +43,8 @@ def ledger(runtime, jurisdiction, make_staff):
         place = {"village": "石桥村", "township": "青山镇", "school": None} if i % 4 == 3 else {}
         kids.append(register(runtime, name=f"虚构孩子{i}", phone=f"1380000{i:04d}", now=T0 + i * 3 * D,
                              guardian={"age": 76} if i % 5 == 0 else None, **place))
+    # registered again later (version 2): the plan still counts from the first registration
+    assert register(runtime, name="虚构孩子12", phone="13800000012", now=T0 + 60 * D) == kids[12]
     _visit(runtime, kids[1], "contact", T0 + 10 * D)
     _visit(runtime, kids[2], "home_visit", T0 + 10 * D)
     _visit(runtime, kids[3], "home_visit", T0 + 5 * D, safety="concern")  # flagged, then
@@ -99,6 +101,9 @@ def test_the_sql_plan_is_the_python_plan_row_for_row(runtime, ledger, username):
 
 def test_the_ledger_covers_every_case_the_rule_knows(runtime, ledger):
     """The comparison above means something only if the dataset has each kind of row."""
+    with transaction(runtime.sessions) as s:
+        versions = s.scalars(select(Entrustment.version).where(Entrustment.child_id == ledger[12])).all()
+        assert sorted(versions) == [1, 2]
     seen_risks, seen_needs, seen_states = set(), set(), set()
     with transaction(runtime.sessions) as s:
         for now in CLOCKS:
