@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import True_
 from sqlalchemy.sql.functions import FunctionElement
 
 from core import permissions
@@ -94,13 +95,15 @@ def _children(scope, now: datetime, township_id, village_id, child_ids):
     return q.cte("plan_children")
 
 
-def _facts(kids):
+def _facts(kids, whole_county: bool):
     """Per child in `kids`: opened, last_any, last_home, weather_due and the three risks."""
     # Written as the partial indexes' own predicates (core/models/indexes.py), constants
     # included, so that PostgreSQL can use the indexes whatever the parameters.
-    latest = (select(Visit.child_id, func.max(Visit.at).label("last_any"),
-                     func.max(case((Visit.kind == "home_visit", Visit.at))).label("last_home"))
-              .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("v"))
+    latest = select(Visit.child_id, func.max(Visit.at).label("last_any"),
+                    func.max(case((Visit.kind == "home_visit", Visit.at))).label("last_home"))
+    if not whole_county:  # the visits of the children in scope; county-wide, one ordered pass
+        latest = latest.join(kids, kids.c.id == Visit.child_id)  # over the index is cheaper
+    latest = latest.group_by(Visit.child_id).subquery("v")
     flagged_at = (select(Visit.child_id, func.max(Visit.at).label("at")).where(VISIT_FLAGGED)
                   .join(kids, kids.c.id == Visit.child_id).group_by(Visit.child_id).subquery("vf"))
     weather = (select(FollowUpTask.child_id, func.min(FollowUpTask.due_at).label("due"))
@@ -135,7 +138,8 @@ def plan_rows(scope, now: datetime, rules: Rules, township_id=None, village_id=N
               child_ids=None, as_cte: bool = False):
     """The plan as a subquery: child_id, township_id, village_id, the facts, contact_due,
     home_visit_due, need, due_at and rank (0 overdue, 1 due, 2 ok)."""
-    f = _facts(_children(scope, now, township_id, village_id, child_ids))
+    whole_county = isinstance(scope, True_) and township_id is None and village_id is None and child_ids is None
+    f = _facts(_children(scope, now, township_id, village_id, child_ids), whole_county)
     risky = or_(*(f.c[f"risk_{code}"] == 1 for code in RISKS))
 
     def due(start, normal: int, at_risk: int):
