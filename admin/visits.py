@@ -21,6 +21,7 @@ from core.services import visit_plan as plan_service
 from core.services import visits as visit_service
 from core.services.errors import Invalid, NotFound
 from core.services.scope import child_scope
+from core.services.visit_plan_sql import page as plan_page
 
 PER_PAGE = 50
 RATING_CHOICES = list(visit_service.RATINGS.items())
@@ -63,20 +64,16 @@ def visits(sessions):
     now, r = utcnow(), rules()
     with transaction(sessions) as session:
         user = staff(session, "view_child")
-        rows = plan_service.plan(session, child_scope(user), now, r)
-        counts = plan_service.by_village(rows, now, r)
-        listed = [x for x in rows if (village_id is None or x.village_id == village_id)
-                  and (show_all or x.state(now, r) != "ok")]
-        pages = max(1, -(-len(listed) // PER_PAGE))
-        page = min(page, pages)
-        shown = listed[(page - 1) * PER_PAGE:page * PER_PAGE]
+        found = plan_page(session, child_scope(user), now, r, village_id=village_id, show_all=show_all,
+                          page=page, per_page=PER_PAGE)
+        shown, counts, page, pages = found.rows, found.counts, found.page, found.pages
         children = {c.id: c for c in session.scalars(select(Child).where(Child.id.in_([x.child_id for x in shown])))}
         audit.record(session, f"staff:{user.id}", "list", "visit_plan", source=source(),
                      detail=f"{len(shown)} rows, page {page}")
         form = WeatherForm()
         form.township.choices = [(t.id, t.name) for t in _townships(session, user)]
         args = {k: v for k, v in request.args.items() if k != "page" and v}
-        return render_template("admin/visits.html", user=user, rows=shown, total=len(listed), page=page,
+        return render_template("admin/visits.html", user=user, rows=shown, total=found.total, page=page,
                                pages=pages, counts=counts, children=children, now=now, rules=r, day=day,
                                villages=villages_in_scope(session, user), village_id=village_id,
                                show_all=show_all, form=form, args=args, states=plan_service.STATES,

@@ -10,7 +10,7 @@ from sqlalchemy import Index, text
 from sqlalchemy import case as when
 
 from core.models.cases import Case, CaseEvent
-from core.models.children import Child, Visit
+from core.models.children import Child, Entrustment, FollowUpTask, Visit
 from core.permissions import OPEN
 
 # The inbox: open cases of a township (or an office), urgent first by deadline. Open cases
@@ -27,6 +27,11 @@ WAITING_RANK = when((Case.status == "submitted", 0), else_=1)
 _INBOX_ORDER = (text("(\nCASE urgency\n    WHEN 'urgent'::text THEN 0\n    WHEN 'high'::text THEN 1\n"
                      "    ELSE 2\nEND)"),
                 text("(\nCASE\n    WHEN status::text = 'submitted'::text THEN 0\n    ELSE 1\nEND)"))
+
+# A visit that rated an area "需要关注" or "有危险" (visit_plan.FLAGGED, visit_plan.AREAS).
+VISIT_FLAGGED = text("safety IN ('concern', 'danger') OR guardianship IN ('concern', 'danger') OR "
+                     "health IN ('concern', 'danger') OR schooling IN ('concern', 'danger')")
+WEATHER_OPEN = text("kind = 'weather_visit' AND done_at IS NULL")
 
 INDEXES = (
     Index("ix_case_report_open_township", Case.township_id, Case.accept_deadline,
@@ -65,4 +70,12 @@ INDEXES = (
     # recent visits of the whole county.
     Index("ix_visit_child_at", Visit.child_id, Visit.at),
     Index("ix_visit_at_child", Visit.at, Visit.child_id),
+    # The visit plan (core/services/visit_plan_sql.py), per child in scope and read from the
+    # index alone (0015): the first registration; the latest visit that found a problem (a
+    # few percent of visits); the open extreme-weather visit (none most of the year).
+    Index("ix_entrustment_child_created", Entrustment.child_id, Entrustment.created_at),
+    Index("ix_visit_child_flagged", Visit.child_id, Visit.at, postgresql_where=VISIT_FLAGGED,
+          sqlite_where=VISIT_FLAGGED),
+    Index("ix_follow_up_task_weather_open", FollowUpTask.child_id, FollowUpTask.due_at,
+          postgresql_where=WEATHER_OPEN, sqlite_where=WEATHER_OPEN),
 )

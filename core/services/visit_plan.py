@@ -17,6 +17,9 @@ config.yaml `visits`:
 - an extreme-weather round (core/services/visits.py) makes a visit due at once, overdue
   after `weather_visit_hours`.
 
+The plan page (/admin/visits) asks the database for the same rule over a whole scope at
+once: core/services/visit_plan_sql.py (tested against `plan` child by child).
+
 Everything here is a function of the clock it is given (tests move it), so a periodic job
 can call `send_reminders` (or `raise_due_tasks`) on whatever scheduler runs the periodic work.
 """
