@@ -150,6 +150,17 @@ def _overdue(now: datetime, rules: Rules, risk, opened, last_any, last_home):
     return or_(and_(risk, late(True)), and_(not_(risk), late(False)))
 
 
+def narrow(q, township_id: int | None, village_id: int | None, child_ids):
+    """The plan's optional filters: one township, one village, some children."""
+    if township_id is not None:
+        q = q.where(Child.township_id == township_id)
+    if village_id is not None:
+        q = q.where(Child.village_id == village_id)
+    if child_ids is not None:
+        q = q.where(Child.id.in_(child_ids))
+    return q
+
+
 def plan(session: Session, scope, now: datetime, rules: Rules, township_id: int | None = None,
          village_id: int | None = None, child_ids: list[int] | None = None,
          overdue_only: bool = False) -> list[PlanRow]:
@@ -170,12 +181,7 @@ def plan(session: Session, scope, now: datetime, rules: Rules, township_id: int 
     q = (select(Child.id, Child.township_id, Child.village_id, opened, last_any, last_home, weather,
                 *parts.values())
          .outerjoin(e, lbs.join_condition(e)).where(scope, lbs.is_left_behind(e, now.date())))
-    if township_id is not None:
-        q = q.where(Child.township_id == township_id)
-    if village_id is not None:
-        q = q.where(Child.village_id == village_id)
-    if child_ids is not None:
-        q = q.where(Child.id.in_(child_ids))
+    q = narrow(q, township_id, village_id, child_ids)
     if overdue_only:
         q = q.where(_overdue(now, rules, or_(*parts.values()), opened, last_any, last_home))
     rows = []

@@ -43,7 +43,7 @@ from core import permissions
 from core.models import Case, Child, Entrustment, FollowUpTask, Visit
 from core.models.indexes import VISIT_FLAGGED, WEATHER_OPEN
 from core.services import left_behind_sql as lbs
-from core.services.visit_plan import RISKS, PlanRow, Rules
+from core.services.visit_plan import RISKS, PlanRow, Rules, narrow
 
 STATE_RANK = {"overdue": 0, "due": 1, "ok": 2}
 RANK_STATE = {v: k for k, v in STATE_RANK.items()}
@@ -86,13 +86,7 @@ def _children(scope, now: datetime, township_id, village_id, child_ids):
     q = (select(Child.id, Child.township_id, Child.village_id, Child.created_at, Child.name_hash,
                 and_(e.concerns.is_not(None), e.concerns != "").label("concern"), registered.label("registered"))
          .outerjoin(e, lbs.join_condition(e)).where(scope, lbs.is_left_behind(e, now.date())))
-    if township_id is not None:
-        q = q.where(Child.township_id == township_id)
-    if village_id is not None:
-        q = q.where(Child.village_id == village_id)
-    if child_ids is not None:
-        q = q.where(Child.id.in_(child_ids))
-    return q.cte("plan_children")
+    return narrow(q, township_id, village_id, child_ids).cte("plan_children")
 
 
 def _facts(kids, whole_county: bool):
