@@ -263,6 +263,9 @@ class Router:
                 or self.is_uncertain(turn.nlu) or self.intent_flows.get(turn.intent) == conv.flow
                 or conv.step in getattr(flow, "free_text_steps", ())):
             return None
+        answers = getattr(flow, "answers", None)
+        if answers is not None and answers(FlowState(conv.flow, conv.step or "", conv.data), turn):
+            return None  # the flow recognises this as the answer to its own question
         if turn.intent == "human_handoff":
             aside = self._handoff(turn.inbound, conv, False)
         else:

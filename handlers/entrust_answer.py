@@ -137,10 +137,25 @@ def _other_parent(slots: dict, text: str, changed: list[str]) -> str | None:
     return None
 
 
+# "没有托付给谁", "没人照顾", "孩子自己在家", "他一个人住": nobody looks after the child.
+NOBODY = re.compile(r"没(?:有)?(?:托付|委托|交给|人照顾|人管|人带|人看|谁照顾|谁管)|没有人|没人|无人照顾|"
+                    r"自己(?:在家|住|照顾自己|管自己)|一个人(?:在家|住|生活)|独自(?:在家|居住|生活)")
+
+
+def says_nobody(text: str) -> bool:
+    return bool(NOBODY.search(text))
+
+
 def _guardian(guardian: dict, ask: str | None, text: str) -> str | None:
-    if text == "rel:没有人照顾" or (ask == "guardian.name" and text in ("没有", "没人", "没有人")):
+    asks_who = ask in ("guardian.name", "guardian.relation")
+    if text == "rel:没有人照顾" or (asks_who and (text in ("没有", "没人", "没有人") or says_nobody(text))):
         guardian.clear()
         guardian["none"] = True
+    elif asks_who and v.is_unknown(text) and not guardian.get("name"):
+        # The parent does not know who looks after the child: saved as nobody named, which
+        # the policy check turns into a task for the village (never asked round in circles).
+        guardian.clear()
+        guardian.update(none=True, unknown=True)
     elif text.startswith("rel:"):
         guardian["relation"] = "亲戚" if text == "rel:其他亲戚" else text[4:]
     elif ask == "guardian.name" and not guardian.get("name"):

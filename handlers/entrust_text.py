@@ -65,7 +65,7 @@ def _where(parent: dict) -> str:
 
 def _guardian(g: dict, other_parent: str | None = None) -> str:
     if g.get("none"):
-        return "没有人照顾"
+        return "不清楚由谁照顾" if g.get("unknown") else "没有人照顾"
     if not g.get("name") and other_parent == "home":
         return "另一位家长在家照顾"
     facts = [f"{g.get('relation') or ''} {g.get('name') or ''}".strip(),

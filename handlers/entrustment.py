@@ -60,6 +60,12 @@ UPDATE_WORDS = re.compile(r"之前登记|以前登记|登记过|更新|换了|�
 class EntrustmentFlow:
     name = "entrust"
 
+    def answers(self, state: FlowState, turn: Turn) -> bool:
+        """Whether `turn` answers the question just asked, whatever the intent model makes of
+        it ("没有托付给谁，孩子自己在家" reads like a policy question but answers who cares)."""
+        ask = (state.data or {}).get("ask") or ""
+        return ask.startswith("guardian.") and A.says_nobody(turn.text)
+
     # -- entry ------------------------------------------------------------------------------
     def claims(self, ctx: FlowContext, turn: Turn) -> bool:
         """Before routing by intent: an update said by a parent already registered."""

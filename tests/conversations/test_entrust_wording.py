@@ -239,3 +239,40 @@ def test_the_other_parent_at_home_looks_after_the_child(engine, api_children):
     e = child["entrustment"]
     assert (e["work_city"], e["work_address"], e["other_parent"], e["concerns"], child["left_behind"]) == (
         "北京", "北京朝阳区", "home", [], False)
+
+
+def _to_guardian_question(t: Talk, name: str, phone: str) -> str:
+    t.say("你好 我去上海打工了 孩子在老家 要在这登记是吧")
+    assert "哪个村" in t.say("王磊 男 14岁 青山镇中学初二")
+    reply = t.say("青山镇李家村")
+    if "姓名" in reply:
+        reply = t.say(f"{name} {phone}")
+    for answer_ in ("上海", "上个月出来的 过年回去", "孩子爸爸也在外面打工"):
+        if "由谁照顾" in reply:
+            break
+        reply = t.say(answer_)
+    assert "由谁照顾" in reply, reply
+    return reply
+
+
+def test_nobody_looks_after_the_child_is_saved_with_the_policy_concern(engine, api_children):
+    """A 14-year-old left on his own: the answer reads like a policy question to the intent
+    model, but it answers who looks after the child. The registration is saved anyway, the
+    parent is told why it is a concern, and the village gets a task (issue 10)."""
+    t = Talk(engine, "wx-nobody")
+    _to_guardian_question(t, "王秀梅", "13900031567")
+    summary = t.say("没有托付给谁 孩子14了 自己在家能照顾自己")
+    assert "请核对登记信息" in summary and "没有人照顾" in summary, summary
+    done = t.say("确认")
+    assert "已登记" in done and "不能让孩子单独居住生活" in done, done
+    e = api_children()[0]["entrustment"]
+    assert e["guardian_name"] in (None, "") and "no_guardian" in e["concerns"]
+
+
+def test_a_parent_who_does_not_know_who_cares_is_not_asked_round_in_circles(engine, api_children):
+    t = Talk(engine, "wx-unknown-guardian")
+    _to_guardian_question(t, "王秀兰", "13900031568")
+    reply = t.say("不知道")
+    assert "请核对登记信息" in reply and "不清楚由谁照顾" in reply, reply
+    assert "已登记" in t.say("确认")
+    assert "no_guardian" in api_children()[0]["entrustment"]["concerns"]
