@@ -101,7 +101,7 @@ def place_spans(text: str) -> list[tuple[str, int, int]]:
     """Place names (jieba `ns`) with where they start and end, in order."""
     spans, at = [], 0
     for w in _posseg().cut(text):
-        if w.flag.startswith("ns") and len(w.word) >= 2:
+        if (w.flag.startswith("ns") and len(w.word) >= 2) or province_prefix(w.word):  # "福建厦门" is nz
             spans.append((_clean_place(w.word), at, at + len(w.word)))
         at += len(w.word)
     return spans
@@ -129,6 +129,11 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
             found = {"city": town, "work_address": w}
             prev_end, prev_kind = end, "city"
             continue
+        prov = province_prefix(w)
+        if prov:  # one jieba word "福建厦门": the province and its city
+            found = {"province": prov, "city": w[len(prov):]}
+            prev_end, prev_kind = end, "city"
+            continue
         kind = ("country" if w in COUNTRIES else "province" if w in PROVINCES
                 else "district" if re.search(r"[区县]$", w) or (adjacent and prev_kind == "city") else "city")
         if kind == "district":
@@ -140,8 +145,18 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
             found[kind] = w
         prev_end, prev_kind = end, kind
     if hint and hint in body and not found.get("city") and hint not in local:
-        found["city"] = hint
+        prov = province_prefix(hint)
+        found.update({"province": prov, "city": hint[len(prov):]} if prov else {"city": hint})
     return found
+
+
+def province_prefix(word: str) -> str | None:
+    """The province a place word starts with, when a city follows it in the same word."""
+    prov = next((pv for pv in PROVINCES if word.startswith(pv) and len(word) - len(pv) >= 2), None)
+    if prov is None:
+        return None
+    rest = list(_posseg().cut(_clean_place(word[len(prov):])))
+    return prov if len(rest) == 1 and rest[0].flag.startswith("ns") else None  # not "山东大学"
 
 
 def person_name(word: str) -> bool:

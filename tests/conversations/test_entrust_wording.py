@@ -276,3 +276,17 @@ def test_a_parent_who_does_not_know_who_cares_is_not_asked_round_in_circles(engi
     assert "请核对登记信息" in reply and "不清楚由谁照顾" in reply, reply
     assert "已登记" in t.say("确认")
     assert "no_guardian" in api_children()[0]["entrustment"]["concerns"]
+
+
+def test_a_province_and_city_in_one_word_keeps_the_city(engine, api_children):
+    """jieba reads "福建厦门" as one word: the city question's answer still stores 厦门."""
+    t = Talk(engine, "wx-xiamen")
+    reply = t.say("我要登记委托监护")
+    summary = answer(t, reply, {
+        "孩子叫什么名字": "张子琪 女 10岁 红星镇中心小学四年级", "哪个村": "红星镇向阳村", "您的姓名": "张伟",
+        "您的手机号": "13800003501", "哪个城市": "福建厦门", "什么时候出去": "这个月",
+        "另一位家长": "也在外面打工", "由谁照顾": "奶奶 李秀兰 66岁 身体好 一起住 电话13800003502",
+        "身体怎么样": "身体好", "爸爸还是妈妈": "爸爸"})
+    assert "请核对登记信息" in summary and "厦门" in summary, summary
+    assert "已登记" in t.say("确认")
+    assert api_children()[0]["entrustment"]["work_city"] == "厦门"
