@@ -23,6 +23,11 @@ def load_eval(path: str | Path | None = None) -> list[dict]:
     return list(data.get("questions") or [])
 
 
+def is_unanswerable(item: dict) -> bool:
+    """`unanswerable: true`, or no expected source at all (`expect: []`, no facts)."""
+    return bool(item.get("unanswerable")) or not (item.get("expect") or item.get("facts"))
+
+
 def _source_ok(answer, expect: list[dict]) -> bool:
     if not answer.sources:
         return False
@@ -38,7 +43,7 @@ def evaluate(answerer, items: list[dict] | None = None) -> dict:
         a = answerer.ask(item["q"])
         row = {"q": item["q"], "found": a.found, "kind": a.kind,
                "source": (a.sources[0]["document"] + " " + a.sources[0]["section"]) if a.sources else "",
-               "unanswerable": bool(item.get("unanswerable"))}
+               "unanswerable": is_unanswerable(item)}
         if row["unanswerable"]:
             row["ok_refused"] = not a.found
         else:

@@ -76,3 +76,15 @@ def test_holdout_shape(path):
     unanswerable = [i for i in items if i.get("unanswerable")]
     traditional = [i for i in items if i.get("script") == "traditional"]
     assert len(items) >= 50 and len(unanswerable) >= 12 and len(traditional) >= 8
+
+
+def test_question_without_expected_source_is_scored_as_unanswerable(answerer):
+    """A blind file may mark an unanswerable question with `expect: []` instead of
+    `unanswerable: true`; answering it must count as wrong, not crash or pass."""
+    items = [{"q": "儿童主任一个月工资多少钱", "expect": []},
+             {"q": "出去打工要跟村委会说什么", "expect": [], "facts": []}]
+    report = evaluate(answerer, items)
+    salary, duty = report["rows"]
+    assert salary["unanswerable"] and duty["unanswerable"]
+    assert salary["ok_refused"] and not salary["wrong"]
+    assert duty["found"] and duty["wrong"]  # answered although marked unanswerable
