@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import jsonify, render_template
 
 from admin.access import dashboard_max_age, staff, timezone_name
+from admin.child_context import rules
 from core.db import transaction
 from core.services import dashboard_summary
 
@@ -14,7 +15,8 @@ from core.services import dashboard_summary
 def dashboard(sessions):
     with transaction(sessions) as session:
         user = staff(session)
-        data = dashboard_summary.overview(session, user, timezone_name(), max_age=dashboard_max_age())
+        data = dashboard_summary.overview(session, user, timezone_name(), max_age=dashboard_max_age(),
+                                          rules=rules())
         return render_template("admin/dashboard.html", user=user, data=data,
                                counts=data["counts"], acceptance=data["acceptance"],
                                kids=data["children"])
@@ -24,7 +26,7 @@ def dashboard_data(sessions):
     """The same numbers for the charts (counts only, no names; read by static/dashboard.js)."""
     with transaction(sessions) as session:
         return jsonify(dashboard_summary.overview(session, staff(session), timezone_name(),
-                                                  max_age=dashboard_max_age()))
+                                                  max_age=dashboard_max_age(), rules=rules()))
 
 
 GET = ["GET"]

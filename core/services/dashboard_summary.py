@@ -35,6 +35,7 @@ from core.models import (
 )
 from core.services import stats
 from core.services.scope import case_scope, child_scope
+from core.services.visit_plan import DEFAULT_RULES, Rules
 
 log = logging.getLogger(__name__)
 REFRESH_ID = 1
@@ -66,7 +67,7 @@ def _claim(session: Session, now: datetime, tz_name: str) -> None:
         session.flush()
 
 
-def recompute(session: Session, now: datetime, tz_name: str) -> None:
+def recompute(session: Session, now: datetime, tz_name: str, rules: Rules = DEFAULT_RULES) -> None:
     """Replace the summaries with the counts as of `now`, inside the caller's transaction."""
     tz = ZoneInfo(tz_name)
     offset = stats._offset(tz, now)
@@ -92,19 +93,21 @@ def recompute(session: Session, now: datetime, tz_name: str) -> None:
         select(*by, func.sum(s.cases), func.sum(s.due), func.sum(s.on_time), func.sum(s.late_unaccepted))
         .group_by(*by)))
     p = ChildPlaceSummary
-    children = stats.left_behind_counts(now, today, Child.township_id, Child.village_id, Child.school_id)
+    children = stats.left_behind_counts(now, today, Child.township_id, Child.village_id, Child.school_id,
+                                        rules=rules)
     session.execute(insert(p).from_select(
         [p.township_id, p.village_id, p.school_id, p.left_behind, p.contact_overdue, p.home_visit_overdue],
         children))
 
 
-def refresh(sessions, now: datetime | None = None, tz_name: str | None = None) -> int:
+def refresh(sessions, now: datetime | None = None, tz_name: str | None = None,
+            rules: Rules = DEFAULT_RULES) -> int:
     """The periodic task: one transaction; returns the milliseconds it took."""
     now = now or utcnow()
     tz_name = localtime.zone(tz_name).key
     started = time.perf_counter()
     with transaction(sessions, write=True) as session:
-        recompute(session, now, tz_name)
+        recompute(session, now, tz_name, rules)
         took = round((time.perf_counter() - started) * 1000)
         session.execute(update(DashboardRefresh).where(DashboardRefresh.id == REFRESH_ID).values(took_ms=took))
     log.info("dashboard summary refreshed in %d ms", took)
@@ -151,11 +154,12 @@ def summary_overview(session: Session, user: StaffUser, row: DashboardRefresh, n
 
 
 def overview(session: Session, user: StaffUser, tz_name: str | None = None, now: datetime | None = None,
-             max_age: timedelta = timedelta(minutes=DEFAULTS["max_age_minutes"])) -> dict:
+             max_age: timedelta = timedelta(minutes=DEFAULTS["max_age_minutes"]),
+             rules: Rules = DEFAULT_RULES) -> dict:
     """The dashboard's data: from a fresh summary, else counted live."""
     now = now or utcnow()
     tz_name = localtime.zone(tz_name).key
     row = fresh(session, now, max_age, tz_name) if max_age > timedelta(0) else None
     if row is None:
-        return stats.overview(session, user, tz_name, now)
+        return stats.overview(session, user, tz_name, now, rules)
     return summary_overview(session, user, row, now)

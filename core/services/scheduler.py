@@ -50,8 +50,9 @@ def periodic_tasks(sessions, settings, notifier) -> list[Periodic]:
     push_options = entrust_push.options_from(settings)
     dashboard = dashboard_summary.options(settings)
     tz_name = localtime.of_settings(settings).key
+    visit_rules = visit_plan.Rules.from_config(settings.section("visits"))
     summary = [Periodic("dashboard_summary", _every(60 * dashboard["refresh_minutes"]),
-                        lambda now: dashboard_summary.refresh(sessions, now, tz_name))
+                        lambda now: dashboard_summary.refresh(sessions, now, tz_name, visit_rules))
                ] if dashboard["refresh_minutes"] else []
     return [
         Periodic("escalate_overdue", _every(float(cases.get("escalation_check_seconds", 60))),

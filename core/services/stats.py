@@ -18,10 +18,9 @@ from core.models import Case, CaseEvent, Child, StaffUser, Township, Village, Vi
 from core.permissions import OPEN
 from core.services import left_behind_sql as lbsql
 from core.services.scope import case_scope, child_scope
+from core.services.visit_plan import DEFAULT_RULES, Rules
 
 MONTHS = 12
-CONTACT_DAYS = 30      # 儿童主任至少每个月联系一次
-HOME_VISIT_DAYS = 90   # 每季度入户走访一次
 DEFAULT_TZ = "Asia/Shanghai"
 
 
@@ -139,11 +138,14 @@ def _visited_since(since: datetime, kind: str | None = None):
     return exists(q.where(Visit.kind == kind) if kind else q)
 
 
-def left_behind_counts(now: datetime, today: date, *group):
+def left_behind_counts(now: datetime, today: date, *group, rules: Rules = DEFAULT_RULES):
     """SELECT *group, left-behind children, contact overdue, home visit overdue, FROM the
-    children with their current entrustment (group and scope them as you need)."""
+    children with their current entrustment (group and scope them as you need). Overdue
+    uses the visit plan's ordinary intervals (config `visits`: 儿童主任 contact monthly,
+    home visit quarterly), so the dashboard and /admin/visits agree."""
     e = lbsql.current_entrustment()
-    contact_since, home_since = now - timedelta(days=CONTACT_DAYS), now - timedelta(days=HOME_VISIT_DAYS)
+    contact_since = now - timedelta(days=rules.contact_days)
+    home_since = now - timedelta(days=rules.home_visit_days)
     # A child registered this month is not yet late for this month's contact.
     no_contact = and_(Child.created_at < contact_since, ~_visited_since(contact_since))
     no_home = and_(Child.created_at < home_since, ~_visited_since(home_since, "home_visit"))
@@ -153,9 +155,10 @@ def left_behind_counts(now: datetime, today: date, *group):
             .where(lbsql.is_left_behind(e, today)).group_by(*group))
 
 
-def children_by_village(session: Session, user: StaffUser, now: datetime, today: date) -> dict:
+def children_by_village(session: Session, user: StaffUser, now: datetime, today: date,
+                        rules: Rules = DEFAULT_RULES) -> dict:
     """Left-behind children per village, and those of them with a visit overdue."""
-    rows = session.execute(left_behind_counts(now, today, Child.township_id, Child.village_id)
+    rows = session.execute(left_behind_counts(now, today, Child.township_id, Child.village_id, rules=rules)
                            .where(child_scope(user))).all()
     return places_by(session, rows)
 
@@ -190,7 +193,7 @@ def counts_by(by_status: dict, late) -> dict:
 
 
 def overview(session: Session, user: StaffUser, tz_name: str = DEFAULT_TZ,
-             now: datetime | None = None) -> dict:
+             now: datetime | None = None, rules: Rules = DEFAULT_RULES) -> dict:
     """Everything the dashboard shows, as plain JSON-ready data."""
     now = now or utcnow()
     tz = ZoneInfo(tz_name or DEFAULT_TZ)
@@ -201,6 +204,6 @@ def overview(session: Session, user: StaffUser, tz_name: str = DEFAULT_TZ,
     return {"months": keys,
             "cases": cases_over_time(session, user, keys, start, offset),
             "acceptance": accepted_on_time(session, user, keys, start, offset, now),
-            "children": children_by_village(session, user, now, local_now.date()),
+            "children": children_by_village(session, user, now, local_now.date(), rules),
             "counts": case_counts(session, user, now),
             "as_of": None}  # live; a summary's overview gives its refresh time here

@@ -73,6 +73,9 @@ class Rules:
         return timedelta(days=self.contact_days), timedelta(days=self.home_visit_days)
 
 
+DEFAULT_RULES = Rules()
+
+
 def due_dates(opened: datetime, last_contact: datetime | None, last_home_visit: datetime | None,
               at_risk: bool, rules: Rules) -> tuple[datetime, datetime]:
     """When the next contact and the next home visit are due (pure)."""

@@ -11,7 +11,8 @@ from core.db import transaction
 from core.models import Child, StaffUser
 from core.services import left_behind, left_behind_sql, stats
 from core.services.children import current_entrustment
-from tests.overview.data import add_child, seed
+from core.services.visit_plan import Rules
+from tests.overview.data import add_child, seed, visit
 
 NOW = datetime(2026, 12, 2, 8, 0)
 
@@ -58,6 +59,23 @@ def test_left_behind_children_per_village_and_overdue_visits(runtime, jurisdicti
     assert by_village["向阳村"]["contact_overdue"] == 0
     assert (kids["left_behind"], kids["contact_overdue"], kids["home_visit_overdue"]) == (3, 0, 1)
 
+
+
+def test_the_dashboard_uses_the_visit_plans_intervals(runtime, jurisdiction, make_staff):
+    """A home visit 90½ days ago is not yet overdue under the configured quarterly rule
+    (91 days, as on /admin/visits); a county that sets 60 days sees it overdue."""
+    make_staff("hx_head", "township", township="红星镇")
+    with transaction(runtime.sessions) as s:
+        child = add_child(s, "虚构小季", "红星镇", "东风村", created=NOW - timedelta(days=300))
+        visit(s, child, "home_visit", NOW - timedelta(days=90, hours=12))
+    quarterly = Rules.from_config(runtime.settings.section("visits"))
+    with transaction(runtime.sessions) as s:
+        user = _user(s, "hx_head")
+        kids = stats.overview(s, user, now=NOW, rules=quarterly)["children"]
+        strict = stats.overview(s, user, now=NOW, rules=Rules(home_visit_days=60))["children"]
+    assert quarterly.home_visit_days == 91
+    assert (kids["left_behind"], kids["home_visit_overdue"]) == (1, 0)
+    assert (strict["left_behind"], strict["home_visit_overdue"]) == (1, 1)
 
 def test_a_village_committee_sees_its_own_village_only(runtime, jurisdiction, make_staff):
     seed(runtime, NOW)
