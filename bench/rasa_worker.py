@@ -18,6 +18,8 @@ import logging
 import os
 import time
 
+WARM_UP = "村里有个孩子一个人在家好几天了，没人管"  # a first parse that goes through every model
+
 
 def _status_mb(key: str) -> float:
     with open("/proc/self/status", encoding="utf-8") as f:
@@ -34,7 +36,7 @@ async def run(models: dict[str, str], texts: list[str]) -> dict:
     imported = time.perf_counter()
     agents = {task: Agent.load(path) for task, path in models.items()}
     for agent in agents.values():
-        await agent.parse_message("你好")
+        await agent.parse_message(WARM_UP)
     ready = time.perf_counter()
     labels: dict[str, list] = {task: [] for task in agents}
     latency = []
