@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+from policy import vectors
 from policy.curated import CuratedAnswers, load_curated
 from policy.index import synonyms
 from policy.ingest import catalogue
@@ -85,6 +86,14 @@ class Answerer:
         self.region = region or {}
         self.curated = CuratedAnswers(load_curated())
         to_traditional("儿")  # load OpenCC's dictionaries now, not during the first question
+        # the sentence encoder ranks with BM25 when it is installed; without it, BM25 alone
+        self.semantic = vectors.available()
+        if self.semantic:
+            store = kb.store if kb is not None else vectors.VectorStore(None)
+            self.curated.attach_vectors(store)  # embedded now, never at question time
+            if kb is not None:
+                kb.passage_vectors()
+                store.save()
         unknown_topics("儿童", "儿童")  # and jieba's part-of-speech table
 
     def _known(self) -> str:
@@ -185,10 +194,11 @@ class Answerer:
             names = "、".join(f"“{w}”" for w in unknown[:3])
             return Answer(f"抱歉，我手头的政策文件里没有讲到{names}方面的规定，不能随便回答您。\n"
                           + self.referral(), False, kind="refused")
-        hit = self.curated.match(query)
+        qvec = vectors.question_vector(query) if self.semantic else None
+        hit = self.curated.match(query, qvec)
         if hit is not None:
             return self._from_curated(self.curated.entries[hit], age, query)
-        return self._from_passages(query)
+        return self._from_passages(query, qvec)
 
     def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
         e = self.curated.by_id(entry_id)
@@ -215,8 +225,8 @@ class Answerer:
         return Answer(text, found, sources, passage,
                       {"curated": e["id"], "report": bool(e.get("report"))}, kind="curated")
 
-    def _from_passages(self, query: str) -> Answer | None:
-        best = best_passage(self.kb, query)
+    def _from_passages(self, query: str, qvec=None) -> Answer | None:
+        best = best_passage(self.kb, query, qvec)
         if best is None:
             return None
         quote = extract(best["text"], query)

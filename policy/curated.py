@@ -11,6 +11,7 @@ import yaml
 
 from policy.index import BM25, expand, tokenize
 from policy.match import concepts, coverage, formalize
+from policy.roles import fits, roles
 from policy.text import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -20,6 +21,10 @@ CURATED_SCORE_MIN = 10.0  # BM25 score of the best curated candidate
 CURATED_AGREE = 0.35  # the chosen entry's BM25 score must be this share of the best one
 NEAR_PHRASING = 0.6  # bigram Jaccard with one of an entry's own phrasings
 ANSWER_IN_TARGET = True  # the entry's answer text counts towards coverage (+1.2 % key fact)
+CANDIDATES = 5  # from each ranking (BM25, encoder)
+RRF_K = 10  # reciprocal-rank fusion: 1 / (RRF_K + rank)
+FUSED_WEIGHT = 0.3  # the fused rank's share of a candidate's value, beside coverage
+ACTION_BONUS = 0.05  # a candidate about the question's own actor and action
 
 
 @lru_cache(maxsize=1)
@@ -44,15 +49,45 @@ class CuratedAnswers:
         self._defines = {normalize(t): i for i, e in enumerate(entries)
                          for t in e.get("defines", [])}
         self._phrasing_grams = [[_bigrams(q) for q in e.get("questions", [])] for e in entries]
+        # whom each entry is about: who acts in its own phrasings, and how
+        parsed = [[roles(q) for q in e.get("questions", [])] for e in entries]
+        self.actors = [frozenset().union(*(r.actors for r in rs)) for rs in parsed]
+        self.actions = [frozenset().union(*(r.actions for r in rs)) for rs in parsed]
+        self._vectors = None  # phrasing vectors (rows) and their entries, see attach_vectors
+        self._owner = None
+
+    def attach_vectors(self, store) -> None:
+        """Embed every phrasing once (policy.vectors.VectorStore), for `match(qvec=...)`."""
+        texts, owner = [], []
+        for i, e in enumerate(self.entries):
+            for q in e.get("questions", []):
+                texts.append(normalize(q))
+                owner.append(i)
+        import numpy as np
+
+        self._vectors = store.matrix(texts)
+        self._owner = np.asarray(owner)
+
+    def similarities(self, qvec):
+        """Per entry, the best cosine between the question and one of its phrasings."""
+        import numpy as np
+
+        sims = self._vectors @ qvec
+        best = np.full(len(self.entries), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._owner, sims)
+        return best
 
     def by_id(self, entry_id: str) -> dict | None:
         return next((e for e in self.entries if e["id"] == entry_id), None)
 
-    def match(self, query: str) -> int | None:
+    def match(self, query: str, qvec=None) -> int | None:
         """The curated entry that answers `query`, or None.
 
-        BM25 proposes candidates; coverage (how much of the question the entry's own
-        phrasings and keywords account for) picks among them and decides.
+        BM25 and, with `qvec` (the question's sentence vector), the encoder propose
+        candidates, ranked by reciprocal-rank fusion; a candidate about another actor
+        than the question's is dropped; coverage (how much of the question the entry's
+        own phrasings and keywords account for) plus the fused rank picks among the rest,
+        and coverage decides.
         """
         term = _defined_term(query)
         if term and term in self._defines:
@@ -63,18 +98,34 @@ class CuratedAnswers:
         near = self._near_phrasing(query)
         if near is not None:
             return near
-        top = self.bm25.top(tokenize(expand(query)), 5)
-        if not top or top[0][1] < CURATED_SCORE_MIN:
+        scores = self.bm25.scores(tokenize(expand(query)))
+        bm_rank = sorted(scores, key=lambda i: (-scores[i], i))
+        if not bm_rank or scores[bm_rank[0]] < CURATED_SCORE_MIN:
             return None
+        top_score = scores[bm_rank[0]]
+        fused = {i: 1.0 / (RRF_K + r) for r, i in enumerate(bm_rank[:CANDIDATES])}
+        sims = None
+        if qvec is not None and self._vectors is not None:
+            sims = self.similarities(qvec)
+            for r, i in enumerate(sims.argsort()[::-1][:CANDIDATES]):
+                fused[int(i)] = fused.get(int(i), 0.0) + 1.0 / (RRF_K + r)
+        best_fused = max(fused.values())
         words = concepts(query)
+        asked = roles(query)
         idf = self.bm25.idf  # (the documents' idf instead measured worse: 89.4 vs 94.1 %)
         best, best_val, best_cov, best_score = None, -1.0, 0.0, 0.0
-        for i, score in top:
+        for i in sorted(fused, key=lambda i: (-fused[i], i)):
+            fit = fits(asked, self.actors[i])
+            if fit is False:
+                continue  # about another actor ("what the police do" for a teacher's duty)
             cov = coverage(words, self.texts[i], idf)
-            value = cov + 0.3 * score / top[0][1]
+            rank_part = fused[i] / best_fused if sims is not None else scores.get(i, 0.0) / top_score
+            value = cov + FUSED_WEIGHT * rank_part
+            if fit and asked.actions & self.actions[i]:
+                value += ACTION_BONUS
             if value > best_val:
-                best, best_val, best_cov, best_score = i, value, cov, score
-        if best_score < CURATED_AGREE * top[0][1]:
+                best, best_val, best_cov, best_score = i, value, cov, scores.get(i, 0.0)
+        if best is None or best_score < CURATED_AGREE * top_score:
             # coverage and ranking disagree sharply: the entry shares a few words with the
             # question but is not what it is about; an honest refusal beats a near-miss
             return None

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from policy.index import _jieba
-from policy.text import normalize
+from policy.text import cjk_count, normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "roles.yml"
 
@@ -38,7 +38,9 @@ def _lexicon() -> dict:
     return {"actors": index(data.get("actors", {})),
             "actions": index(data.get("actions", {})),
             "markers": set(data.get("object_markers", [])),
-            "breaks": set(data.get("clause_breaks", []))}
+            "breaks": set(data.get("clause_breaks", [])),
+            "weak": set(data.get("weak_actors", [])),
+            "who": [normalize(w) for w in data.get("asks_who", [])]}
 
 
 def _lookup(token: str, pairs: list[tuple[str, str]]) -> str | None:
@@ -62,7 +64,8 @@ def _clauses(text: str) -> list[list[tuple[str, str]]]:
         if not w:
             continue
         glued = len(w) == 2 and w[0] in lex["breaks"] and not _jieba().dt.FREQ.get(w)
-        if tok.flag == "x" or w in lex["breaks"] or glued:  # "前要": a break glued to a verb
+        punct = tok.flag == "x" and not cjk_count(w)  # (our own added words are "x" too)
+        if punct or w in lex["breaks"] or glued:  # "前要": a break glued to a verb
             out.append([])
             continue
         out[-1].append((w, tok.flag))
@@ -71,7 +74,8 @@ def _clauses(text: str) -> list[list[tuple[str, str]]]:
 
 @lru_cache(maxsize=4096)
 def roles(text: str) -> Roles:
-    """The agent (actor of the last clause that names one), the actors and the actions."""
+    """The agent (the institution acting in the last clause that names one), every actor
+    named as acting, and the actions."""
     lex = _lexicon()
     agent, actors, actions = None, [], set()
     for clause in _clauses(text):
@@ -86,14 +90,17 @@ def roles(text: str) -> Roles:
             j = i - 1
             while j >= 0 and clause[j][1] == "r":  # 把他爹妈: look past the pronoun
                 j -= 1
-            before = clause[j][0] if j >= 0 else ""
-            if before in lex["markers"] or any(before.endswith(m) for m in lex["markers"]):
-                continue  # 跟学校说 / 把爹妈: acted upon
+            before, flag = clause[j] if j >= 0 else ("", "")
+            if before in lex["markers"] or any(before.endswith(m) for m in lex["markers"]) \
+                    or flag[:1] in {"v", "p"}:
+                continue  # 跟学校说 / 把爹妈 / 去法院 / 换监护人: acted upon, not acting
             actors.append(actor)
-            if clause_agent is None:
+            if clause_agent is None and actor not in lex["weak"]:
                 clause_agent = actor
         if clause_agent is not None:
             agent = clause_agent
+        elif any(w in "".join(t for t, _ in clause) for w in lex["who"]):
+            agent = None  # "…，谁来执行": the question asks who acts
     return Roles(agent, frozenset(actors), frozenset(actions))
 
 
@@ -107,6 +114,7 @@ def passage_actors(section_title: str) -> frozenset:
 def fits(question: Roles, actors: frozenset) -> bool | None:
     """True: the candidate is about the question's agent; False: about someone else;
     None: one side names no actor (no evidence either way)."""
+    actors = actors - _lexicon()["weak"]
     if question.agent is None or not actors:
         return None
     return question.agent in actors
