@@ -187,14 +187,19 @@ class Answerer:
             return self._curated_by_id("subsidy_amount", age)
         if PHONE.search(normalize(focus)):
             return None  # the refusal lists the civil-affairs number and the hotlines
+        qvec = vectors.question_vector(query) if self.semantic else None
         unknown = unknown_topics(focus, self._known())
         if unknown:
             # a noun the documents never mention: the question is about something else,
-            # however well its other words match (never answer a near-miss)
+            # however well its other words match (never answer a near-miss) — unless
+            # BM25 and the encoder both put the same curated answer first, closely
+            # (the "noun" is then jieba's misreading: 起码, 天生, 寒极 for 极寒)
+            sure = self.curated.match(query, qvec, sure=True) if qvec is not None else None
+            if sure is not None:
+                return self._from_curated(self.curated.entries[sure], age, query)
             names = "、".join(f"“{w}”" for w in unknown[:3])
             return Answer(f"抱歉，我手头的政策文件里没有讲到{names}方面的规定，不能随便回答您。\n"
                           + self.referral(), False, kind="refused")
-        qvec = vectors.question_vector(query) if self.semantic else None
         hit = self.curated.match(query, qvec)
         if hit is not None:
             return self._from_curated(self.curated.entries[hit], age, query)
