@@ -24,6 +24,7 @@ from policy.kb import KnowledgeBase
 from policy.match import unknown_topics
 from policy.passages import best_passage, extract
 from policy.reports import looks_like_report
+from policy.roles import fits, roles
 from policy.text import cjk_count, is_traditional, normalize, to_traditional
 
 MAX_CHARS = 300
@@ -145,7 +146,11 @@ class Answerer:
             if age is None:
                 age = context.get("age")
         result = self._answer(query, age, context, focus)
-        if report and (result is None or not result.context.get("report")):
+        if report and self._about_asked_actor(focus, result):
+            # "老师发现学生被打却没报告，会怎样": about the teacher's duty, answered as such,
+            # with the emergency number first
+            result.answer = f"如果孩子现在就有危险，请马上拨打{self._hotlines()['police']}。\n" + result.answer
+        elif report and (result is None or not result.context.get("report")):
             # a child in trouble now: what to do comes before what the rules are
             result = self._curated_by_id("report_what_to_do", age)
         if result is None:
@@ -160,6 +165,14 @@ class Answerer:
         if traditional:
             result.answer = to_traditional(result.answer)
         return result
+
+    def _about_asked_actor(self, question: str, result: Answer | None) -> bool:
+        """The answer is about the institution the question asks about (its agent)."""
+        if result is None or not result.found or result.context.get("report"):
+            return False
+        entry = result.context.get("curated")
+        i = next((n for n, e in enumerate(self.curated.entries) if e["id"] == entry), None)
+        return i is not None and fits(roles(question), self.curated.actors[i]) is True
 
     def _invalid(self, q: str) -> Answer | None:
         examples = "例如：“孩子14岁，我们出去打工能让他一个人在家吗？”“老师发现孩子被打必须报告吗？”"
