@@ -18,7 +18,6 @@ from policy.index import BM25, expand, tokenize
 from policy.ingest import IngestResult, build_passages
 from policy.readers import UnreadableDocument
 
-
 SUPPORTED = (".txt", ".html", ".htm", ".docx", ".pdf")
 INDEX_VERSION = 2
 

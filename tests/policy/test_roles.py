@@ -117,7 +117,7 @@ def test_without_the_encoder_package_answers_come_from_bm25(tmp_path):
     (tmp_path / "n.txt").write_text(NOISY, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("SHOUHU_POLICY_ENCODER", None)
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
+    out = subprocess.run([sys.executable, "-c", code], check=False, cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "ok" in out.stdout, out.stderr[-2000:]
     assert not (tmp_path / "kb" / vectors.FILE).exists()
