@@ -132,6 +132,8 @@ class CuratedAnswers:
             fit = fits(asked, self.actors[i])
             if fit is False:
                 continue  # about another actor ("what the police do" for a teacher's duty)
+            if sims is not None and float(sims[i]) < best_cos - ENCODER_AGREE:
+                continue  # the encoder finds it far from the question: shared words only
             cov = coverage(words, self.texts[i], idf)
             value = cov + FUSED_WEIGHT * rank[i]
             if fit and asked.actions & self.actions[i]:
@@ -142,8 +144,6 @@ class CuratedAnswers:
             # coverage and ranking disagree sharply: the entry shares a few words with the
             # question but is not what it is about; an honest refusal beats a near-miss
             return None
-        if sims is not None and float(sims[best]) < best_cos - ENCODER_AGREE:
-            return None  # the same, seen by the encoder
         if sure:
             agreed = sims is not None and best == bm_rank[0] == int(order[0])
             if not (agreed and float(sims[best]) >= SURE_COS and best_cov >= SURE_COVERAGE):

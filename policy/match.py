@@ -148,7 +148,8 @@ def unknown_topics(text: str, known: str) -> list[str]:
     norm = normalize(text)
     for colloquial, _formal in _pairs():
         norm = norm.replace(colloquial, " ")
-    works = any(w in normalize(text) for w in _WORK_WORDS)
+    works = any(w in normalize(text) for w in _WORK_WORDS) or any(
+        colloquial in normalize(text) for colloquial, formal in _pairs() if "务工" in formal)
     out = []
     for token in pseg.cut(norm):
         w, flag = _unglue(token.word.strip()), token.flag
