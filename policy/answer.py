@@ -16,6 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
+from policy import vectors
 from policy.curated import CuratedAnswers, load_curated
 from policy.index import synonyms
 from policy.ingest import catalogue
@@ -23,6 +24,7 @@ from policy.kb import KnowledgeBase
 from policy.match import unknown_topics
 from policy.passages import best_passage, extract
 from policy.reports import looks_like_report
+from policy.roles import fits, roles
 from policy.text import cjk_count, is_traditional, normalize, to_traditional
 
 MAX_CHARS = 300
@@ -85,6 +87,14 @@ class Answerer:
         self.region = region or {}
         self.curated = CuratedAnswers(load_curated())
         to_traditional("儿")  # load OpenCC's dictionaries now, not during the first question
+        # the sentence encoder ranks with BM25 when it is installed; without it, BM25 alone
+        self.semantic = vectors.available()
+        if self.semantic:
+            store = kb.store if kb is not None else vectors.VectorStore(None)
+            self.curated.attach_vectors(store)  # embedded now, never at question time
+            if kb is not None:
+                kb.passage_vectors()
+                store.save()
         unknown_topics("儿童", "儿童")  # and jieba's part-of-speech table
 
     def _known(self) -> str:
@@ -136,7 +146,11 @@ class Answerer:
             if age is None:
                 age = context.get("age")
         result = self._answer(query, age, context, focus)
-        if report and (result is None or not result.context.get("report")):
+        if report and self._about_asked_actor(focus, result):
+            # "老师发现学生被打却没报告，会怎样": about the teacher's duty, answered as such,
+            # with the emergency number first
+            result.answer = f"如果孩子现在就有危险，请马上拨打{self._hotlines()['police']}。\n" + result.answer
+        elif report and (result is None or not result.context.get("report")):
             # a child in trouble now: what to do comes before what the rules are
             result = self._curated_by_id("report_what_to_do", age)
         if result is None:
@@ -151,6 +165,14 @@ class Answerer:
         if traditional:
             result.answer = to_traditional(result.answer)
         return result
+
+    def _about_asked_actor(self, question: str, result: Answer | None) -> bool:
+        """The answer is about the institution the question asks about (its agent)."""
+        if result is None or not result.found or result.context.get("report"):
+            return False
+        entry = result.context.get("curated")
+        i = next((n for n, e in enumerate(self.curated.entries) if e["id"] == entry), None)
+        return i is not None and fits(roles(question), self.curated.actors[i]) is True
 
     def _invalid(self, q: str) -> Answer | None:
         examples = "例如：“孩子14岁，我们出去打工能让他一个人在家吗？”“老师发现孩子被打必须报告吗？”"
@@ -178,17 +200,23 @@ class Answerer:
             return self._curated_by_id("subsidy_amount", age)
         if PHONE.search(normalize(focus)):
             return None  # the refusal lists the civil-affairs number and the hotlines
+        qvec = vectors.question_vector(query) if self.semantic else None
         unknown = unknown_topics(focus, self._known())
         if unknown:
             # a noun the documents never mention: the question is about something else,
-            # however well its other words match (never answer a near-miss)
+            # however well its other words match (never answer a near-miss) — unless
+            # BM25 and the encoder both put the same curated answer first, closely
+            # (the "noun" is then jieba's misreading: 起码, 天生, 寒极 for 极寒)
+            sure = self.curated.match(query, qvec, sure=True) if qvec is not None else None
+            if sure is not None:
+                return self._from_curated(self.curated.entries[sure], age, query)
             names = "、".join(f"“{w}”" for w in unknown[:3])
             return Answer(f"抱歉，我手头的政策文件里没有讲到{names}方面的规定，不能随便回答您。\n"
                           + self.referral(), False, kind="refused")
-        hit = self.curated.match(query)
+        hit = self.curated.match(query, qvec)
         if hit is not None:
             return self._from_curated(self.curated.entries[hit], age, query)
-        return self._from_passages(query)
+        return self._from_passages(query, qvec)
 
     def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
         e = self.curated.by_id(entry_id)
@@ -215,8 +243,8 @@ class Answerer:
         return Answer(text, found, sources, passage,
                       {"curated": e["id"], "report": bool(e.get("report"))}, kind="curated")
 
-    def _from_passages(self, query: str) -> Answer | None:
-        best = best_passage(self.kb, query)
+    def _from_passages(self, query: str, qvec=None) -> Answer | None:
+        best = best_passage(self.kb, query, qvec)
         if best is None:
             return None
         quote = extract(best["text"], query)

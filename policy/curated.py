@@ -11,6 +11,7 @@ import yaml
 
 from policy.index import BM25, expand, tokenize
 from policy.match import concepts, coverage, formalize
+from policy.roles import fits, roles
 from policy.text import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -20,6 +21,16 @@ CURATED_SCORE_MIN = 10.0  # BM25 score of the best curated candidate
 CURATED_AGREE = 0.35  # the chosen entry's BM25 score must be this share of the best one
 NEAR_PHRASING = 0.6  # bigram Jaccard with one of an entry's own phrasings
 ANSWER_IN_TARGET = True  # the entry's answer text counts towards coverage (+1.2 % key fact)
+CANDIDATES = 5  # from each ranking (BM25, encoder)
+FUSED_WEIGHT = 0.3  # the ranking's share of a candidate's value, beside coverage
+ENCODER_SHARE = 0.5  # of that ranking part: encoder cosine vs BM25 score
+COS_SPAN = 0.05  # e5 cosines are compressed: this far below the best cosine counts as 0
+ENCODER_AGREE = 0.04  # the chosen entry's cosine must be within this of the best one
+# an answer despite a word the documents never use ("起码", "天生": jieba's guess at a
+# noun) needs both rankings to agree on it, a close phrasing and most of the question
+SURE_COS = 0.94
+SURE_COVERAGE = 0.6
+ACTION_BONUS = 0.05  # a candidate about the question's own actor and action
 
 
 @lru_cache(maxsize=1)
@@ -44,15 +55,45 @@ class CuratedAnswers:
         self._defines = {normalize(t): i for i, e in enumerate(entries)
                          for t in e.get("defines", [])}
         self._phrasing_grams = [[_bigrams(q) for q in e.get("questions", [])] for e in entries]
+        # whom each entry is about: who acts in its own phrasings, and how
+        parsed = [[roles(q) for q in e.get("questions", [])] for e in entries]
+        self.actors = [frozenset().union(*(r.actors for r in rs)) for rs in parsed]
+        self.actions = [frozenset().union(*(r.actions for r in rs)) for rs in parsed]
+        self._vectors = None  # phrasing vectors (rows) and their entries, see attach_vectors
+        self._owner = None
+
+    def attach_vectors(self, store) -> None:
+        """Embed every phrasing once (policy.vectors.VectorStore), for `match(qvec=...)`."""
+        texts, owner = [], []
+        for i, e in enumerate(self.entries):
+            for q in e.get("questions", []):
+                texts.append(normalize(q))
+                owner.append(i)
+        import numpy as np
+
+        self._vectors = store.matrix(texts)
+        self._owner = np.asarray(owner)
+
+    def similarities(self, qvec):
+        """Per entry, the best cosine between the question and one of its phrasings."""
+        import numpy as np
+
+        sims = self._vectors @ qvec
+        best = np.full(len(self.entries), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._owner, sims)
+        return best
 
     def by_id(self, entry_id: str) -> dict | None:
         return next((e for e in self.entries if e["id"] == entry_id), None)
 
-    def match(self, query: str) -> int | None:
+    def match(self, query: str, qvec=None, sure: bool = False) -> int | None:
         """The curated entry that answers `query`, or None.
 
-        BM25 proposes candidates; coverage (how much of the question the entry's own
-        phrasings and keywords account for) picks among them and decides.
+        BM25 and, with `qvec` (the question's sentence vector), the encoder propose
+        candidates, ranked by a combination of both scores; a candidate about another actor
+        than the question's is dropped; coverage (how much of the question the entry's
+        own phrasings and keywords account for) plus the fused rank picks among the rest,
+        and coverage decides. `sure`: only an entry both rankings put first (see SURE_*).
         """
         term = _defined_term(query)
         if term and term in self._defines:
@@ -63,21 +104,50 @@ class CuratedAnswers:
         near = self._near_phrasing(query)
         if near is not None:
             return near
-        top = self.bm25.top(tokenize(expand(query)), 5)
-        if not top or top[0][1] < CURATED_SCORE_MIN:
+        if sure and qvec is None:
             return None
+        scores = self.bm25.scores(tokenize(expand(query)))
+        bm_rank = sorted(scores, key=lambda i: (-scores[i], i))
+        if not bm_rank or scores[bm_rank[0]] < CURATED_SCORE_MIN:
+            return None
+        top_score = scores[bm_rank[0]]
+        # the ranking part: BM25 relative to the best, and with the encoder, the cosine
+        # relative to the best one (a small calibrated combination, not ranks: e5's
+        # cosines are compressed, and near ties must stay near ties)
+        rank = {i: scores[i] / top_score for i in bm_rank[:CANDIDATES]}
+        sims = None
+        if qvec is not None and self._vectors is not None:
+            sims = self.similarities(qvec)
+            order = sims.argsort()[::-1]
+            best_cos = float(sims[order[0]])
+            for i in {*map(int, order[:CANDIDATES]), *rank}:
+                closeness = max(0.0, 1.0 - (best_cos - float(sims[i])) / COS_SPAN)
+                rank[i] = (1 - ENCODER_SHARE) * scores.get(i, 0.0) / top_score \
+                    + ENCODER_SHARE * closeness
         words = concepts(query)
+        asked = roles(query)
         idf = self.bm25.idf  # (the documents' idf instead measured worse: 89.4 vs 94.1 %)
         best, best_val, best_cov, best_score = None, -1.0, 0.0, 0.0
-        for i, score in top:
+        for i in sorted(rank, key=lambda i: (-rank[i], i)):
+            fit = fits(asked, self.actors[i])
+            if fit is False:
+                continue  # about another actor ("what the police do" for a teacher's duty)
+            if sims is not None and float(sims[i]) < best_cos - ENCODER_AGREE:
+                continue  # the encoder finds it far from the question: shared words only
             cov = coverage(words, self.texts[i], idf)
-            value = cov + 0.3 * score / top[0][1]
+            value = cov + FUSED_WEIGHT * rank[i]
+            if fit and asked.actions & self.actions[i]:
+                value += ACTION_BONUS
             if value > best_val:
-                best, best_val, best_cov, best_score = i, value, cov, score
-        if best_score < CURATED_AGREE * top[0][1]:
+                best, best_val, best_cov, best_score = i, value, cov, scores.get(i, 0.0)
+        if best is None or best_score < CURATED_AGREE * top_score:
             # coverage and ranking disagree sharply: the entry shares a few words with the
             # question but is not what it is about; an honest refusal beats a near-miss
             return None
+        if sure:
+            agreed = sims is not None and best == bm_rank[0] == int(order[0])
+            if not (agreed and float(sims[best]) >= SURE_COS and best_cov >= SURE_COVERAGE):
+                return None
         return best if best_cov >= CURATED_MIN else None
 
     def _near_phrasing(self, query: str) -> int | None:

@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from policy import vectors
 from policy.index import BM25, expand, tokenize
 from policy.ingest import IngestResult, build_passages
 from policy.readers import UnreadableDocument
@@ -67,12 +68,14 @@ class KnowledgeBase:
             tokens = [self._passage_tokens(p) for p in self.passages]
         self._tokens = tokens
         self._rebuild()
+        self.store = vectors.VectorStore(self.dir / vectors.FILE)
 
     @staticmethod
     def _passage_tokens(p: dict) -> list[str]:
         return tokenize(p["section_title"] + " " + p["text"])
 
     def _rebuild(self) -> None:
+        self._vectors = None
         self.bm25 = BM25(self._tokens)
         self._by_section: dict[tuple[str, str], list[int]] = {}
         for i, p in enumerate(self.passages):
@@ -108,8 +111,16 @@ class KnowledgeBase:
                                         len(passages), dict(cleaned.dropped)))
         if changed:
             self._rebuild()
+        if vectors.available():
+            self.passage_vectors()  # embedded now, at ingest, not at question time
         self.save()
         return results
+
+    def passage_vectors(self):
+        """The passages' sentence vectors (rows), or None without the encoder."""
+        if self._vectors is None and self.passages and vectors.available():
+            self._vectors = self.store.matrix([vectors.passage_text(p) for p in self.passages])
+        return self._vectors
 
     def save(self) -> None:
         if not self.documents and not (self.dir / "documents.json").exists():
@@ -117,6 +128,7 @@ class KnowledgeBase:
         _dump(self.dir / "documents.json", self.documents)
         _dump(self.dir / "passages.json", self.passages)
         _dump(self.dir / "index.json", {"version": INDEX_VERSION, "tokens": self._tokens})
+        self.store.save()
 
     def search(self, question: str, k: int = 5) -> list[tuple[dict, float, float]]:
         """[(passage, bm25 score, query coverage)] best first."""

@@ -69,8 +69,22 @@ def concepts(text: str) -> list[tuple[str, ...]]:
         if colloquial in text:
             out.append(tuple(dict.fromkeys([colloquial, *formal.split()])))
             text = text.replace(colloquial, " ")
-    out.extend((w,) for w in _words(text))
+    out.extend(_with_parts(w) for w in _words(text))
     return list(dict.fromkeys(out))
+
+
+class Parts(tuple):
+    """A word and the words inside it: covered by any, weighed as the word itself."""
+
+
+def _with_parts(word: str) -> tuple[str, ...]:
+    """A long word and the dictionary words inside it ("放暑假" → 放暑假, 暑假): jieba
+    glues words the documents write apart, and the part still covers the concept."""
+    if len(word) < 3:
+        return (word,)
+    parts = [w for w in _jieba().lcut_for_search(word) if 2 <= len(w) < len(word)
+             and w not in STOPWORDS and w not in _FILLER]
+    return Parts(dict.fromkeys([word, *parts])) if parts else (word,)
 
 
 def word_tokens(text: str) -> list[str]:
@@ -134,7 +148,8 @@ def unknown_topics(text: str, known: str) -> list[str]:
     norm = normalize(text)
     for colloquial, _formal in _pairs():
         norm = norm.replace(colloquial, " ")
-    works = any(w in normalize(text) for w in _WORK_WORDS)
+    works = any(w in normalize(text) for w in _WORK_WORDS) or any(
+        colloquial in normalize(text) for colloquial, formal in _pairs() if "务工" in formal)
     out = []
     for token in pseg.cut(norm):
         w, flag = _unglue(token.word.strip()), token.flag
@@ -161,12 +176,14 @@ def weight(word: str, idf: dict) -> float:
 
 def coverage(items, target: str, idf: dict) -> float:
     """Weighted share of the question's concepts (or plain words) found in `target`."""
-    groups = [(i,) if isinstance(i, str) else tuple(i) for i in items]
+    groups = [(i,) if isinstance(i, str) else i if isinstance(i, tuple) else tuple(i)
+              for i in items]
     groups = list(dict.fromkeys(groups))
     total = hit = 0.0
     for group in groups:
-        w = max(weight(alt, idf) for alt in group)
-        if len(group) > 1:  # a phrase our synonym list knows is on topic by definition
+        w = weight(group[0], idf) if isinstance(group, Parts) else max(weight(a, idf) for a in group)
+        if len(group) > 1 and not isinstance(group, Parts):
+            # a phrase our synonym list knows is on topic by definition
             w = max(w, SYNONYM_WEIGHT)
         total += w
         if any(alt in target for alt in group):

@@ -8,21 +8,44 @@ import re
 from policy.index import expand, tokenize
 from policy.kb import KnowledgeBase
 from policy.match import concepts, coverage
+from policy.roles import fits, passage_actors, roles
 from policy.text import normalize
 
 PASSAGE_MIN = 0.85  # a passage must cover nearly all of the question
 PASSAGE_SCORE_MIN = 15.0
+CANDIDATES = 3  # from each ranking (BM25, encoder), fused by reciprocal rank
+RRF_K = 10
 
 
-def best_passage(kb: KnowledgeBase | None, query: str) -> dict | None:
-    """The best passage when it covers nearly all of the question, else None."""
+def best_passage(kb: KnowledgeBase | None, query: str, qvec=None) -> dict | None:
+    """The best passage when it covers nearly all of the question, else None.
+
+    Candidates come from BM25 and, with `qvec`, from the passages' sentence vectors,
+    in reciprocal-rank-fusion order; a duty-list passage about another actor than the
+    question's ("州公安局" for what the township does) is skipped.
+    """
     if kb is None or not kb.passages:
         return None
-    hits = kb.search(query, k=3)
+    hits = kb.search(query, k=CANDIDATES)
     if not hits:
         return None
+    fused: dict[int, float] = {}
+    by_id = {id(p): (p, score) for p, score, _ in hits}
+    for r, (p, _s, _c) in enumerate(hits):
+        fused[id(p)] = 1.0 / (RRF_K + r)
+    pv = kb.passage_vectors() if qvec is not None else None
+    if pv is not None:
+        scores = kb.bm25.scores(tokenize(expand(query)))
+        for r, i in enumerate((pv @ qvec).argsort()[::-1][:CANDIDATES]):
+            p = kb.passages[int(i)]
+            by_id.setdefault(id(p), (p, scores.get(int(i), 0.0)))
+            fused[id(p)] = fused.get(id(p), 0.0) + 1.0 / (RRF_K + r)
     words = concepts(query)
-    for p, score, _ in hits:
+    asked = roles(query)
+    for key in sorted(fused, key=lambda k: -fused[k]):
+        p, score = by_id[key]
+        if fits(asked, passage_actors(p["section_title"])) is False:
+            continue
         cov = coverage(words, normalize(p["section_title"] + p["text"]), kb.bm25.idf)
         if score >= PASSAGE_SCORE_MIN and cov >= PASSAGE_MIN:
             return p

@@ -60,14 +60,17 @@ HOLDOUT3 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdo
 def test_holdout3_regression_floor(answerer):
     # A floor, not a target: measured once after the policy3 changes on a set written
     # before they were made and never tuned on. It only catches a change that makes it
-    # worse; the wrong answers it allows (9) are the known gap, not an acceptable level.
+    # worse; the wrong answers it allows (8) are the known gap, not an acceptable level.
+    # Raised after policy4 (encoder + BM25, actor/action check: 76.1 / 80.4 % with the
+    # encoder, 69.6 / 76.1 % on the BM25-only fallback); the floor holds for both paths.
+    # Since policy4 this set is development data too.
     report = evaluate(answerer, load_eval(HOLDOUT3))
     summary = {k: v for k, v in report.items() if k != "rows"}
-    assert report["wrong"] <= 9, summary
-    assert report["wrong_source"] <= 9, summary
+    assert report["wrong"] <= 8, summary
+    assert report["wrong_source"] <= 8, summary
     assert report["refused_pct"] >= 78, summary
-    assert report["top1_source_pct"] >= 63, summary
-    assert report["key_fact_pct"] >= 69, summary
+    assert report["top1_source_pct"] >= 69, summary
+    assert report["key_fact_pct"] >= 76, summary
 
 
 @pytest.mark.parametrize("path", [HOLDOUT2, HOLDOUT3], ids=["holdout2", "holdout3"])

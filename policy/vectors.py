@@ -1,0 +1,99 @@
+"""Sentence vectors for the policy answerer, from the shared e5 encoder (nlu/encoder.py).
+
+Curated phrasings and passages are embedded once, when the knowledge base is built or
+opened, and kept beside index.json in `vectors.npz` (text hash → float16 vector), so a
+re-ingest embeds only new text; a question costs one embedding. Texts missing from the
+file come from the encoder's own cache (nlu.encoder.EmbeddingCache), so a fresh
+knowledge-base folder with known documents costs nothing either.
+
+When the encoder package is missing, `available()` is False and every caller falls back
+to the BM25-only path.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from policy.text import normalize
+
+FILE = "vectors.npz"
+DIM = 384
+
+
+def available() -> bool:
+    if os.environ.get("SHOUHU_POLICY_ENCODER", "on").lower() in {"0", "off", "no", "false"}:
+        return False
+    try:
+        from nlu import encoder
+    except ImportError:
+        return False
+    return encoder.available()
+
+
+def _key(text: str) -> str:
+    from nlu import encoder
+
+    return hashlib.sha1(f"{encoder.ENCODER}\0{text[:encoder.MAX_CHARS]}".encode()).hexdigest()
+
+
+def question_vector(text: str) -> np.ndarray:
+    from nlu import encoder
+
+    return encoder.embed(normalize(text))
+
+
+def passage_text(p: dict) -> str:
+    """What a passage is embedded as: its own heading and the start of its text."""
+    heading = p["section_title"].split("/")[-1].strip()
+    return normalize(f"{heading} {p['text']}")
+
+
+class VectorStore:
+    """text hash → unit vector, one .npz file (or memory only when `path` is None)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else None
+        self._vectors: dict[str, np.ndarray] = {}
+        self._dirty = False
+        if self.path is not None:
+            try:
+                with np.load(self.path) as z:
+                    self._vectors = {str(k): v for k, v in zip(z["keys"], z["vectors"], strict=True)}
+            except (OSError, KeyError, ValueError):
+                self._vectors = {}
+
+    def matrix(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors for `texts` (rows), embedding only those not stored yet."""
+        from nlu.encoder import EmbeddingCache
+
+        keys = [_key(t) for t in texts]
+        missing = [t for t, k in zip(texts, keys) if k not in self._vectors]
+        if missing:
+            fresh = EmbeddingCache().embed_all(list(dict.fromkeys(missing)))
+            for t, v in zip(dict.fromkeys(missing), fresh):
+                self._vectors[_key(t)] = v.astype(np.float16)
+            self._dirty = True
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = self._vectors[k]
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+    def save(self) -> None:
+        if not self._dirty or self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = np.array(list(self._vectors), dtype="U40")
+            vecs = np.stack(list(self._vectors.values())).astype(np.float16)
+            fd, tmp = tempfile.mkstemp(prefix=".vectors-", suffix=".npz", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, keys=keys, vectors=vecs)
+            os.replace(tmp, self.path)
+            self._dirty = False
+        except OSError:  # a read-only folder: the vectors are an optimisation only
+            pass
