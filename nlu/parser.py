@@ -13,7 +13,7 @@ from .match import Match
 from .normalize import Normalized, normalize
 from .pipeline import Featurizer, load_model_dir, softmax_ranking
 from .simple_entities import simple_entities
-from .stacking import Stack
+from .stacking import FROM_CHAR, Stack
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,12 @@ DEFAULT_BAND = {"low": 0.2, "high": 0.8}
 # failed call must not change every later prediction of the process (a missing package does).
 ENCODER_RETRY_SECONDS = 30.0
 # A message longer than the encoder's window (nlu/encoder.py MAX_CHARS) is also scored for
-# urgency on its last window: danger told at the end of a long ramble. The window is scored
-# without the encoder (one embedding per parse at most), so the cost stays bounded; the rules
-# read every sentence (nlu/guards.py `sentences`).
+# urgency on its last window: danger told at the end of a long ramble. Two windows (two
+# embeddings) at most, so the cost stays bounded; the rules read every sentence
+# (nlu/guards.py `sentences`).
 TAIL_CHARS = 160
-# Short small talk the intent stack is sure of without the encoder skips it (measured in
-# docs/nlu.md: no decision on the development files changes).
+# Short small talk the intent stack is sure of without the encoder skips it; base A then
+# stands in for base B (stacking.FROM_CHAR). Measured in docs/nlu.md.
 SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "cancel", "help"})
 SMALL_TALK_CHARS = 12
 SMALL_TALK_CONFIDENCE = 0.9
@@ -145,7 +145,7 @@ class Parser:
         rule_cat = signals.rule_category(t, self._cat_syn)
         intent = self.stacks["intent"]
         int_sig = signals.intent_signals(t, rule_cat, urg_sig)
-        emb = None if self._small_talk(t, feats, int_sig, urg_sig) else self._embed(t)
+        emb = FROM_CHAR if self._small_talk(t, feats, int_sig, urg_sig) else self._embed(t)
         probs = intent.predict(feats, emb, int_sig)
         ranking = softmax_ranking(intent.classes, probs)
         if ranking[0]["name"] == "report_case" and guards.not_about_a_child(t):
@@ -161,7 +161,8 @@ class Parser:
         p_urgent = self._urgency(feats, emb, urg_sig)
         if len(t) > TAIL_CHARS:  # a long ramble: the urgency stack reads its last window too
             tail = t[-TAIL_CHARS:]
-            p_urgent = max(p_urgent, self._urgency(self.featurize(tail), None,
+            tail_emb = self._embed(tail) if isinstance(emb, np.ndarray) else emb
+            p_urgent = max(p_urgent, self._urgency(self.featurize(tail), tail_emb,
                                                    signals.urgency_signals(tail, self._urg_syn)))
         result["urgency"] = {"name": "urgent", "confidence": round(p_urgent, 4), **self.band}
         if p_urgent >= URGENT_ENTITY_MIN:
@@ -178,7 +179,7 @@ class Parser:
         if len(t) > SMALL_TALK_CHARS or urg_sig[:4].any() or int_sig[0]:
             return False
         intent = self.stacks["intent"]
-        p = intent.predict(feats, None, int_sig)
+        p = intent.predict(feats, FROM_CHAR, int_sig)
         best = int(np.argmax(p))
         return intent.classes[best] in SMALL_TALK and float(p[best]) >= SMALL_TALK_CONFIDENCE
 
