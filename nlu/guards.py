@@ -27,7 +27,7 @@ CHILD = re.compile(r"孩|娃|伢|崽|孙|儿|女|宝宝|学生|闺女|弟|妹|�
 # Stricter: harm to adults, animals or property, or a story (game, TV, film), with no child in it
 # ("我老婆喝农药了", "我家的牛掉沟里了", "游戏里我被人砍死了"): not a child-protection report.
 ADULT = re.compile(r"老头|老太|大爷|大娘|大叔|大妈|老汉(?!家)|老人家|老伴|老公|老婆|丈夫|媳妇|(?:我|俺)(?:爸|妈|爹|娘|哥|姐|嫂)"
-                   r"|公公|丈母娘|岳父|岳母|工友|婶|光棍|大哥|大姐|老板|同事|病人")
+                   r"|公公|丈母娘|岳父|岳母|工友|婶|光棍|大哥|大姐|老板|同事|病人|大男人|男人|女人|两口子|夫妻")
 ANIMAL_OR_THING = re.compile(r"狗|猫|猪|牛(?!奶)|羊|鸡(?!蛋)|鸭|鹅|驴|兔|鱼塘|蜂箱|庄稼|玉米|稻|菜地|大棚|仓库|柴房|山林|后山|山火")
 CHILD_STRICT = re.compile(r"孩|娃|伢|崽|囡|孙|宝宝|宝贝|学生|小朋友|婴|幼|丫头|闺女|女儿|儿子|小孩|弟|妹|男生|女生|小子|姑娘|同学|他|她"
                           r"|(?<![老])我(?![爸妈爹娘哥姐家们老公婆男媳丈姑舅叔姨外爷奶大])|俺(?![爸妈爹娘哥姐家们老公婆男])|\d+岁")
@@ -61,14 +61,33 @@ HEALED = re.compile(r"(?:现在|已经|早就?|后来)(?:\S{0,3}|[^。！？!?]{
                     r"(?:好了|好好的|没事|痊愈|出院|康复|不疼|结痂|消肿|找回来|回来了|找到了)"
                     r"|都(?:好了|好好的|没事|痊愈|出院|康复|不疼|结痂|消肿|找回来|回来了|找到了)"
                     r"|伤口(?:\S{0,3}|[^。！？!?]{0,3})好了|(?:找|救|捞|送)(?:回来|上来)了?\S{0,4}(?:没事|没啥事|好了)"
-                    r"|(?:现在|目前|已经)[^。！？!?]{0,6}(?:安全|没危险|脱离危险)")
+                    r"|(?:现在|目前|已经)[^。！？!?]{0,6}(?:安全|没危险|脱离危险)"
+                    # a child already found and safe: "晚上在镇上找到了，已经送回家，孩子没事"
+                    r"|(?:找到|找着|找回|送回|接回|领回|回到家|自己回来)(?:了|来了|家了)?[^。！？!?]{0,16}"
+                    r"(?:没事|没啥事|平安|无恙|好好的|没受伤)|已经(?:被)?(?:送回|接回|领回|找回)")
 # The engine's word list is calm about a question, a case already reported, a harm that is over.
 CALM = re.compile(QUESTION + "|" + STATUS.pattern + "|" + HEALED.pattern)
 # A past harm ("上个月被狗咬了", "去年被狗咬过") is not an emergency unless a sign says it is now.
-PAST = re.compile(r"上个?月|上个?(?:周|星期|礼拜)|去年|前年|前几天|前些天|以前|之前|前天|小时候|上学期|早就"
+PAST = re.compile(r"上个?月|前段时间|前阵子|上个?(?:周|星期|礼拜)|去年|前年|前几天|前些天|以前|之前|前天|小时候|上学期|早就"
                   r"|(?:摔|掉|咬|烫|烧|电|撞|打|拐|淹|割|划|砸|扎|夹)(?:下来|下去|伤|到|着)?过(?![来去])")
 SEVERE_NOW = re.compile(r"正在|现在(?:还|又|正)|刚刚|刚才|还在|又在|此刻|这会|救命|快来|不醒|昏|没(?:了)?(?:呼吸|气)|流血|血|抽|中毒"
                         r"|农药|不见|没回|拐|紫|喘|化脓")
 REAL_NOW = re.compile(NOW + "|" + CALL_FOR_HELP)
 # A call for help or violence going on: the guards above do not hold.
 CALLING = re.compile(CALL_FOR_HELP + r"|正在|还在(?:打|流|抽|砍|追)")
+
+
+# Sentences of a long message: a question, a past event or "不急" early on must not hide a
+# danger told at the end. A sentence that ends in a question mark stays a question.
+_SENTENCE = re.compile(r"[^。！？!?;；\n]+[。！？!?;；\n]*")
+MAX_SENTENCES = 60
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of `text` that do not end in a question mark (at most MAX_SENTENCES),
+    or [] for a message of one sentence (the whole text is read anyway)."""
+    parts = [m.group().strip() for m in _SENTENCE.finditer(text)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2:
+        return []
+    return [p for p in parts[:MAX_SENTENCES] if not p.endswith(("？", "?"))]

@@ -2,7 +2,8 @@
 
 Order: drop control characters and emoji, full-width -> half-width, collapse whitespace,
 Traditional -> Simplified (OpenCC, character by character so offsets survive), Chinese
-numerals -> digits where they are clearly numbers (十二岁, 一三八..., 两个月).
+numerals -> digits where they are clearly numbers (十二岁, 一三八..., 两个月); a message
+typed in toneless pinyin is read back into characters (nlu/pinyin.py).
 
 `normalize(text)` returns a `Normalized` with `text` and `offsets`: `offsets[i]` is the
 index in the original string of normalised character i, plus one sentinel at the end, so a
@@ -14,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+
+from . import pinyin
 
 MAX_CHARS = 2000  # longer messages are cut: nobody types a report this long, and it bounds cost
 
@@ -171,6 +174,10 @@ def normalize(text) -> Normalized:
     s = to_simplified(s)  # phrase-level where the length holds, else character by character
     if len(s) != len(offs):  # lower() of an exotic character changed the length
         s = "".join(chars)
+    hanzi = pinyin.to_hanzi(s) if s.isascii() else None
+    if hanzi:  # a pinyin-only message, read back into characters: spans cover the whole of it
+        offs = [offs[min(len(offs) - 1, k * len(offs) // len(hanzi))] for k in range(len(hanzi))]
+        s = hanzi
     reps = _numeral_replacements(s)
     if reps:
         new_chars: list[str] = []

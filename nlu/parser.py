@@ -13,7 +13,7 @@ from .match import Match
 from .normalize import Normalized, normalize
 from .pipeline import Featurizer, load_model_dir, softmax_ranking
 from .simple_entities import simple_entities
-from .stacking import Stack
+from .stacking import FROM_CHAR, Stack
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,16 @@ DEFAULT_BAND = {"low": 0.2, "high": 0.8}
 # After an encoder error the parser goes on without it for this long, then tries again: one
 # failed call must not change every later prediction of the process (a missing package does).
 ENCODER_RETRY_SECONDS = 30.0
+# A message longer than the encoder's window (nlu/encoder.py MAX_CHARS) is also scored for
+# urgency on its last window: danger told at the end of a long ramble. Two windows (two
+# embeddings) at most, so the cost stays bounded; the rules read every sentence
+# (nlu/guards.py `sentences`).
+TAIL_CHARS = 160
+# Short small talk the intent stack is sure of without the encoder skips it; base A then
+# stands in for base B (stacking.FROM_CHAR). Measured in docs/nlu.md.
+SMALL_TALK = frozenset({"greet", "goodbye", "thanks", "affirm", "deny", "cancel", "help"})
+SMALL_TALK_CHARS = 12
+SMALL_TALK_CONFIDENCE = 0.9
 
 
 def empty_result(text: str, name: str = FALLBACK_INTENT) -> dict:
@@ -130,11 +140,13 @@ class Parser:
         t = norm.text
         if not re.search(r"[\w\u4e00-\u9fff]", t):
             return empty_result(original)
-        feats, emb = self.featurize(t), self._embed(t)
+        feats = self.featurize(t)
         urg_sig = signals.urgency_signals(t, self._urg_syn)
         rule_cat = signals.rule_category(t, self._cat_syn)
         intent = self.stacks["intent"]
-        probs = intent.predict(feats, emb, signals.intent_signals(t, rule_cat, urg_sig))
+        int_sig = signals.intent_signals(t, rule_cat, urg_sig)
+        emb = FROM_CHAR if self._small_talk(t, feats, int_sig, urg_sig) else self._embed(t)
+        probs = intent.predict(feats, emb, int_sig)
         ranking = softmax_ranking(intent.classes, probs)
         if ranking[0]["name"] == "report_case" and guards.not_about_a_child(t):
             ranking = _demote_report(ranking)
@@ -147,6 +159,11 @@ class Parser:
             result["category"], m = cat
             found.append(m)
         p_urgent = self._urgency(feats, emb, urg_sig)
+        if len(t) > TAIL_CHARS:  # a long ramble: the urgency stack reads its last window too
+            tail = t[-TAIL_CHARS:]
+            tail_emb = self._embed(tail) if isinstance(emb, np.ndarray) else emb
+            p_urgent = max(p_urgent, self._urgency(self.featurize(tail), tail_emb,
+                                                   signals.urgency_signals(tail, self._urg_syn)))
         result["urgency"] = {"name": "urgent", "confidence": round(p_urgent, 4), **self.band}
         if p_urgent >= URGENT_ENTITY_MIN:
             m = Match("urgency", "urgent", 0, len(t), "ShouhuStack")
@@ -154,6 +171,17 @@ class Parser:
             found.append(m)
         result["entities"] = self._entities(norm, found)
         return result
+
+    def _small_talk(self, t: str, feats, int_sig: np.ndarray, urg_sig: np.ndarray) -> bool:
+        """A short greeting, thanks, yes, no or cancel that no rule reads as danger: the
+        intent stack is sure of it without the encoder, which is then skipped (its cost is
+        most of a parse)."""
+        if len(t) > SMALL_TALK_CHARS or urg_sig[:4].any() or int_sig[0]:
+            return False
+        intent = self.stacks["intent"]
+        p = intent.predict(feats, FROM_CHAR, int_sig)
+        best = int(np.argmax(p))
+        return intent.classes[best] in SMALL_TALK and float(p[best]) >= SMALL_TALK_CONFIDENCE
 
     def _category(self, t: str, feats, emb, rule_cat: Match | None, intent: str):
         """The whole message's category, with its probability, for a report (or when a

@@ -34,7 +34,7 @@ def calls_for_help(text: str) -> bool:
 def urgency_signals(text: str, urgent_synonyms: list[str] | None = None) -> np.ndarray:
     t = text[:2000]
     return np.array([
-        urgency.urgency(t, urgent_synonyms) is not None,
+        urgency.urgency_any(t, urgent_synonyms) is not None,
         urgency.urgency_blocked(t),
         danger.check(t) is not None,
         calls_for_help(t),

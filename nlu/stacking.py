@@ -23,6 +23,8 @@ FOLDS = 4
 # Models fitted inside the folds only estimate what the final one would say: fewer iterations.
 FOLD_ITER = 300
 LOG_FLOOR = 1e-4  # log-probabilities below log(1e-4) say nothing more
+# Passed instead of an embedding when the parser skips the encoder for small talk it is sure of.
+FROM_CHAR = "from-char"
 
 
 def n_folds(labels: list[str]) -> int:
@@ -82,10 +84,14 @@ class Stack:
     def classes(self) -> list[str]:
         return self.meta.classes
 
-    def predict(self, feats: list[str], emb: np.ndarray | None, rules: np.ndarray) -> np.ndarray:
+    def predict(self, feats: list[str], emb, rules: np.ndarray) -> np.ndarray:
+        """`emb`: the sentence embedding, None (no encoder: a neutral base B) or FROM_CHAR
+        (the encoder was skipped on purpose: base A stands in for base B)."""
         pa = _align(self.char.predict(feats), self.char.classes, self.classes)
         pb = None
-        if self.e5 is not None and emb is not None:
+        if self.e5 is not None and isinstance(emb, str):
+            pb = pa
+        elif self.e5 is not None and emb is not None:
             pb = _align(self.e5.predict(emb), self.e5.classes, self.classes)
         elif self.e5 is not None:  # no encoder at serving time: a neutral base B
             pb = np.full(len(self.classes), 1.0 / len(self.classes))

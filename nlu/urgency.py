@@ -15,14 +15,19 @@ from .guards import (
     SEVERE_NOW,
     STATUS,
     not_about_a_child,
+    sentences,
 )
 from .hazards import (
     ABDUCT,
     AMPUTATION,
+    BEATING_NOW,
     CLIMB_OUT,
+    EXPLOIT,
+    FAREWELL,
     FIRE,
     HAZARD_PUSH,
     HEIGHT_FALL,
+    PLACE_ALONE,
     POISON,
     ROAD_ALONE,
     SCALD_SEVERE,
@@ -93,7 +98,7 @@ CONTEXT_URGENT = [
     # critical states after harm, heat, locked in a car, climbing out, doors being broken
     r"(?:已经|都|现在)不哭了|哭(?:得|到)?没(?:了)?声|没(?:了)?动静|不出声了|没声音了",
     r"中暑|热(?:晕|昏)|(?:关|锁|忘)在车里|(?:在|正在|往)\S{0,4}(?:砸|踹|撬|撞)门",
-    CLIMB_OUT, ABDUCT, ROAD_ALONE, HAZARD_PUSH, SCALD_SEVERE, r"被[^。！？!?]{0,10}(?:领走|抱走|拉走|骗走|拐走)",
+    CLIMB_OUT, ABDUCT, ROAD_ALONE, HAZARD_PUSH, SCALD_SEVERE, BEATING_NOW, FAREWELL, PLACE_ALONE, EXPLOIT, r"被[^。！？!?]{0,10}(?:领走|抱走|拉走|骗走|拐走)",
     r"血肉模糊|稀烂|窟窿|上吐下泻|眼睛发直|翻白眼|喘得|哮喘\S{0,2}(?:犯|发作)|(?:嘴唇|嘴巴|脸|脸色)\S{0,2}(?:发)?(?:乌|黑|紫|青|白)了",
     r"(?:关|锁|忘|困)在\S{0,4}车里|迷(?:了)?路|开闸|山洪|洪水|涨水|(?:还|都)?没(?:被)?放出来|出不来",
     r"被\S{0,3}(?:丢|扔)在(?!家)\S{0,6}",
@@ -151,4 +156,17 @@ def urgency(text: str, extra: list[str] | None = None, question: bool = False) -
         i = text.find(phrase)
         if i >= 0:
             return Match("urgency", "urgent", i, i + len(phrase), "ShouhuSynonym")
+    return None
+
+
+def urgency_any(text: str, extra: list[str] | None = None) -> Match | None:
+    """`urgency` on the whole text, else on each sentence alone (a long message that starts
+    with a question, "不急" or a past event and ends with a danger now)."""
+    found = urgency(text, extra)
+    if found is not None:
+        return found
+    for sentence in sentences(text):
+        found = urgency(sentence, extra)
+        if found is not None:
+            return found
     return None
