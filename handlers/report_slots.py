@@ -19,13 +19,6 @@ def place_done(slots: dict) -> bool:
     return bool(slots.get("township") and (slots.get("village") or slots.get("village_unknown")))
 
 
-def contact_missing(slots: dict) -> list[str]:
-    """What a mandatory reporter has not left yet (nothing once they declined to leave it)."""
-    if slots.get("reporter_role") not in MANDATORY_ROLES or slots.get("contact_declined"):
-        return []
-    return [s for s in CONTACT_SLOTS if not slots.get(s)]
-
-
 def _set(slots: dict, key: str, value, force: bool) -> bool:
     if value in (None, ""):
         return False
@@ -66,6 +59,10 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
     problem = _where(data, turn, gaz, focus) or problem
     problem = _the_child(slots, turn, focus) or problem
     problem = _the_reporter(slots, turn, focus) or problem
+    if focus == "reporter_role" and problem == "no_role" and not _other_facts(before, slots):
+        # "我是村里开小卖部的": who they are, in their own words; not asked again.
+        slots["reporter_role"], slots["reporter_said"] = "other", turn.text[:60]
+        problem = None
     if focus == "place" and problem == "unknown" and _other_facts(before, slots):
         # They answered something else ("十岁左右"): keep it, and ask for the place again.
         problem = None
