@@ -14,14 +14,17 @@ from nlu.normalize import normalize_text
 
 # Words of the act of reporting itself (and of greeting): no fact about a child.
 REPORT_WORDS = frozenset(
-    ["我", "我们", "俺", "是", "要", "想", "需要", "得", "来", "做", "进行", "提交", "一下", "一个", "个", "强制", "报告", "举报", "反映", "报案", "上报", "报警", "情况", "事情", "事", "问题", "案件", "这里", "这边", "你好", "您好", "喂", "请问", "的", "了", "啊", "呀", "呢", "吧", "吗", "一", "件", "有", "怎么", "如何", "找", "帮忙", "帮", "线索", "依法", "按规定", "规定", "作为", "本人", "身份", "履行", "责任", "义务", "强制性", "紧急", "这个", "那个", "还是", "想要", "打算", "准备", "现在", "想问", "下", "老师", "班主任", "校长", "教师", "园长", "医生", "护士", "村医", "大夫", "卫生院", "医院", "诊所", "学校", "小学", "中学", "幼儿园", "村委", "村委会", "村干部", "支书", "村支书", "村主任", "村长", "儿童主任", "网格员", "妇女主任", "社工", "志愿者", "救助站", "福利院", "邻居", "村民", "工作人员", "单位", "镇", "乡", "村", "县", "市", "区", "有个", "有件", "儿童", "留守儿童", "困境儿童",
-     # who, not what: "想报告一个学生的情况", "我想说一件事 可以吗"
-     "学生", "孩子", "小孩", "娃", "娃娃", "小朋友", "男孩", "女孩", "说", "说说", "讲", "想说", "说个事", "有件事", "有个事", "一件事", "件事", "一件", "一名", "一位", "可以", "事想", "转介", "了解", "登记"])
+    ["我", "我们", "俺", "是", "要", "想", "需要", "得", "来", "做", "进行", "提交", "一下", "一个", "个", "强制", "报告", "举报", "反映", "报案", "上报", "报警", "情况", "事情", "事", "问题", "案件", "这里", "这边", "你好", "您好", "喂", "请问", "的", "了", "啊", "呀", "呢", "吧", "吗", "一", "件", "有", "怎么", "如何", "找", "帮忙", "帮", "线索", "依法", "按规定", "规定", "作为", "本人", "身份", "履行", "责任", "义务", "强制性", "紧急", "这个", "那个", "还是", "想要", "打算", "准备", "现在", "想问", "下", "老师", "班主任", "校长", "教师", "园长", "医生", "护士", "村医", "大夫", "卫生院", "医院", "诊所", "学校", "小学", "中学", "幼儿园", "村委", "村委会", "村干部", "支书", "村支书", "村主任", "村长", "儿童主任", "网格员", "妇女主任", "社工", "志愿者", "救助站", "福利院", "邻居", "村民", "工作人员", "单位", "镇", "乡", "村", "县", "市", "区", "有个", "有件",
+     # not what happened: "我想说一件事 可以吗"
+     "说", "说说", "讲", "想说", "说个事", "有件事", "有个事", "一件事", "件事", "一件", "一名", "一位", "可以", "事想", "转介", "了解", "登记"])
 # Names of places, people and organisations (jieba POS ns, nr, nt …) say who or where, not what.
 NAME_FLAGS = ("ns", "nr", "nt", "nz", "nrt", "nrfg", "j")
 # Pronouns (我们, 这个, 有个 …) say nothing of what happened either.
 EMPTY_FLAGS = NAME_FLAGS + ("r",)
-MIN_CONTENT_CHARS = 2
+MIN_CONTENT_CHARS = 3
+# Who it is about counts only beside something that happened: "孩子被打了" says something,
+# "想报告一个学生的情况" does not.
+CHILD_WORDS = frozenset(["学生", "孩子", "小孩", "娃", "娃娃", "小朋友", "男孩", "女孩", "儿童", "留守儿童", "困境儿童"])
 _tokenizer = None
 
 
@@ -50,5 +53,6 @@ def says_what_happened(text: str, role_span: tuple[int, int] | None = None) -> b
     text = normalize_text(text)  # Traditional and full-width read like Simplified
     words = [(w, f) for w, f in _cut(text) if w.strip() and any("\u4e00" <= ch <= "\u9fff" or ch.isalnum() for ch in w)]
     content = [w for w, f in words if w not in REPORT_WORDS and f not in EMPTY_FLAGS
-               and not w.startswith(("强制报告", "报告")) and not w.endswith("年级")]
-    return sum(len(w) for w in content) >= MIN_CONTENT_CHARS
+               and not w.startswith(("强制报告", "报告")) and not w.endswith("年级") and not w.isdigit()]
+    facts = [w for w in content if w not in CHILD_WORDS]
+    return bool(facts) and sum(len(w) for w in content) >= MIN_CONTENT_CHARS

@@ -104,7 +104,7 @@ class ReportFlow:
         gaz = self._gazetteer(ctx)
         absorb(data, turn, gaz)
         if says_something:
-            desc = v.valid_description(turn.text)
+            desc = v.valid_description(" ".join(x for x in (turn.text, turn.aside) if x))
             if desc:
                 data["slots"]["description"] = desc
         else:  # nothing said happened yet: no category is guessed from "我要报告"
@@ -241,7 +241,8 @@ class ReportFlow:
     def _submit(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         s = data["slots"]
         cfg = ctx.settings.section("cases")
-        urgency = urgency_for(s["category"], bool(s.get("urgent")), cfg)
+        calm = s.get("calm") and not s.get("urgent")  # they said the child is in no danger now
+        urgency = "normal" if calm else urgency_for(s["category"], bool(s.get("urgent")), cfg)
         mandatory = s["reporter_role"] in MANDATORY_ROLES
         draft = CaseDraft(
             category=s["category"], urgency=urgency, reporter_role=s["reporter_role"],

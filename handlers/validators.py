@@ -138,6 +138,9 @@ _TITLE_THEN_NAME = re.compile(r"(?:我是|本人)[^，,。！!？?]{0,16}?(?:老
                               r"([\u4e00-\u9fa5]{2,3})(?=[，,。.、\s]|\d|$)")
 
 
+_UNIT_TYPES = set(_UNIT.pattern.split("(?:")[1].split(")")[0].split("|"))
+
+
 def parse_reporter_name(text: str) -> str | None:
     """'我是李老师' -> '李老师'; '我是卫生院医生李建华' -> '李建华'; '我是学校老师', '我是班主任老师'
     are roles, not names."""
@@ -178,9 +181,9 @@ def parse_unit(text: str) -> str | None:
     m = _UNIT.search(to_simplified(written))
     if not m:
         return None
-    lead = re.match(r"(?:我是|我在|在|是)", m.group(1))
+    lead = re.match(r".*(?:我是|我在|我们|咱们|在|是)", m.group(1))  # "现在在我们卫生院" is no name
     unit = written[m.start(1) + (lead.end() if lead else 0):m.end(1)]
-    return unit or None
+    return unit if unit not in _UNIT_TYPES else None  # "卫生院" alone names none
 
 
 def _could_be_a_name(word: str) -> bool:
@@ -275,8 +278,8 @@ _ROLE_WORDS = (
     ("social_worker", r"我是.{0,8}(?:社工|救助站|救助管理|福利院|福利机构)"),
     ("parent", r"我是(?:孩子|他|她)?的?(?:爸爸|妈妈|父亲|母亲)|我(?:儿子|女儿)"),
     ("relative", (r"我是.{0,4}(?:亲戚|亲属|奶奶|爷爷|外婆|外公|姥姥|姥爷|舅舅|姑姑|叔叔|阿姨|姨妈|伯伯)|"
-                 r"我(?:的)?(?:孙子|孙女|外孙|侄子|侄女|外甥)")),
-    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|普通人|市民"),
+                 r"我(?:的)?(?:孙子|孙女|外孙|侄子|侄女|外甥)|(?:孙子|孙女)我")),
+    ("citizen", r"邻居|村民|路人|群众|路过|热心|隔壁|普通人|市民|我们村|我村"),  # last: a role said first wins
 )
 # Bare words, for answers to "您是孩子的什么人？".
 _ROLE_LOOSE = (
@@ -305,12 +308,17 @@ _HEAD_ROLES = {"老师": "teacher", "班主任": "teacher", "校长": "teacher",
 
 
 def guess_role(text: str, loose: bool = False) -> str | None:
-    text = to_simplified(_norm(text))
-    for code, pattern in _ROLE_WORDS + (_ROLE_LOOSE if loose else ()):
+    text = to_simplified(_norm(text)).replace("俺", "我")  # dialect: 俺孙子, 俺们村
+    for code, pattern in _ROLE_WORDS[:-1]:
         if re.search(pattern, text):
             return code
     head = _ROLE_HEAD.search(text)
-    return _HEAD_ROLES[head.group(1)] if head else None
+    if head:
+        return _HEAD_ROLES[head.group(1)]
+    for code, pattern in _ROLE_WORDS[-1:] + (_ROLE_LOOSE if loose else ()):
+        if re.search(pattern, text):
+            return code
+    return None
 
 
 # Declining to say (不方便留电话, 不留了, 匿名吧), not "不用匿名".
