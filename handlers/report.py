@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -50,6 +49,7 @@ from handlers import report_text as say
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 from handlers.describe import says_what_happened
+from handlers.report_correct import correct
 from handlers.report_slots import (
     absorb,
     category_answer,
@@ -204,39 +204,7 @@ class ReportFlow:
         if text == "edit" or text in EDIT_WORDS:
             return self._save(ctx, turn, FlowState(self.name, Step.CONFIRM, data), [Reply(
                 "请直接说要改什么，例如：年龄是8岁、地点改成向阳村、电话13800001234。")])
-        field = v.correction_field(text) or ("reporter_phone" if v.phone_mentioned(text) else None)
-        slots, gaz = data["slots"], self._gazetteer(ctx)
-        value_turn = dataclasses.replace(turn, text=v.correction_value(text), nlu={})
-        if field == "place":
-            problem = absorb(data, value_turn, gaz, "place")
-            if problem:
-                return self._reask(ctx, turn, data, Step.PLACE, problem)
-        elif field == "child_age":
-            problem = absorb(data, turn, gaz, "child_age")
-            if problem:
-                return self._reask(ctx, turn, data, Step.CHILD, problem)
-        elif field == "category":
-            category = v.guess_category(value_turn.text) or (turn.entity("category") if "不是" not in text else None)
-            if not category:
-                slots.pop("category", None)
-                return self._advance(ctx, turn, data)
-            slots["category"] = category
-        elif field == "reporter_role":
-            slots["reporter_role"] = v.guess_role(text, loose=True) or slots.get("reporter_role")
-        elif field == "child_gender":
-            slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
-        elif field == "child_name":
-            slots["child_name"] = v.parse_child_name(text) or re.split(r"[，,。\s]", value_turn.text)[0][:10]
-        elif field in ("reporter_phone", "reporter_name", "reporter_unit"):
-            problem = absorb(data, turn if field == "reporter_phone" else value_turn, gaz, field)
-            if field == "reporter_name" and not v.parse_reporter_name(text):
-                slots["reporter_name"] = value_turn.text[:20]
-            if problem:
-                return self._reask(ctx, turn, data, Step.CONFIRM, problem)
-        else:
-            return self._reask(ctx, turn, data, Step.CONFIRM, "no_choice")
-        data["changed"] = True
-        return self._advance(ctx, turn, data)
+        return correct(self, ctx, turn, data)
 
     def _submit(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         s = data["slots"]

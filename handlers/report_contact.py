@@ -60,7 +60,7 @@ def question(slots: dict) -> str:
     example = EXAMPLES.get(slots.get("reporter_role"), EXAMPLES["teacher"])
     extra = [CONTACT_LABELS[k] for k in ("reporter_name", "reporter_unit") if not slots.get(k)]
     lines = [f"您是{role}，按规定属于强制报告责任人。",
-             "请留一个电话，方便警方联系您核实情况，好吗？"]
+             "请留一个电话（手机11位，或带区号的座机），方便警方联系您核实情况，好吗？"]
     if extra:
         lines.append(f"{'和'.join(extra)}可以一起说，例如：{example}")
     return "\n".join(lines)
