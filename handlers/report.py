@@ -103,6 +103,8 @@ class ReportFlow:
         collect_media(data, turn)
         gaz = self._gazetteer(ctx)
         absorb(data, turn, gaz)
+        if turn.aside:  # "没有，孩子在东风村他奶奶家": the place, age … said with the danger answer
+            absorb(data, dataclasses.replace(turn, text=turn.aside, nlu={}, aside=""), gaz)
         if says_something:
             desc = v.valid_description(" ".join(x for x in (turn.text, turn.aside) if x))
             if desc:

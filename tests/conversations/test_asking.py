@@ -192,3 +192,10 @@ def test_no_danger_now_is_not_filed_as_an_emergency(unsure_engine, api_cases):
     assert "（紧急）" not in reply
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["urgency"] != "urgent"
+
+
+def test_facts_said_with_the_danger_answer_are_not_asked_again(unsure_engine, api_cases):
+    t = Talk(unsure_engine, "wx-unsure-facts")
+    assert t.say("有个孩子 他爸爸喝了酒在家里骂人摔东西").startswith(QUESTION)
+    reply = t.say("没有，孩子在红星镇东风村，8岁")
+    assert "哪个乡镇" not in reply and "几岁" not in reply
