@@ -44,6 +44,7 @@ def test_a_role_is_not_a_name(text, name):
     ("您好，我是红星镇中心小学三年级的班主任，想报告一个学生的情况。", False),
     ("我想说一件事 可以吗", False),
     ("我是红星镇的村干部 有件事要报告", False),
+    ("社工站，想转介一个困境留守家庭", False),
     ("有个孩子一个人住", True),
 ])
 def test_what_happened_is_told_apart_from_who_reports(text, says):
