@@ -4,6 +4,7 @@ the turn's session); it never commits."""
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 
 from bot import commands as C
@@ -66,7 +67,7 @@ class Router:
         if pending is not None:
             answered = danger_mod.answer(value)
             if answered is not None:
-                return self._danger_answered(conv, inbound, cu_id, now, pending, answered)
+                return self._danger_answered(conv, inbound, cu_id, now, pending, answered, value)
             # not an answer: what they said first and now, read together, with no second question
             value = f"{pending['text']} {value}" if title is None else value
         words = title or value
@@ -85,10 +86,10 @@ class Router:
 
     def _continue(self, conv: Conv, inbound: Inbound, value: str, nlu: dict, now: datetime,
                   cu_id: int, in_danger: bool, title: str | None = None,
-                  resume_pending: bool = False) -> list[Reply]:
+                  resume_pending: bool = False, aside: str = "") -> list[Reply]:
         if in_danger:
             nlu = _mark_urgent(nlu)
-        turn = self._make_turn(inbound, value, nlu, now, cu_id)
+        turn = self._make_turn(inbound, value, nlu, now, cu_id, aside)
         if conv.flow in self.flows:
             return self._in_flow(conv, turn, resume_pending, title is not None, in_danger)
         conv.reset()  # no flow, or one no longer registered
@@ -103,7 +104,7 @@ class Router:
         return conv.step in getattr(flow, "free_text_steps", ())
 
     def _danger_answered(self, conv: Conv, inbound: Inbound, cu_id: int, now: datetime,
-                         pending: dict, answered: str) -> list[Reply]:
+                         pending: dict, answered: str, value: str = "") -> list[Reply]:
         """是 or 不确定: the 110/120 guidance at once and the matter is urgent; 没有: go on.
         Either way the message that raised the question is then handled as usual."""
         text = pending.get("text") or ""
@@ -116,7 +117,10 @@ class Router:
             log.warning("danger confirmed by the user (%s) on %s", answered, inbound.channel)
         else:
             replies = [Reply("好的。")]
-        return replies + self._continue(conv, inbound, text, nlu, now, cu_id, in_danger)
+            if answered == "no":
+                nlu = _mark_calm(nlu)
+        aside = value if not value.startswith("danger:") and len(re.sub(r"\W", "", value)) > 3 else ""
+        return replies + self._continue(conv, inbound, text, nlu, now, cu_id, in_danger, aside=aside)
 
     def _in_flow(self, conv: Conv, turn: Turn, resume_pending: bool, chosen: bool,
                  in_danger: bool = False) -> list[Reply]:
@@ -294,8 +298,8 @@ class Router:
             return C.synthetic_parse(text, "out_of_scope") | {"intent": {"name": "out_of_scope",
                                                                           "confidence": 0.0}}
 
-    def _make_turn(self, inbound, text, nlu, now, cu_id) -> Turn:
-        return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id)
+    def _make_turn(self, inbound, text, nlu, now, cu_id, aside: str = "") -> Turn:
+        return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id, aside=aside)
 
 
 def _mark_urgent(nlu: dict) -> dict:
@@ -304,3 +308,11 @@ def _mark_urgent(nlu: dict) -> dict:
         return nlu
     entity = {"entity": "urgency", "value": "urgent", "start": 0, "end": 0, "extractor": "danger_check"}
     return {**nlu, "entities": [*(nlu.get("entities") or []), entity]}
+
+
+def _mark_calm(nlu: dict) -> dict:
+    """The reporter said the child is in no danger now: the case follows what they said, not
+    its category's default urgency or a word like 危险 in "已经脱离危险了"."""
+    entity = {"entity": "urgency", "value": "calm", "start": 0, "end": 0, "extractor": "danger_answer"}
+    others = [e for e in nlu.get("entities") or [] if e.get("entity") != "urgency"]
+    return {**nlu, "entities": [*others, entity]}

@@ -34,6 +34,9 @@ class Turn:
     nlu: dict  # Rasa-format parse result (intent, intent_ranking, entities)
     now: datetime  # naive UTC; tests move the clock by passing their own
     channel_user_id: int  # ChannelUser.id of the sender
+    # What the user added when answering the danger question ("对，门锁着进不去"): kept with
+    # the description, never read for facts.
+    aside: str = ""
 
     @property
     def intent(self) -> str:

@@ -15,7 +15,11 @@ from nlu.normalize import normalize_text
 
 # Words of the act of reporting itself (and of greeting): no fact about a child.
 REPORT_WORDS = frozenset(
-    ["我", "我们", "俺", "是", "要", "想", "需要", "得", "来", "做", "进行", "提交", "一下", "一个", "个", "强制", "报告", "举报", "反映", "报案", "上报", "报警", "情况", "事情", "事", "问题", "案件", "这里", "这边", "你好", "您好", "喂", "请问", "的", "了", "啊", "呀", "呢", "吧", "吗", "一", "件", "有", "怎么", "如何", "找", "帮忙", "帮", "线索", "依法", "按规定", "规定", "作为", "本人", "身份", "履行", "责任", "义务", "强制性", "紧急", "这个", "那个", "还是", "想要", "打算", "准备", "现在", "想问", "下", "老师", "班主任", "校长", "教师", "园长", "医生", "护士", "村医", "大夫", "卫生院", "医院", "诊所", "学校", "小学", "中学", "幼儿园", "村委", "村委会", "村干部", "支书", "村支书", "村主任", "村长", "儿童主任", "网格员", "妇女主任", "社工", "志愿者", "救助站", "福利院", "邻居", "村民", "工作人员", "单位", "镇", "乡", "村", "县", "市", "区", "有个", "有件", "儿童", "留守儿童", "困境儿童"])
+    ["我", "我们", "俺", "是", "要", "想", "需要", "得", "来", "做", "进行", "提交", "一下", "一个", "个", "强制", "报告", "举报", "反映", "报案", "上报", "报警", "情况", "事情", "事", "问题", "案件", "这里", "这边", "你好", "您好", "喂", "请问", "的", "了", "啊", "呀", "呢", "吧", "吗", "一", "件", "有", "怎么", "如何", "找", "帮忙", "帮", "线索", "依法", "按规定", "规定", "作为", "本人", "身份", "履行", "责任", "义务", "强制性", "紧急", "这个", "那个", "还是", "想要", "打算", "准备", "现在", "想问", "下", "老师", "班主任", "校长", "教师", "园长", "医生", "护士", "村医", "大夫", "卫生院", "医院", "诊所", "学校", "小学", "中学", "幼儿园", "村委", "村委会", "村干部", "支书", "村支书", "村主任", "村长", "儿童主任", "网格员", "妇女主任", "社工", "志愿者", "救助站", "福利院", "邻居", "村民", "工作人员", "单位", "镇", "乡", "村", "县", "市", "区", "有个", "有件",
+     # not what happened: "我想说一件事 可以吗"
+     "说", "说说", "讲", "想说", "说个事", "有件事", "有个事", "一件事", "件事", "一件", "一名", "一位", "可以", "事想", "转介", "了解", "登记",
+     # kinds of families, not what happened to them: "想转介一个困境留守家庭"
+     "困境", "留守", "家庭", "困境家庭", "留守家庭", "社工站"])
 # Names of places, people and organisations (jieba POS ns, nr, nt …) say who or where, not what.
 NAME_FLAGS = ("ns", "nr", "nt", "nz", "nrt", "nrfg", "j")
 # Pronouns (我们, 这个, 有个 …) say nothing of what happened either.
@@ -25,7 +29,7 @@ MIN_CONTENT_CHARS = 3
 # not what happened.
 GRADE = re.compile(r"[一二三四五六七八九1-9]年级|[初高][一二三123]|[一二三四五六七八九十\d]+班")
 CHILD_WORDS = frozenset(["学生", "孩子", "小孩", "娃", "娃儿", "女生", "男生", "小朋友", "名", "一名", "位", "一位", "家长", "病人", "患儿",
-                         "病例", "同学"])
+                         "病例", "同学", "娃娃", "男孩", "女孩", "儿童", "留守儿童", "困境儿童"])
 # A compound role word ("儿科医生", "宿管老师") is a role too.
 ROLE_ENDINGS = ("老师", "医生", "护士", "大夫", "班主任", "校长", "主任", "社工", "干部", "网格员")
 _tokenizer = None
@@ -40,7 +44,7 @@ def _cut(text: str) -> list[tuple[str, str]]:
 
         jieba.setLogLevel(logging.WARNING)
         base = jieba.Tokenizer()
-        for w in ("强制报告", "儿童主任", "村干部", "网格员", "留守儿童", "困境儿童", "村医"):
+        for w in ("强制报告", "儿童主任", "村干部", "网格员", "留守儿童", "困境儿童", "村医", "社工站", "转介"):
             base.add_word(w, freq=20000)
         _tokenizer = posseg.POSTokenizer(base)
     return [(p.word, p.flag) for p in _tokenizer.cut(text, HMM=True)]
@@ -56,7 +60,8 @@ def says_what_happened(text: str, role_span: tuple[int, int] | None = None) -> b
     text = GRADE.sub(" ", normalize_text(text))  # Traditional and full-width read like Simplified
     words = [(w, f) for w, f in _cut(text) if w.strip() and any("\u4e00" <= ch <= "\u9fff" or ch.isalnum() for ch in w)]
     content = [(w, f) for w, f in words if w not in REPORT_WORDS and f not in EMPTY_FLAGS
-               and not w.startswith(("强制报告", "报告")) and not w.endswith(ROLE_ENDINGS)]
+               and not w.startswith(("强制报告", "报告")) and not w.endswith(ROLE_ENDINGS)
+               and not w.endswith("年级") and not w.isdigit()]
     # the child alone ("一个学生的情况") is no fact, nor a stray character of a place name
     # jieba split ("青|山镇"); with a fact ("孩子被打了") the child counts
     facts = [w for w, f in content if w not in CHILD_WORDS and (len(w) > 1 or f[:1] in "vad")]

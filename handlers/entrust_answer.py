@@ -148,7 +148,8 @@ def says_nobody(text: str) -> bool:
 
 def _guardian(guardian: dict, ask: str | None, text: str) -> str | None:
     asks_who = ask in ("guardian.name", "guardian.relation")
-    if text == "rel:没有人照顾" or (asks_who and (text in ("没有", "没人", "没有人") or says_nobody(text))):
+    named = bool(people.guardian_entry(text).get("name"))  # "叔叔 张强 … 孩子自己住老房子": he is named
+    if text == "rel:没有人照顾" or (asks_who and (text in ("没有", "没人", "没有人") or (says_nobody(text) and not named))):
         guardian.clear()
         guardian["none"] = True
     elif asks_who and v.is_unknown(text) and not guardian.get("name"):

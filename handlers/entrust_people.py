@@ -36,13 +36,14 @@ ILL = re.compile(r"生病|有病|病了|住院|瘫|卧床|残疾|腿脚不好|�
 WELL = re.compile(r"身体好|身体还行|身体还好|身体(?:还)?可以|身体不错|身体硬朗|健康|没病|挺好|还好|还行|还可以|硬朗|能照顾")
 APART = re.compile(r"不住一起|不在一起住|没住一起|不和孩子住|不跟孩子住|分开住|住镇上|住在镇上|住隔壁|白天过来|每天过来")
 # The child living at the guardian's ("孩子吃住都在她家") outweighs where the guardian's own house is.
-TOGETHER = re.compile(r"住一起|住在一起|一起住|(?:跟|和)孩子住|孩子(?:也)?(?:跟|和)(?:她|他)(?:一起)?住|同住|住我家"
+TOGETHER = re.compile(r"住一起|住在一起|一起住|住一块|一块儿?住|(?:跟|和)(?:孩子|娃)们?(?:一起)?住|孩子(?:也)?(?:跟|和)(?:她|他)(?:一起)?住|同住|住我家"
                       r"|在家带|带着孩子住|跟着.{0,3}(?:过|住|生活)|孩子.{0,4}(?:住|吃住)(?:都)?在(?:她|他)家|住(?:到|在)?(?:她|他)家")
 SPOUSE = r"(?:孩子他|孩子她|娃他|娃她|孩子|娃|他|她)?(?:的)?(?:妈妈?|爸爸?|母亲|父亲)|老婆|老公|媳妇|爱人|丈夫"
 OTHER_AWAY = re.compile(r"(?:" + SPOUSE + r")(?:也|都)(?:在|去)?.{0,8}(?:打工|上班|干活|工作|外地|外面)"
                         r"|(?:我们|夫妻|两口子)(?:俩|两个)?都(?:在外|出去|去)|(?:爸妈|父母)都(?:在外|出去)"
                         r"|我和(?:" + SPOUSE + r").{0,8}(?:都|一起)?(?:要)?(?:去|出去|在外)"
-                        r"|(?:" + SPOUSE + r")(?:跟|和)我一起|(?:" + SPOUSE + r").{0,6}也在"
+                        r"|(?:" + SPOUSE + r")(?:跟|和)(?:我|俺)们?(?:一起|一块儿?|一道)?(?:去|出去|走|在|出来)?"
+                        r"|(?:" + SPOUSE + r").{0,6}也在|(?:" + SPOUSE + r")(?:也|都)?在外(?:面|地|头|边)"
                         r"|(?:" + SPOUSE + r")(?:在|去)(?!家|老家).{0,10}(?:打工|上班|干活|工作|跑|开车|工地|厂)")
 OTHER_UNABLE = re.compile(r"(?:妈妈?|爸爸?|母亲|父亲|老婆|老公|媳妇|爱人).{0,10}(?:生病|有病|残疾|瘫|住院|照顾不了|精神"
                           r"|身体不好|身体差|管不了)")
@@ -55,6 +56,10 @@ NEW_GUARDIAN = re.compile(r"(?:改由|改成|换成|改让|换到|现在由|现�
 def name_ok(name: str | None) -> bool:
     return bool(name) and name[0] in SURNAMES and name not in NOT_NAMES \
         and not re.search(r"[村镇乡岁学校家里的了]$", name) and not re.search(_REL, name)
+
+
+# "孩子跟外婆住": the child lives with the guardian named by their relation.
+WITH_KIN = re.compile(r"(?:孩子|娃)们?(?:也)?(?:跟|和)着?(?:" + _REL + r")(?:一起|一块儿?)?(?:住|过|生活)")
 
 
 def relation_in(text: str) -> str | None:
@@ -94,7 +99,7 @@ def guardian_details(text: str) -> dict:
         out["lives_with"] = True
     elif APART.search(text):
         out["lives_with"] = False
-    elif TOGETHER.search(text):
+    elif TOGETHER.search(text) or WITH_KIN.search(text):
         out["lives_with"] = True
     return out
 

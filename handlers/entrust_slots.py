@@ -22,13 +22,7 @@ def new_slots() -> dict:
 
 
 def local_names(gaz: places.Gazetteer) -> set[str]:
-    names = set(gaz.all_names())
-    for t, aliases in gaz.townships.items():
-        names.update(aliases)
-        names.add(re.sub(r"[镇乡]$", "", t))
-    for v, _, aliases in gaz.villages:
-        names.update(aliases)
-    return names
+    return places.spellings(gaz)
 
 
 DEPART = re.compile(r"出来|出去|外出|出门|出发|离开|走的|走了|[^不]走$|去的|打工|上班|干活|前|了")

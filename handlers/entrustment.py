@@ -64,6 +64,9 @@ class EntrustmentFlow:
         """Whether `turn` answers the question just asked, whatever the intent model makes of
         it ("没有托付给谁，孩子自己在家" reads like a policy question but answers who cares)."""
         ask = (state.data or {}).get("ask") or ""
+        if ask == "other_parent":  # "孩子爸爸在外面也不怎么联系" is not a question about the policy
+            text = U.simplified(turn).text
+            return P.other_parent(text if re.search(P.SPOUSE, text) else "孩子妈妈" + text) is not None
         return ask.startswith("guardian.") and A.says_nobody(turn.text)
 
     # -- entry ------------------------------------------------------------------------------

@@ -50,6 +50,17 @@ class Gazetteer:
         return list(self.townships) + sorted({v for v, _, _ in self.villages})
 
 
+def spellings(gaz: Gazetteer) -> set[str]:
+    """Every way the county's places are written: names, aliases, townships without 镇/乡."""
+    names = set(gaz.all_names())
+    for t, aliases in gaz.townships.items():
+        names.update(aliases)
+        names.add(re.sub(r"[镇乡]$", "", t))
+    for _, _, aliases in gaz.villages:
+        names.update(aliases)
+    return names
+
+
 def load_gazetteer(session: Session) -> Gazetteer:
     towns = {t.name: list(t.aliases or []) for t in session.scalars(select(Township).order_by(Township.id))}
     rows = session.execute(select(Village.name, Township.name, Village.aliases)

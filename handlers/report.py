@@ -14,7 +14,7 @@ stateDiagram-v2
     ask_next --> place: no township/village
     ask_next --> child: no age
     ask_next --> role: no reporter role
-    ask_next --> contact: mandatory reporter without name/unit/phone
+    ask_next --> contact: mandatory reporter without a phone (handlers/report_contact.py)
     ask_next --> confirm: everything known
     category --> ask_next
     place --> place: ambiguous / unknown (choose from list)
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -45,16 +44,17 @@ from core.services import drafts
 from core.services.cases import CaseDraft, add_event
 from core.services.reporting import file_report, urgency_for
 from handlers import places
+from handlers import report_contact as contact
 from handlers import report_text as say
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 from handlers.describe import says_what_happened
+from handlers.report_correct import correct
 from handlers.report_slots import (
     absorb,
     category_answer,
     category_unsure,
     collect_media,
-    contact_missing,
     forget_category,
     place_done,
 )
@@ -77,7 +77,6 @@ FOCUS = {Step.DESCRIBE: "description", Step.CATEGORY: "category", Step.PLACE: "p
          Step.CHILD: "child_age", Step.ROLE: "reporter_role", Step.CONTACT: "contact"}
 CANCEL_WORDS = {"取消", "不报了", "算了", "退出", "cancel", "/cancel"}
 YES_WORDS = {"确认", "确认提交", "提交", "对", "对的", "是", "是的", "没问题", "好", "好的", "可以", "ok", "OK"}
-CONTACT_LABELS = {"reporter_name": "姓名", "reporter_unit": "单位", "reporter_phone": "电话"}
 EDIT_WORDS = {"修改", "改", "不对", "有错", "要改"}
 
 
@@ -104,8 +103,10 @@ class ReportFlow:
         collect_media(data, turn)
         gaz = self._gazetteer(ctx)
         absorb(data, turn, gaz)
+        if turn.aside:  # "没有，孩子在东风村他奶奶家": the place, age … said with the danger answer
+            absorb(data, dataclasses.replace(turn, text=turn.aside, nlu={}, aside=""), gaz)
         if says_something:
-            desc = v.valid_description(turn.text)
+            desc = v.valid_description(" ".join(x for x in (turn.text, turn.aside) if x))
             if desc:
                 data["slots"]["description"] = desc
         else:  # nothing said happened yet: no category is guessed from "我要报告"
@@ -117,7 +118,7 @@ class ReportFlow:
         turn = self._as_choice(turn, data)
         text = turn.text
         if state.step == Step.CONTACT and text not in CANCEL_WORDS and (v.declines(text) or v.is_unknown(text)):
-            return self._contact_declined(ctx, turn, data)
+            return contact.declined(self, ctx, turn, data)
         if text in CANCEL_WORDS or (turn.intent == "cancel" and turn.confidence >= 0.8 and len(text) <= 6):
             return self.cancel(ctx, state, turn)
         if self._expired(ctx, data, turn.now):
@@ -143,23 +144,10 @@ class ReportFlow:
         else:
             problem = absorb(data, turn, gaz, focus)
         if problem and state.step == Step.CONTACT and data.get("tries", {}).get(str(Step.CONTACT), 0) >= 2:
-            return self._contact_declined(ctx, turn, data)  # asked three times: go on without it
+            return contact.declined(self, ctx, turn, data)  # asked three times: go on without it
         if problem:
             return self._reask(ctx, turn, data, Step(state.step), problem)
         return self._advance(ctx, turn, data)
-
-    def _contact_declined(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
-        """"不方便留电话": keep what they did leave, ask once more saying why, then go on
-        and record on the case that no contact was left."""
-        absorb(data, turn, self._gazetteer(ctx), "contact")
-        missing = contact_missing(data["slots"])
-        if not missing:
-            return self._advance(ctx, turn, data)
-        if not data.get("contact_why_asked"):
-            data["contact_why_asked"] = True
-            return self._save(ctx, turn, FlowState(self.name, Step.CONTACT, data), [Reply(say.contact_why(missing))])
-        data["slots"]["contact_declined"] = missing
-        return self._advance(ctx, turn, data, [Reply(say.CONTACT_DECLINED)])
 
     def cancel(self, ctx: FlowContext, state: FlowState | None, turn: Turn) -> Outcome:
         """Abandon the report: nothing is created and the draft is forgotten."""
@@ -172,6 +160,7 @@ class ReportFlow:
     def _advance(self, ctx: FlowContext, turn: Turn, data: dict, before: list[Reply] | None = None) -> Outcome:
         slots = data["slots"]
         before = list(before or [])
+        contact.from_description(slots)
         if not slots.get("description"):
             step, reply = Step.DESCRIBE, Reply(say.QUESTIONS["description"])
         elif not slots.get("category"):
@@ -184,8 +173,8 @@ class ReportFlow:
             step, reply = Step.CHILD, Reply(say.QUESTIONS["child_age"])
         elif not slots.get("reporter_role"):
             step, reply = Step.ROLE, Reply(say.QUESTIONS["reporter_role"], say.buttons(say.ROLE_BUTTONS, "role:"))
-        elif contact_missing(slots):
-            step, reply = Step.CONTACT, Reply(say.contact_question(slots, contact_missing(slots)))
+        elif contact.missing(slots):
+            step, reply = Step.CONTACT, Reply(contact.question(slots))
         else:
             step, reply = Step.CONFIRM, say.summary(slots, len(data["attachments"]), changed=data.pop("changed", False))
         if data.get("step") != step:
@@ -217,48 +206,18 @@ class ReportFlow:
         if text == "edit" or text in EDIT_WORDS:
             return self._save(ctx, turn, FlowState(self.name, Step.CONFIRM, data), [Reply(
                 "请直接说要改什么，例如：年龄是8岁、地点改成向阳村、电话13800001234。")])
-        field = v.correction_field(text) or ("reporter_phone" if v.phone_mentioned(text) else None)
-        slots, gaz = data["slots"], self._gazetteer(ctx)
-        value_turn = dataclasses.replace(turn, text=v.correction_value(text), nlu={})
-        if field == "place":
-            problem = absorb(data, value_turn, gaz, "place")
-            if problem:
-                return self._reask(ctx, turn, data, Step.PLACE, problem)
-        elif field == "child_age":
-            problem = absorb(data, turn, gaz, "child_age")
-            if problem:
-                return self._reask(ctx, turn, data, Step.CHILD, problem)
-        elif field == "category":
-            category = v.guess_category(value_turn.text) or (turn.entity("category") if "不是" not in text else None)
-            if not category:
-                slots.pop("category", None)
-                return self._advance(ctx, turn, data)
-            slots["category"] = category
-        elif field == "reporter_role":
-            slots["reporter_role"] = v.guess_role(text, loose=True) or slots.get("reporter_role")
-        elif field == "child_gender":
-            slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
-        elif field == "child_name":
-            slots["child_name"] = v.parse_child_name(text) or re.split(r"[，,。\s]", value_turn.text)[0][:10]
-        elif field in ("reporter_phone", "reporter_name", "reporter_unit"):
-            problem = absorb(data, turn if field == "reporter_phone" else value_turn, gaz, field)
-            if field == "reporter_name" and not v.parse_reporter_name(text):
-                slots["reporter_name"] = value_turn.text[:20]
-            if problem:
-                return self._reask(ctx, turn, data, Step.CONFIRM, problem)
-        else:
-            return self._reask(ctx, turn, data, Step.CONFIRM, "no_choice")
-        data["changed"] = True
-        return self._advance(ctx, turn, data)
+        return correct(self, ctx, turn, data)
 
     def _submit(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         s = data["slots"]
         cfg = ctx.settings.section("cases")
-        urgency = urgency_for(s["category"], bool(s.get("urgent")), cfg)
+        calm = s.get("calm") and not s.get("urgent")  # they said the child is in no danger now
+        urgency = "normal" if calm else urgency_for(s["category"], bool(s.get("urgent")), cfg)
         mandatory = s["reporter_role"] in MANDATORY_ROLES
         draft = CaseDraft(
             category=s["category"], urgency=urgency, reporter_role=s["reporter_role"],
-            description=s["description"], township=s.get("township"), village=s.get("village"),
+            description=s["description"] + (f"\n报告人自述：{s['reporter_said']}" if s.get("reporter_said") else ""),
+            township=s.get("township"), village=s.get("village"),
             address_text=s.get("address_text"), child_name=s.get("child_name"),
             child_age=s.get("child_age"), child_gender=s.get("child_gender"),
             reporter_name=s.get("reporter_name"), reporter_phone=s.get("reporter_phone"),
@@ -269,10 +228,9 @@ class ReportFlow:
         filed = file_report(session, draft, cfg, ctx.services.get("notifier"), now=turn.now,
                             attachments=data.get("attachments"),
                             submission_key=f"report:{turn.channel_user_id}:{draft_id}")
-        declined = s.get("contact_declined")
-        if declined and not filed.repeated:
+        if s.get("contact_declined") and not filed.repeated:
             add_event(session, filed.case, "contact_declined", "system", now=turn.now,
-                      note="报告人不便留下：" + "、".join(CONTACT_LABELS.get(k, k) for k in declined))
+                      note=contact.declined_note(s))
         if turn.channel_user_id:
             drafts.delete_draft(session, turn.channel_user_id)
         minutes = int((filed.case.accept_deadline - filed.case.created_at).total_seconds() // 60)

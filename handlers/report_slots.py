@@ -6,24 +6,21 @@ a problem when the answer is not valid, so the flow can re-ask with an example.
 """
 from __future__ import annotations
 
+import re
+
 from core.categories import CODES as CATEGORIES
 from core.models.cases import MANDATORY_ROLES, REPORTER_ROLES
 from handlers import places
 from handlers import validators as v
 from handlers.base import Turn
+from handlers.describe import says_what_happened
+from policy.text import to_simplified
 
 CONTACT_SLOTS = ("reporter_name", "reporter_unit", "reporter_phone")
 
 
 def place_done(slots: dict) -> bool:
     return bool(slots.get("township") and (slots.get("village") or slots.get("village_unknown")))
-
-
-def contact_missing(slots: dict) -> list[str]:
-    """What a mandatory reporter has not left yet (nothing once they declined to leave it)."""
-    if slots.get("reporter_role") not in MANDATORY_ROLES or slots.get("contact_declined"):
-        return []
-    return [s for s in CONTACT_SLOTS if not slots.get(s)]
 
 
 def _set(slots: dict, key: str, value, force: bool) -> bool:
@@ -66,6 +63,17 @@ def absorb(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None = No
     problem = _where(data, turn, gaz, focus) or problem
     problem = _the_child(slots, turn, focus) or problem
     problem = _the_reporter(slots, turn, focus) or problem
+    if focus == "category" and problem == "no_category" and (v.is_unknown(turn.text) or says_what_happened(turn.text)):
+        # "不知道", or what happened in their own words: kept, and the case goes on as 其他情况
+        # for the staff to sort, instead of asking again.
+        if not v.is_unknown(turn.text):
+            slots["description"] = " ".join(x for x in (slots.get("description"), turn.text) if x)
+        slots.update(category="other", category_confirmed=True)
+        problem = None
+    if focus == "reporter_role" and problem == "no_role" and not _other_facts(before, slots):
+        # "我是村里开小卖部的": who they are, in their own words; not asked again.
+        slots["reporter_role"], slots["reporter_said"] = "other", turn.text[:60]
+        problem = None
     if focus == "place" and problem == "unknown" and _other_facts(before, slots):
         # They answered something else ("十岁左右"): keep it, and ask for the place again.
         problem = None
@@ -94,10 +102,13 @@ def _what_happened(slots: dict, turn: Turn, focus: str | None) -> str | None:
         _category_certainty(slots, turn, modelled if category == modelled and not chosen else None)
     if focus == "category" and category is None:
         problem = "no_category"
-    if turn.entity("urgency") == "urgent" or v.sounds_urgent(text):
+    if turn.entity("urgency") == "calm":  # "没有" to 孩子现在有危险吗？
+        slots["calm"] = True
+    elif turn.entity("urgency") == "urgent" or (v.sounds_urgent(text) and not slots.get("calm")):
         slots["urgent"] = True
+        slots.pop("calm", None)
     if focus == "description":
-        desc = v.valid_description(text)
+        desc = v.valid_description(" ".join(x for x in (text, turn.aside) if x))
         if desc is None:
             problem = "empty"
         else:
@@ -164,11 +175,24 @@ def _where(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None) -> 
                       and not o.payload.endswith("/")]
             if len(inside) == 1:
                 match = places.resolve_text(gaz, inside[0].payload)
-        return apply_place(data, match, force=True)
+        problem = apply_place(data, match, force=True)
+        if match.status == "ok":
+            _keep_address(slots, text, gaz)
+        return problem
     t_ent, v_ent = turn.entity("township"), turn.entity("village")
     match = places.resolve_names(gaz, t_ent, v_ent) if (t_ent or v_ent) else places.resolve_text(gaz, text, strict=True)
     apply_place(data, match, force=False)
     return None
+
+
+def _keep_address(slots: dict, text: str, gaz: places.Gazetteer) -> None:
+    """"青山镇白沙村，村口往里第三家": the words beyond the names stay on the case."""
+    rest = to_simplified(text)
+    names = sorted(places.spellings(gaz), key=len, reverse=True)
+    for name in names:
+        rest = rest.replace(name, "")
+    if len(re.sub(r"[^\u4e00-\u9fff\d]", "", rest)) >= 2 and not text.startswith(places.PLACE_PREFIX):
+        slots["address_text"] = text.strip()[:100]
 
 
 def _from_location(data: dict, loc, gaz: places.Gazetteer, focus: str | None) -> None:
@@ -238,7 +262,7 @@ def _the_reporter(slots: dict, turn: Turn, focus: str | None) -> str | None:
     return problem
 
 
-_PLACE_KEYS = {"township", "village", "village_unknown", "lat", "lng", "address_text", "urgent"}
+_PLACE_KEYS = {"township", "village", "village_unknown", "lat", "lng", "address_text", "urgent", "calm"}
 
 
 def _other_facts(before: dict, after: dict) -> bool:

@@ -52,35 +52,6 @@ def buttons(pairs, prefix: str) -> tuple[Button, ...]:
     return tuple(Button(title, prefix + code) for title, code in pairs)
 
 
-CONTACT_EXAMPLES = {
-    "teacher": "李老师，红星镇中心小学，13800001234", "medical": "张医生，红星镇卫生院，13800001234",
-    "village_cadre": "王书记，东风村村委会，13800001234", "social_worker": "赵社工，县救助管理站，0371-12345678",
-}
-
-
-def contact_question(slots: dict, missing: list[str]) -> str:
-    role = labels.REPORTER_ROLE.get(slots.get("reporter_role"), "")
-    if len(missing) == 3:
-        example = CONTACT_EXAMPLES.get(slots.get("reporter_role"), CONTACT_EXAMPLES["teacher"])
-        return (f"您是{role}，按规定属于强制报告责任人。请留下您的姓名、单位和电话，方便警方联系核实，好吗？\n"
-                f"例如：{example}")
-    names = {"reporter_name": "您的姓名", "reporter_unit": "您的单位（学校、医院或村委会）",
-             "reporter_phone": "您的电话（手机11位，或带区号的座机）"}
-    return "还需要" + "、".join(names[m] for m in missing) + "，可以告诉我吗？"
-
-
-def contact_why(missing: list[str]) -> str:
-    """Asked once more when a reporter would rather not leave their contact: why it helps."""
-    what = "电话" if "reporter_phone" in missing else "、".join(
-        {"reporter_name": "姓名", "reporter_unit": "单位"}[m] for m in missing)
-    return (f"留下{what}是为了核实情况时能找到您，孩子的事能办得更快更准。"
-            "您的信息依法保密，只有处理这件事的工作人员能看到。\n"
-            f"方便的话请留一下{what}；实在不方便，回复“不留”，报告也会照常提交处理。")
-
-
-CONTACT_DECLINED = "好的，不留也可以，报告会照常处理。"
-
-
 def place_question(data: dict, problem: str | None) -> Reply:
     slots = data["slots"]
     options = tuple(Button(t, p) for t, p in data.get("place_options") or [])
@@ -119,10 +90,12 @@ def summary(slots: dict, attachments: int = 0, changed: bool = False) -> Reply:
              f"经过：{slots.get('description', '')}",
              f"地点：{_place(slots)}",
              f"孩子：{'，'.join(child)}",
-             f"报告人：{labels.REPORTER_ROLE.get(role, '未填')}"]
+             f"报告人：{labels.REPORTER_ROLE.get(role, '未填')}"
+             + (f"（{slots['reporter_said']}）" if slots.get("reporter_said") else "")]
     if role in MANDATORY_ROLES:
-        lines.append("联系方式：" + "，".join(slots.get(k) or ("未留" if slots.get("contact_declined") else "未填")
-                                           for k in ("reporter_name", "reporter_unit", "reporter_phone")))
+        left = [slots[k] for k in ("reporter_name", "reporter_unit") if slots.get(k)]
+        phone = slots.get("reporter_phone") or ("未留" if slots.get("contact_declined") else "未填")
+        lines.append("联系方式：" + "，".join(left + [phone]))
     elif slots.get("reporter_phone") or slots.get("reporter_name"):
         lines.append("联系方式：" + "，".join(x for x in (slots.get("reporter_name"), slots.get("reporter_phone")) if x))
     else:

@@ -121,7 +121,8 @@ def test_first_button_keeps_the_guess(unsure_category_engine, api_cases):
 @pytest.mark.parametrize("first", ["我要报告", "我要举报", "我是医生，要做强制报告",
                                    "我是红星镇卫生院的护士，按规定要做强制报告",
                                    "我是红星镇中心小学的老师，有个情况要报告",
-                                   "您好，我是社工，想反映一個孩子的情況"])
+                                   "您好，我是社工，想反映一個孩子的情況",
+                                   "您好，我是红星镇中心小学三年级的班主任，想报告一个学生的情况。"])
 def test_a_report_that_says_nothing_is_asked_what_happened_first(engine, api_cases, first):
     t = Talk(engine, f"wx-what-{len(first)}")
     reply = t.say(first)
@@ -163,3 +164,38 @@ def test_a_no_in_more_words_is_a_no(unsure_engine, api_cases, answer):
     assert "（紧急）" not in reply
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["urgency"] != "urgent"
+
+
+def test_words_said_with_the_danger_answer_stay_in_the_description(unsure_engine, api_cases):
+    t = Talk(unsure_engine, "wx-unsure-aside")
+    assert t.say(REPORT).startswith(QUESTION)
+    reply = t.say("没有，孩子这几天住在他姑姑家")
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(_answer(reply))
+    assert "姑姑家" in reply
+    assert "BG-" in t.say("确认提交")
+    assert "姑姑家" in api_cases()[0]["description"]
+
+
+def test_no_danger_now_is_not_filed_as_an_emergency(unsure_engine, api_cases):
+    """A child found again (a category urgent by default) and "没有" to the danger question:
+    the case follows what the reporter said."""
+    t = Talk(unsure_engine, "wx-unsure-calm")
+    assert t.say("红星镇向阳村有个孩子昨天走丢了 今天早上已经找到了 现在脱离危险了").startswith(QUESTION)
+    reply = t.say("没有")
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(_answer(reply))
+    assert "（紧急）" not in reply
+    assert "BG-" in t.say("确认提交")
+    assert api_cases()[0]["urgency"] != "urgent"
+
+
+def test_facts_said_with_the_danger_answer_are_not_asked_again(unsure_engine, api_cases):
+    t = Talk(unsure_engine, "wx-unsure-facts")
+    assert t.say("有个孩子 他爸爸喝了酒在家里骂人摔东西").startswith(QUESTION)
+    reply = t.say("没有，孩子在红星镇东风村，8岁")
+    assert "哪个乡镇" not in reply and "几岁" not in reply

@@ -24,6 +24,8 @@ def test_the_reporters_own_name_is_never_the_childs(text, child):
     ("我是老师", None),
     ("我是学校老师", None),
     ("我是班主任老师", None),
+    ("我是红星镇卫生院医生李建华，今天接诊一名男童", "李建华"),
+    ("我是医生，要做强制报告", None),
 ])
 def test_a_role_is_not_a_name(text, name):
     assert v.parse_reporter_name(text) == name
@@ -38,6 +40,12 @@ def test_a_role_is_not_a_name(text, name):
     ("学生三天没来上学", True),
     ("娃不见了", True),
     ("红星镇有个孩子没人管", True),
+    # who writes and that they want to tell something, nothing of what happened
+    ("您好，我是红星镇中心小学三年级的班主任，想报告一个学生的情况。", False),
+    ("我想说一件事 可以吗", False),
+    ("我是红星镇的村干部 有件事要报告", False),
+    ("社工站，想转介一个困境留守家庭", False),
+    ("有个孩子一个人住", True),
 ])
 def test_what_happened_is_told_apart_from_who_reports(text, says):
     assert says_what_happened(text) is says
