@@ -311,6 +311,7 @@ class Reporter:
             ("哪种情况", lambda: "孩子一个人住、没人照看"),
             ("最接近的情况", lambda: "孩子一个人住、没人照看"),
             ("发生了什么", lambda: p.opening),
+            ("现在有危险吗", lambda: "没有，现在没有危险"),  # the danger question, when the model is unsure
             ("要接着填吗", lambda: "继续填写"),
         )
         for words, say in rules:
@@ -336,7 +337,7 @@ class Reporter:
             if self.confirmed or (asked_status and self.listed):
                 self.outcome = "confirmed"
                 return
-            if self.plan.startswith("cancel") and "已取消" in reply:
+            if self.plan.startswith("cancel") and ("已取消" in reply or "已经取消" in reply):
                 self.outcome = "cancelled"
                 return
             if self.plan == "abandon_at_summary" and "请核对您的报告" in reply:
