@@ -76,6 +76,34 @@ def _key(text: str) -> str:
     return hashlib.sha1(f"{ENCODER}\0{text[:MAX_CHARS]}".encode()).hexdigest()
 
 
+text_key = _key  # the key vectors are stored under (also by policy/vectors.py)
+
+
+def load_vectors(path: Path) -> dict[str, np.ndarray]:
+    """key -> float16 vector from a .npz written by `save_vectors`; {} when absent or broken."""
+    try:
+        with np.load(path) as z:
+            return {str(k): v for k, v in zip(z["keys"], z["vectors"], strict=True)}
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def save_vectors(path: Path, vectors: dict[str, np.ndarray], prefix: str) -> bool:
+    """Write atomically (parallel runs do not clash); False on a read-only folder, where
+    the file is an optimisation only."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(list(vectors), dtype="U40")
+        vecs = np.stack(list(vectors.values())).astype(np.float16)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".npz", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, keys=keys, vectors=vecs)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
+
+
 def default_cache_dir() -> Path:
     env = os.environ.get("SHOUHU_EMBED_CACHE")
     if env:
@@ -91,12 +119,7 @@ class EmbeddingCache:
         self.path = Path(directory or default_cache_dir()) / "e5-embeddings.npz"
         self._vectors: dict[str, np.ndarray] = {}
         self._dirty = False
-        try:
-            with np.load(self.path) as z:
-                keys, vecs = z["keys"], z["vectors"]
-            self._vectors = {str(k): v for k, v in zip(keys, vecs, strict=True)}
-        except (OSError, KeyError, ValueError):
-            self._vectors = {}
+        self._vectors = load_vectors(self.path)
 
     def embed_all(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), 384), dtype=np.float32)
@@ -113,16 +136,5 @@ class EmbeddingCache:
         return out
 
     def save(self) -> None:
-        if not self._dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            keys = np.array(list(self._vectors), dtype="U40")
-            vecs = np.stack(list(self._vectors.values())).astype(np.float16)
-            fd, tmp = tempfile.mkstemp(prefix=".e5-", suffix=".npz", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, keys=keys, vectors=vecs)
-            os.replace(tmp, self.path)
+        if self._dirty and save_vectors(self.path, self._vectors, ".e5-"):
             self._dirty = False
-        except OSError:  # a read-only home: the cache is an optimisation only
-            pass

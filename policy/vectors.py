@@ -11,9 +11,7 @@ to the BM25-only path.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +35,7 @@ def available() -> bool:
 def _key(text: str) -> str:
     from nlu import encoder
 
-    return hashlib.sha1(f"{encoder.ENCODER}\0{text[:encoder.MAX_CHARS]}".encode()).hexdigest()
+    return encoder.text_key(text)
 
 
 def question_vector(text: str) -> np.ndarray:
@@ -60,11 +58,9 @@ class VectorStore:
         self._vectors: dict[str, np.ndarray] = {}
         self._dirty = False
         if self.path is not None:
-            try:
-                with np.load(self.path) as z:
-                    self._vectors = {str(k): v for k, v in zip(z["keys"], z["vectors"], strict=True)}
-            except (OSError, KeyError, ValueError):
-                self._vectors = {}
+            from nlu.encoder import load_vectors
+
+            self._vectors = load_vectors(self.path)
 
     def matrix(self, texts: list[str]) -> np.ndarray:
         """Unit vectors for `texts` (rows), embedding only those not stored yet."""
@@ -84,16 +80,7 @@ class VectorStore:
         return out / np.where(norms == 0, 1, norms)
 
     def save(self) -> None:
-        if not self._dirty or self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            keys = np.array(list(self._vectors), dtype="U40")
-            vecs = np.stack(list(self._vectors.values())).astype(np.float16)
-            fd, tmp = tempfile.mkstemp(prefix=".vectors-", suffix=".npz", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, keys=keys, vectors=vecs)
-            os.replace(tmp, self.path)
+        from nlu.encoder import save_vectors
+
+        if self._dirty and self.path is not None and save_vectors(self.path, self._vectors, ".vectors-"):
             self._dirty = False
-        except OSError:  # a read-only folder: the vectors are an optimisation only
-            pass
