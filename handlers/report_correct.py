@@ -11,6 +11,7 @@ import re
 from handlers import validators as v
 from handlers.base import FlowContext, Outcome, Turn
 from handlers.report_slots import absorb
+from handlers.reporter_role import guess_role
 
 
 def correct(flow, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
@@ -33,7 +34,7 @@ def correct(flow, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
             return flow._advance(ctx, turn, data)
         slots["category"] = category
     elif field == "reporter_role":
-        slots["reporter_role"] = v.guess_role(text, loose=True) or slots.get("reporter_role")
+        slots["reporter_role"] = guess_role(text, loose=True) or slots.get("reporter_role")
     elif field == "child_gender":
         slots["child_gender"] = v.parse_gender(text) or slots.get("child_gender")
     elif field == "child_name":

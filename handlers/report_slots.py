@@ -14,6 +14,7 @@ from handlers import places
 from handlers import validators as v
 from handlers.base import Turn
 from handlers.describe import says_what_happened
+from handlers.reporter_role import guess_role
 from policy.text import to_simplified
 
 CONTACT_SLOTS = ("reporter_name", "reporter_unit", "reporter_phone")
@@ -238,13 +239,13 @@ def _the_reporter(slots: dict, turn: Turn, focus: str | None) -> str | None:
     problem = None
     role = turn.entity("reporter_role") if turn.entity("reporter_role") in REPORTER_ROLES else None
     if focus == "reporter_role":
-        role = data_choice(text, "role:") or v.guess_role(text, loose=True) or role
+        role = data_choice(text, "role:") or guess_role(text, loose=True) or role
         if role is None and (v.is_unknown(text) or v.declines(text)):
             role = "other"  # "不想说": not asked again, the report goes on
         if role is None:
             problem = "no_role"
     else:
-        role = role or v.guess_role(text)
+        role = role or guess_role(text)
     _set(slots, "reporter_role", role, force=focus == "reporter_role")
     contact = v.split_contact(text) if focus in ("contact",) + CONTACT_SLOTS else {
         k: val for k, val in (("reporter_phone", v.parse_phone(text)),
