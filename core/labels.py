@@ -23,6 +23,14 @@ STATUS_FOR_REPORTER = {
     "assessing": "处置中", "assisting": "处置中", "monitoring": "处置中", "closed": "已结案",
     "merged": "已与同一事件的报告合并处理",
 }
+
+
+def village_office(village: str) -> str:
+    """The committee that answers for a village or residential community, as tasks are
+    addressed to it: 东风村 -> 东风村村委会, 南街社区 -> 南街社区居委会."""
+    return f"{village}居委会" if village.endswith(("社区", "居")) else f"{village}村委会"
+
+
 ROLE = {"police": "派出所", "township": "乡镇", "village": "村（居）委会", "civil_affairs": "民政",
         "school": "学校", "admin": "系统管理员"}
 # The other parent's situation in a registration (core/services/left_behind.NO_CARE reads the codes).

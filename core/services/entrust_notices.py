@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from core.labels import village_office
 from core.models import Child, Entrustment, FollowUpTask
 from core.services.left_behind import CONCERNS
 
@@ -19,7 +20,7 @@ CONCERN_WITHIN_DAYS = 3
 
 
 def village_unit(child: Child) -> str:
-    return f"{child.village.name}村（居）委会" if child.village else f"{child.township.name}人民政府"
+    return village_office(child.village.name) if child.village else f"{child.township.name}人民政府"
 
 
 def _task(session: Session, child: Child, kind: str, unit: str, due: datetime, note: str) -> None:

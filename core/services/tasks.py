@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import permissions
 from core.db import utcnow
+from core.labels import village_office
 from core.models import Case, Child, FollowUpTask, Region, StaffUser
 from core.services import audit
 from core.services.errors import Invalid, NotFound
@@ -49,7 +50,7 @@ def office_units(session: Session, user: StaffUser) -> set[str] | None:
         return None
     town, village, school = user.township, user.village, user.school
     if user.role == "village":
-        return {f"{village.name}村（居）委会"} if village is not None else set()
+        return {village_office(village.name)} if village is not None else set()
     if user.role == "township":
         return {town.name, f"{town.name}人民政府", f"{town.name}儿童主任"} if town is not None else set()
     if user.role == "school":

@@ -156,7 +156,7 @@ def _file(s, key: str, instance_dir: Path, status: str = "submitted", suffix: st
     # addressed to the reader's own office, inside its jurisdiction.
     town = s.scalar(select(Township).where(Township.name == place.township))
     school = place.school or s.scalar(select(School.name).where(School.township_id == town.id).order_by(School.id))
-    offices = {"police": town.police_station, "township": town.name, "village": f"{place.village}村（居）委会",
+    offices = {"police": town.police_station, "township": town.name, "village": f"{place.village}村委会",
                "school": school, "civil_affairs": f"{town.region.name}民政局"}
     addressed = {role: FollowUpTask(child_id=child.id, case_id=case.id, kind="verify_entrustment", assigned_unit=unit,
                                     due_at=case.created_at, note=f"虚构：核实{name}") for role, unit in offices.items()}

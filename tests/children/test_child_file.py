@@ -46,7 +46,7 @@ def test_the_file_holds_identity_entrustments_history_cases_visits_and_tasks(
                  "虚构外婆", "13900005555", "64岁", "身体好", "和孩子住在一起", "广东东莞", labels.OTHER_PARENT["away"],
                  "第2版", "委托照顾人", "虚构奶奶", "13800001111",  # the first version and the parent
                  "BG-", "辍学", "虚构主任丙", "需要关注", "虚构：感冒了", "重点关注",
-                 "核实委托监护信息", "东风村村（居）委会", "记录走访"):
+                 "核实委托监护信息", "东风村村委会", "记录走访"):
         assert text in page, text
     assert page.index("第2版") < page.index("第1版")  # newest first
     with transaction(runtime.sessions) as s:

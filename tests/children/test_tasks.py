@@ -16,7 +16,7 @@ from tests.children.helpers import T0, csrf, login, register, staff_in
 # A registration in 东风村 with a school and a guardian over 70 makes four tasks: verify
 # (village), tell the school, and the concern (village and township).
 EXPECTED = {
-    "df_village": {("verify_entrustment", "东风村村（居）委会"), ("entrust_concern", "东风村村（居）委会")},
+    "df_village": {("verify_entrustment", "东风村村委会"), ("entrust_concern", "东风村村委会")},
     "hx_town": {("entrust_concern", "红星镇")},
     "hx_school": {("school_entrustment", "红星镇中心小学")},
     "xy_village": set(),
@@ -88,7 +88,7 @@ def test_unreachable_opens_the_same_task_again_three_days_later(runtime, jurisdi
         again = s.scalar(select(FollowUpTask).where(FollowUpTask.kind == "verify_entrustment",
                                                     FollowUpTask.done_at.is_(None)))
         assert again.id != task_id and again.due_at == now + timedelta(days=3)
-        assert again.assigned_unit == "东风村村（居）委会"
+        assert again.assigned_unit == "东风村村委会"
         assert s.get(Child, again.child_id).last_checked_at is None
 
 

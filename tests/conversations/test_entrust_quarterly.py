@@ -50,7 +50,7 @@ def test_no_answer_in_14_days_becomes_a_village_task(engine, jurisdiction, clock
     assert entrust_checks.run(jurisdiction.sessions, clock()) == (0, 0)
     clock.advance(days=2)
     assert entrust_checks.run(jurisdiction.sessions, clock()) == (0, 1)
-    assert _quarterly_tasks(jurisdiction) == ["东风村村（居）委会"]
+    assert _quarterly_tasks(jurisdiction) == ["东风村村委会"]
 
 
 def test_outside_the_wechat_window_the_village_is_asked_at_once(engine, jurisdiction, clock):
@@ -61,4 +61,4 @@ def test_outside_the_wechat_window_the_village_is_asked_at_once(engine, jurisdic
     with jurisdiction.sessions() as s:
         check = s.scalar(select(EntrustCheck))
         assert check.delivered is False and check.escalated_at is not None
-    assert _quarterly_tasks(jurisdiction) == ["东风村村（居）委会"]
+    assert _quarterly_tasks(jurisdiction) == ["东风村村委会"]

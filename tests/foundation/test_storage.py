@@ -103,3 +103,30 @@ def test_upgrade_and_downgrade(scratch_url):
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     migrate.upgrade(scratch_url)
+
+
+def test_village_office_names_are_renamed_in_stored_addresses(scratch_url):
+    """Tasks and cases addressed to "东风村村（居）委会" before 0016 stay visible to the village's
+    staff, who now look them up as "东风村村委会"; a community's become its 居委会."""
+    migrate.upgrade(scratch_url, "0015_visit_plan_indexes")
+    engine = create_engine(scratch_url)
+    old = ["东风村村（居）委会", "南街社区村（居）委会", "红星派出所"]
+    with engine.begin() as conn:
+        for unit in old:
+            conn.execute(text("INSERT INTO dashboard_case_month (month, assigned_unit, category, status, "
+                              "cases, due, on_time, late_unaccepted) VALUES ('2026-11', :u, 'other', "
+                              "'submitted', 1, 0, 0, 0)"), {"u": unit})
+    units = "SELECT assigned_unit FROM dashboard_case_month ORDER BY id"
+    migrate.upgrade(scratch_url)
+    with engine.connect() as conn:
+        assert [r[0] for r in conn.execute(text(units))] == ["东风村村委会", "南街社区居委会", "红星派出所"]
+    migrate.downgrade(scratch_url, "0015_visit_plan_indexes")
+    with engine.connect() as conn:
+        assert [r[0] for r in conn.execute(text(units))] == old
+    engine.dispose()
+
+
+def test_new_tasks_use_the_same_office_names():
+    from core.labels import village_office
+    assert village_office("东风村") == "东风村村委会"
+    assert village_office("南街社区") == "南街社区居委会"
