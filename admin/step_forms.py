@@ -12,17 +12,8 @@ from wtforms import DateField, RadioField, SelectMultipleField, StringField, Tex
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from admin.form_choices import choices
 from core import step_content as sc
-
-try:  # WTForms >= 3.3 wants choice objects; older ones take (value, label) pairs
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # pragma: no cover
-    def SelectChoice(value, label):
-        return (value, label)
-
-
-def _choices(table: dict) -> list:
-    return [SelectChoice(value, label) for value, label in table.items()]
 
 
 class Checkboxes(SelectMultipleField):
@@ -32,11 +23,11 @@ class Checkboxes(SelectMultipleField):
 
 def _radio(label: str, table: dict) -> RadioField:
     # validate_choice off: an unknown or missing choice is refused by step_input, in Chinese.
-    return RadioField(label, choices=_choices(table), validate_choice=False)
+    return RadioField(label, choices=choices(table), validate_choice=False)
 
 
 def _checks(label: str, table: dict) -> Checkboxes:
-    return Checkboxes(label, choices=_choices(table), validate_choice=False)
+    return Checkboxes(label, choices=choices(table), validate_choice=False)
 
 
 def _note(label: str = "说明（可选）") -> TextAreaField:

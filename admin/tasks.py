@@ -9,6 +9,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from admin.child_context import day, source, staff
+from admin.form_choices import choices
 from core.db import transaction, utcnow
 from core.models import Child
 from core.services import tasks as task_service
@@ -16,7 +17,7 @@ from core.services.errors import Invalid, NotFound
 
 
 class DoneForm(FlaskForm):
-    outcome = RadioField("处理结果", choices=[(c, task_service.OUTCOMES[c]) for c in task_service.FORM_OUTCOMES],
+    outcome = RadioField("处理结果", choices=choices((c, task_service.OUTCOMES[c]) for c in task_service.FORM_OUTCOMES),
                          validators=[InputRequired(message="请选择处理结果。")])
     note = TextAreaField("处理情况", validators=[DataRequired(message="请写下处理情况，例如和谁联系、核实了什么。"),
                                                  Length(max=1000)])

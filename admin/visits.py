@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from admin.child_context import day, rules, runtime, source, staff, zone
 from admin.child_file import villages_in_scope
+from admin.form_choices import choices
 from admin.params import int_arg
 from core import categories, localtime, permissions
 from core.db import transaction, utcnow
@@ -24,11 +25,11 @@ from core.services.scope import child_scope
 from core.services.visit_plan_sql import page as plan_page
 
 PER_PAGE = 50
-RATING_CHOICES = list(visit_service.RATINGS.items())
+RATING_CHOICES = choices(visit_service.RATINGS)
 
 
 class VisitForm(FlaskForm):
-    kind = RadioField("方式", choices=list(visit_service.KINDS.items()), default="home_visit")
+    kind = RadioField("方式", choices=choices(visit_service.KINDS), default="home_visit")
     date = DateField("日期", validators=[DataRequired(message="请填写日期。")])
     visitor = StringField("走访人", validators=[DataRequired(message="请写下走访或联系的人。"), Length(max=100)])
     safety = RadioField("安全", choices=RATING_CHOICES, default="ok")
@@ -37,14 +38,14 @@ class VisitForm(FlaskForm):
     schooling = RadioField("就学", choices=RATING_CHOICES, default="ok")
     note = TextAreaField("情况说明", validators=[Optional(), Length(max=2000)])
     raise_case = BooleanField("同时提交报告（按报告流程分派处置）")
-    category = SelectField("情况类别", choices=[("", "请选择")] + [(c.code, c.label) for c in categories.TABLE],
+    category = SelectField("情况类别", choices=choices([("", "请选择")] + [(c.code, c.label) for c in categories.TABLE]),
                            validators=[Optional()])
     urgent = BooleanField("孩子现在就有危险")
 
 
 class WeatherForm(FlaskForm):
     township = SelectField("乡镇", coerce=int)
-    weather = SelectField("天气", choices=[(w, w) for w in visit_service.WEATHER])
+    weather = SelectField("天气", choices=choices((w, w) for w in visit_service.WEATHER))
 
 
 def _townships(session, user) -> list[Township]:
@@ -71,7 +72,7 @@ def visits(sessions):
         audit.record(session, f"staff:{user.id}", "list", "visit_plan", source=source(),
                      detail=f"{len(shown)} rows, page {page}")
         form = WeatherForm()
-        form.township.choices = [(t.id, t.name) for t in _townships(session, user)]
+        form.township.choices = choices((t.id, t.name) for t in _townships(session, user))
         args = {k: v for k, v in request.args.items() if k != "page" and v}
         return render_template("admin/visits.html", user=user, rows=shown, total=found.total, page=page,
                                pages=pages, counts=counts, children=children, now=now, rules=r, day=day,
@@ -84,7 +85,7 @@ def weather_round(sessions):
     form = WeatherForm()
     with transaction(sessions) as session:
         user = staff(session, "weather_round")
-        form.township.choices = [(t.id, t.name) for t in _townships(session, user)]
+        form.township.choices = choices((t.id, t.name) for t in _townships(session, user))
         if not form.validate_on_submit():
             flash("请选择乡镇和天气情况。")
             return redirect(url_for("admin.visits"))
