@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from policy import calibrate, vectors
-from policy.answer import Answerer
+from policy.answer import MONEY, PHONE, Answerer
 from policy.evaluate import evaluate, is_unanswerable, load_eval
 from policy.kb import open_kb
 from policy.match import unknown_topics
@@ -48,8 +48,12 @@ def collect(answerer: Answerer, items: list[dict]) -> list[dict]:
         qvec = vectors.question_vector(q)
         unknown = unknown_topics(q, answerer._known())
         cands = calibrate.candidates(q, qvec, answerer.curated, answerer.kb, len(unknown))
+        # a question a rule answers (money, a phone number, a definition, one of our own
+        # phrasings) never reaches the model: it must not set the threshold either
+        ruled = bool(MONEY.search(normalize(q)) or PHONE.search(normalize(q))
+                     or answerer.curated.rule_match(q) is not None)
         out.append({"x": calibrate.matrix(cands), "y": np.array([label(c, item) for c in cands]),
-                    "unanswerable": is_unanswerable(item)})
+                    "unanswerable": is_unanswerable(item), "ruled": ruled})
     return out
 
 
@@ -68,7 +72,7 @@ def fit(questions: list[dict]) -> dict:
                      np.concatenate([q["y"] for q in answerable]))
     rows, ok, unans = [], [], []
     for q in questions:
-        if not len(q["x"]):
+        if not len(q["x"]) or q["ruled"]:
             continue
         i, row = calibrate.gate_row(q["x"], calibrate.probabilities(ranker, q["x"]))
         rows.append(row)
