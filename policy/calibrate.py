@@ -28,6 +28,8 @@ from policy.roles import fits, passage_actors, roles
 from policy.text import normalize
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "answer_model.json"
+CURATED_TIE = 0.05  # see _plain
+CURATED_SAME = 0.5
 CANDIDATES = 6  # from each ranking (BM25, encoder) of each pool (curated, passages)
 
 FEATURES = ("cos", "cos_gap", "cos_gap_all", "cos_top", "bm_rel", "bm_log", "bm_top",
@@ -151,4 +153,22 @@ def decide(cands: list[Candidate], model: dict) -> tuple[Candidate | None, float
         c.prob = float(p)
     i, row = gate_row(x, probs)
     sure = float(probabilities(model["gate"], row[None, :])[0])
-    return (cands[i] if sure >= model["threshold"] else None), sure
+    if sure < model["threshold"]:
+        return None, sure
+    return _plain(cands, i), sure
+
+
+def _plain(cands: list[Candidate], i: int) -> Candidate:
+    """Prefer our curated answer (plain words, key facts kept) to a quoted passage: the
+    best curated candidate when it is nearly as probable (CURATED_TIE), else one citing
+    the passage's own section when it is probable enough (CURATED_SAME)."""
+    best = cands[i]
+    curated = [c for c in cands if c.kind == "curated"]
+    if best.kind == "curated" or not curated:
+        return best
+    top = max(curated, key=lambda c: c.prob)
+    if top.prob >= best.prob - CURATED_TIE:
+        return top
+    same = [c for c in curated if c.document == best.document and c.section == best.section
+            and c.prob >= CURATED_SAME]
+    return max(same, key=lambda c: c.prob) if same else best
