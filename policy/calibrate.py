@@ -85,6 +85,8 @@ def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
                 doc, sec = p["document"], p["section"]
                 action, near, text = False, 0.0, p["text"]
             fit = fits(asked, actors)
+            if fit is False:
+                continue  # about another actor than the question's: never the answer
             cos = float(sims[i])
             bm = scores.get(i, 0.0)
             cov = coverage(words, target, curated.bm25.idf if kind == "curated" else kb.bm25.idf)
