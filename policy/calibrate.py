@@ -34,7 +34,7 @@ CANDIDATES = 6  # from each ranking (BM25, encoder) of each pool (curated, passa
 
 FEATURES = ("cos", "cos_gap", "cos_gap_all", "cos_top", "bm_rel", "bm_log", "bm_top",
             "coverage", "fit_yes", "fit_no", "action", "curated", "unknown", "near",
-            "cur_cos", "cur_cov", "cur_gap", "both_top")
+            "cur_cos", "cur_cov", "cur_gap", "both_top", "cov_gap")
 
 
 @dataclass
@@ -100,6 +100,9 @@ def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
                  "cur_cos": cur * cos, "cur_cov": cur * cov, "cur_gap": cur * (best_cos - cos)}
             f["both_top"] = f["cos_top"] * f["bm_top"]
             out.append(Candidate(kind, i, doc, sec, f, text))
+    best_cov = max((c.features["coverage"] for c in out), default=0.0)
+    for c in out:  # how far below the candidate covering most of the question
+        c.features["cov_gap"] = best_cov - c.features["coverage"]
     return out
 
 
