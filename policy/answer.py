@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-from policy import vectors
+from policy import calibrate, vectors
 from policy.curated import CuratedAnswers, load_curated
 from policy.index import synonyms
 from policy.ingest import catalogue
@@ -31,7 +31,8 @@ MAX_CHARS = 300
 _FOLLOW = re.compile(r"^(那|那么|那如果|如果|要是|假如|还有|另外|换成|那要是|那万一)|呢[?？]?$")
 _AGE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁)")
 MONEY = re.compile(r"多少钱|几块钱|多少元|多少块|费用是多少|收费|学费|工资|薪水|价格|补贴多少|补助多少|"
-                   r"多少补贴|多少补助|发多少|领多少|标准是多少|每月多少|每个月多少")
+                   r"多少补贴|多少补助|发多少|领多少|标准是多少|每月多少|每个月多少|"
+                   r"多少[\u4e00-\u9fff]{0,2}费|费用?要?[交给花]?多少")
 # a telephone number is asked for: the documents list none, the referral gives ours
 PHONE = re.compile(r"(电话|号码|热线)(号码)?(是)?多少|(电话|号码)是啥|打哪个电话|电话号")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
@@ -89,6 +90,8 @@ class Answerer:
         to_traditional("儿")  # load OpenCC's dictionaries now, not during the first question
         # the sentence encoder ranks with BM25 when it is installed; without it, BM25 alone
         self.semantic = vectors.available()
+        # the calibrated answer-or-refuse model (policy/calibrate.py), with the encoder only
+        self.model = calibrate.load_model() if self.semantic else None
         if self.semantic:
             store = kb.store if kb is not None else vectors.VectorStore(None)
             self.curated.attach_vectors(store)  # embedded now, never at question time
@@ -201,6 +204,8 @@ class Answerer:
         if PHONE.search(normalize(focus)):
             return None  # the refusal lists the civil-affairs number and the hotlines
         qvec = vectors.question_vector(query) if self.semantic else None
+        if qvec is not None and self.model is not None:
+            return self._calibrated(query, qvec, focus, age)
         unknown = unknown_topics(focus, self._known())
         if unknown:
             # a noun the documents never mention: the question is about something else,
@@ -217,6 +222,25 @@ class Answerer:
         if hit is not None:
             return self._from_curated(self.curated.entries[hit], age, query)
         return self._from_passages(query, qvec)
+
+    def _calibrated(self, query: str, qvec, focus: str, age: int | None) -> Answer | None:
+        """A rule's curated entry, else the candidate the model finds most probably right,
+        when it is probable enough; else an honest refusal."""
+        ruled = self.curated.rule_match(query)
+        if ruled is not None:
+            return self._from_curated(self.curated.entries[ruled], age, query)
+        unknown = unknown_topics(focus, self._known())
+        cands = calibrate.candidates(query, qvec, self.curated, self.kb, len(unknown))
+        best, _prob = calibrate.decide(cands, self.model)
+        if best is None:
+            if unknown:
+                names = "、".join(f"“{w}”" for w in unknown[:3])
+                return Answer(f"抱歉，我手头的政策文件里没有讲到{names}方面的规定，不能随便回答您。\n"
+                              + self.referral(), False, kind="refused")
+            return None
+        if best.kind == "curated":
+            return self._from_curated(self.curated.entries[best.index], age, query)
+        return self._quote(self.kb.passages[best.index], query)
 
     def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
         e = self.curated.by_id(entry_id)
@@ -245,8 +269,9 @@ class Answerer:
 
     def _from_passages(self, query: str, qvec=None) -> Answer | None:
         best = best_passage(self.kb, query, qvec)
-        if best is None:
-            return None
+        return None if best is None else self._quote(best, query)
+
+    def _quote(self, best: dict, query: str) -> Answer:
         quote = extract(best["text"], query)
         name = (_titles().get(best["document"]) or {}).get("short") or best["title"]
         where = f"《{name}》" + ("" if best["document"] == name else f"（{best['document']}）")

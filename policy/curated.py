@@ -95,15 +95,9 @@ class CuratedAnswers:
         own phrasings and keywords account for) plus the fused rank picks among the rest,
         and coverage decides. `sure`: only an entry both rankings put first (see SURE_*).
         """
-        term = _defined_term(query)
-        if term and term in self._defines:
-            return self._defines[term]
-        counts = _COUNTS_AS.search(normalize(query))  # "娃算不算留守儿童": a definition
-        if counts and counts.group(1) in self._defines and not _DURATION.search(query):
-            return self._defines[counts.group(1)]
-        near = self._near_phrasing(query)
-        if near is not None:
-            return near
+        ruled = self.rule_match(query)  # "娃算不算留守儿童": a definition
+        if ruled is not None:
+            return ruled
         if sure and qvec is None:
             return None
         scores = self.bm25.scores(tokenize(expand(query)))
@@ -150,6 +144,23 @@ class CuratedAnswers:
                 return None
         return best if best_cov >= CURATED_MIN else None
 
+    def phrasing_similarity(self, query: str, i: int) -> float:
+        """The best bigram Jaccard between the question and one of entry i's phrasings."""
+        grams = _bigrams(query)
+        return max((len(grams & g) / len(grams | g) for g in self._phrasing_grams[i] if grams | g),
+                   default=0.0)
+
+    def rule_match(self, query: str) -> int | None:
+        """An entry chosen by rule, before any ranking: a definition asked for
+        ("什么是困境儿童", "娃算不算留守儿童") or one of an entry's own phrasings, nearly."""
+        term = _defined_term(query)
+        if term and term in self._defines:
+            return self._defines[term]
+        counts = _COUNTS_AS.search(normalize(query))
+        if counts and counts.group(1) in self._defines and not _DURATION.search(query):
+            return self._defines[counts.group(1)]
+        return self._near_phrasing(query)
+
     def _near_phrasing(self, query: str) -> int | None:
         """An entry one of whose own phrasings is nearly the question (bigram Jaccard)."""
         grams = _bigrams(query)
@@ -178,7 +189,8 @@ def _defined_term(query: str) -> str | None:
     return (m.group(1) or m.group(2)).strip() if m else None
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=1024)
+def _bigrams(text: str) -> frozenset[str]:
     t = re.sub(r"[^\u4e00-\u9fff0-9a-z]", "", formalize(text))
     t = re.sub(r"^(请问|我想问|想问一下|问一下)", "", t)
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))

@@ -26,7 +26,9 @@ _GENERIC_TEXT = (
     "俺家 俺们 咱家 娃儿 娃子 小娃 伢子 细伢子 崽崽 孙子 孙女 外孙 外孙女 屋头 屋里 屋里头 家头 "
     "老汉 老头 老太 老伴 婆娘 他爹 他妈 他爸 娃他爹 娃他妈 孩子他爹 孩子他妈 孩他爸 孩他妈 "
     # more ways of saying parents, children and "this matter" (dialect and spoken)
-    "明明 出事 邻居 邻居家 隔壁 隔壁家 村口 村头 那条 这条 会管 能管 该管 要管 管得 爹妈 爹娘 爹 娘 俺 俺娃 娃们 伢 伢儿 崽 毛毛 这块 这事 这个事 到底 究竟 咱村 俺村 我们村 村里头")
+    "明明 出事 邻居 邻居家 隔壁 隔壁家 村口 村头 那条 这条 会管 能管 该管 要管 管得 爹妈 爹娘 爹 娘 俺 俺娃 娃们 伢 伢儿 崽 毛毛 这块 这事 这个事 到底 究竟 咱村 俺村 我们村 村里头 "
+    # who is going and where to: context, not the topic
+    "夫妻 夫妻俩 夫妻两个 外省 外县 省外")
 GENERIC = set(_GENERIC_TEXT.split())
 UNKNOWN_WEIGHT = 1.5
 _FILLER_TEXT = ("不能 能否 可不可以 行不行 有没有 会不会 是不是 要不要 可以吗 行吗 好吗 怎么样 怎么回事 "

@@ -1,0 +1,179 @@
+"""The calibrated answer-or-refuse decision of the policy answerer (with the encoder).
+
+Every candidate answer — a curated entry or an ingested passage, proposed by BM25 or by
+the encoder — is described by a few features (encoder cosine and its gap to the best,
+BM25 score relative to the best, coverage of the question's words, actor and action
+match, words the documents never use, closeness to one of the entry's own phrasings).
+A logistic regression, trained on every development question set (policy/data/eval*.yml,
+all spent) by `bench/policy_calibrate.py`, turns them into the probability that the
+candidate is the right answer. The most probable candidate is answered when that
+probability reaches the threshold chosen by cross-validation; otherwise we refuse.
+
+The model is a handful of numbers in policy/data/answer_model.json (no pickle); without
+that file, or without the encoder, the answerer keeps its hand-set thresholds.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from policy.index import expand, tokenize
+from policy.match import concepts, coverage
+from policy.roles import fits, passage_actors, roles
+from policy.text import normalize
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "answer_model.json"
+CURATED_TIE = 0.05  # see _plain
+CURATED_SAME = 0.5
+CANDIDATES = 6  # from each ranking (BM25, encoder) of each pool (curated, passages)
+
+FEATURES = ("cos", "cos_gap", "cos_gap_all", "cos_top", "bm_rel", "bm_log", "bm_top",
+            "coverage", "fit_yes", "fit_no", "action", "curated", "unknown", "near",
+            "cur_cos", "cur_cov", "cur_gap", "both_top", "cov_gap")
+
+
+@dataclass
+class Candidate:
+    kind: str  # "curated" or "passage"
+    index: int  # entry or passage number
+    document: str
+    section: str
+    features: dict
+    text: str = ""  # what a key fact must be found in (for training labels)
+    prob: float = 0.0
+
+
+def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
+    """The candidates for `query` with their features (`qvec`: its sentence vector)."""
+    words = concepts(query)
+    asked = roles(query)
+    toks = tokenize(expand(query))
+    out: list[Candidate] = []
+    pools = []
+    if curated.entries:
+        sims = curated.similarities(qvec)
+        scores = curated.bm25.scores(toks)
+        pools.append(("curated", sims, scores))
+    pv = kb.passage_vectors() if kb is not None and kb.passages else None
+    if pv is not None:
+        pools.append(("passage", pv @ qvec, kb.bm25.scores(toks)))
+    best_all = max((float(s.max()) for _, s, _ in pools), default=0.0)
+    for kind, sims, scores in pools:
+        order = [int(i) for i in np.argsort(-sims)[:CANDIDATES]]
+        bm_order = sorted(scores, key=lambda i: (-scores[i], i))[:CANDIDATES]
+        top_bm = scores[bm_order[0]] if bm_order else 0.0
+        best_cos = float(sims[order[0]])
+        for i in dict.fromkeys(order + bm_order):
+            if kind == "curated":
+                e = curated.entries[i]
+                if e.get("found", True) is False:
+                    continue  # "not covered" entries are rules of their own (money)
+                target, actors = curated.texts[i], curated.actors[i]
+                doc, sec = e["source"]["document"], e["source"]["section"]
+                action = bool(asked.actions & curated.actions[i])
+                near = curated.phrasing_similarity(query, i)
+                text = e["answer"]
+            else:
+                p = kb.passages[i]
+                target = normalize(p["section_title"] + p["text"])
+                actors = passage_actors(p["section_title"])
+                doc, sec = p["document"], p["section"]
+                action, near, text = False, 0.0, p["text"]
+            fit = fits(asked, actors)
+            if fit is False:
+                continue  # about another actor than the question's: never the answer
+            cos = float(sims[i])
+            bm = scores.get(i, 0.0)
+            cov = coverage(words, target, curated.bm25.idf if kind == "curated" else kb.bm25.idf)
+            cur = 1.0 if kind == "curated" else 0.0
+            f = {"cos": cos, "cos_gap": best_cos - cos, "cos_gap_all": best_all - cos,
+                 "cos_top": float(i == order[0]), "bm_rel": bm / top_bm if top_bm else 0.0,
+                 "bm_log": math.log1p(bm), "bm_top": float(bool(bm_order) and i == bm_order[0]),
+                 "coverage": cov, "fit_yes": float(fit is True), "fit_no": float(fit is False),
+                 "action": float(fit is True and action), "curated": cur,
+                 "unknown": float(min(unknown, 2)), "near": near,
+                 "cur_cos": cur * cos, "cur_cov": cur * cov, "cur_gap": cur * (best_cos - cos)}
+            f["both_top"] = f["cos_top"] * f["bm_top"]
+            out.append(Candidate(kind, i, doc, sec, f, text))
+    best_cov = max((c.features["coverage"] for c in out), default=0.0)
+    for c in out:  # how far below the candidate covering most of the question
+        c.features["cov_gap"] = best_cov - c.features["coverage"]
+    return out
+
+
+def matrix(cands: list[Candidate]) -> np.ndarray:
+    return np.array([[c.features[k] for k in FEATURES] for c in cands], dtype=np.float64)
+
+
+GATE = ("p_top", "p_margin", "cos", "coverage", "bm_log", "unknown", "fit_no", "curated",
+        "cos_max", "near")
+
+
+@lru_cache(maxsize=1)
+def load_model() -> dict | None:
+    if not MODEL_FILE.exists():
+        return None
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    if tuple(data.get("features", ())) != FEATURES or tuple(data.get("gate_features", ())) != GATE:
+        return None  # trained on other features: retrain with bench/policy_calibrate.py
+    return {"ranker": _linear(data["ranker"]), "gate": _linear(data["gate"]),
+            "threshold": float(data["threshold"])}
+
+
+def _linear(d: dict) -> dict:
+    return {"mean": np.array(d["mean"]), "scale": np.array(d["scale"]),
+            "coef": np.array(d["coef"]), "intercept": float(d["intercept"])}
+
+
+def probabilities(linear: dict, x: np.ndarray) -> np.ndarray:
+    z = ((x - linear["mean"]) / linear["scale"]) @ linear["coef"] + linear["intercept"]
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def gate_row(x: np.ndarray, probs: np.ndarray) -> tuple[int, np.ndarray]:
+    """The ranker's choice and what the gate looks at: its probability, its margin over
+    the runner-up, its own features and the question's best cosine."""
+    order = np.argsort(-probs)
+    i = int(order[0])
+    second = float(probs[order[1]]) if len(order) > 1 else 0.0
+    f = dict(zip(FEATURES, x[i]))
+    row = [float(probs[i]), float(probs[i]) - second, f["cos"], f["coverage"], f["bm_log"],
+           f["unknown"], f["fit_no"], f["curated"], float(x[:, 0].max()), f["near"]]
+    return i, np.array(row)
+
+
+def decide(cands: list[Candidate], model: dict) -> tuple[Candidate | None, float]:
+    """The ranker's best candidate and the gate's probability that it is right; None
+    when that probability is below the threshold (chosen by cross-validation)."""
+    if not cands:
+        return None, 0.0
+    x = matrix(cands)
+    probs = probabilities(model["ranker"], x)
+    for c, p in zip(cands, probs):
+        c.prob = float(p)
+    i, row = gate_row(x, probs)
+    sure = float(probabilities(model["gate"], row[None, :])[0])
+    if sure < model["threshold"]:
+        return None, sure
+    return _plain(cands, i), sure
+
+
+def _plain(cands: list[Candidate], i: int) -> Candidate:
+    """Prefer our curated answer (plain words, key facts kept) to a quoted passage: the
+    best curated candidate when it is nearly as probable (CURATED_TIE), else one citing
+    the passage's own section when it is probable enough (CURATED_SAME)."""
+    best = cands[i]
+    curated = [c for c in cands if c.kind == "curated"]
+    if best.kind == "curated" or not curated:
+        return best
+    top = max(curated, key=lambda c: c.prob)
+    if top.prob >= best.prob - CURATED_TIE:
+        return top
+    same = [c for c in curated if c.document == best.document and c.section == best.section
+            and c.prob >= CURATED_SAME]
+    return max(same, key=lambda c: c.prob) if same else best

@@ -1,0 +1,83 @@
+"""The calibrated answer-or-refuse decision (policy/calibrate.py) over the real documents.
+
+Figures leaving one development set out are in docs/policy.md
+(bench/policy_calibrate.py prints them); these tests check that the model is the one
+the answerer uses and that it decides both ways.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policy import calibrate
+from policy.evaluate import evaluate, load_eval
+from policy.text import is_traditional
+
+WH = "乌海政办发〔2016〕71号"
+HOLDOUT4 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout4.yml"
+
+
+@pytest.fixture(scope="module")
+def semantic(answerer):
+    if answerer.model is None:
+        pytest.skip("the sentence encoder is not installed: the BM25-only path decides")
+    return answerer
+
+
+def test_model_file_matches_the_features():
+    # a feature added without retraining (bench/policy_calibrate.py) would silently
+    # fall back to the hand thresholds
+    model = calibrate.load_model()
+    assert model is not None
+    assert len(model["ranker"]["coef"]) == len(calibrate.FEATURES)
+    assert len(model["gate"]["coef"]) == len(calibrate.GATE)
+    assert 0.3 <= model["threshold"] <= 0.9
+
+
+@pytest.mark.parametrize("question, section, fact", [
+    # written for this test, in Traditional script: clearly covered clauses
+    ("我們夫妻倆都要去外省做工，家裡十三歲的兒子可以自己一個人生活嗎", "二、（一）", "16"),
+    ("醫生給孩子看病時發現身上有被虐待的傷，要向哪裡報告", "三、（一）", "公安"),
+])
+def test_traditional_question_is_answered_with_its_source(semantic, question, section, fact):
+    a = semantic.ask(question)
+    assert a.found, a.answer
+    assert a.sources[0]["document"] == WH and a.sources[0]["section"].startswith(section), a.sources
+    assert is_traditional(a.answer) and fact in a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "孩子出国留学的护照要去哪里办",
+    "我家猫生病了去哪家宠物医院好",
+    "留守儿童坐火车能买半价票吗",
+])
+def test_off_topic_questions_are_refused(semantic, question):
+    a = semantic.ask(question)
+    assert not a.found and a.kind == "refused", a.answer
+
+
+def test_the_gate_decides(semantic):
+    # the same covered question is refused when the gate's threshold cannot be reached:
+    # the answer really comes through the model, not around it
+    question = "医生给孩子看病时发现身上有被虐待的伤，要向哪里报告"
+    model = semantic.model
+    try:
+        semantic.model = dict(model, threshold=1.01)
+        a = semantic.ask(question)
+        assert not a.found
+    finally:
+        semantic.model = model
+    assert semantic.ask(question).found
+
+
+def test_holdout4_floor_encoder(semantic):
+    # A floor below the leave-one-set-out figures (trained without this set: 75.0 / 76.7 /
+    # 100 %, 6 wrong; trained with it: 71.7 / 71.7 / 100 %, 5 wrong; see docs/policy.md),
+    # not a target: the blind set's own targets are 92 / 90 / 90 %.
+    report = evaluate(semantic, load_eval(HOLDOUT4))
+    summary = {k: v for k, v in report.items() if k != "rows"}
+    assert report["top1_source_pct"] >= 70, summary
+    assert report["key_fact_pct"] >= 70, summary
+    assert report["refused_pct"] >= 90, summary
+    assert report["wrong"] <= 7, summary
