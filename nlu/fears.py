@@ -56,3 +56,15 @@ def mask(text: str) -> str:
 def only_fears(text: str) -> bool:
     """True when hazards are named only inside fears: the masked text names none."""
     return bool(fear_spans(text)) and not _HAZARD.search(mask(text))
+
+
+def drop_feared_injury(text: str, classes: list[str], probs):
+    """The category probabilities of a message whose hazards are all feared: an injury needs
+    an event, so `injury_or_harm` gives way to the next category (renormalised). Other
+    messages come back unchanged."""
+    if "injury_or_harm" not in classes or not only_fears(text):
+        return probs
+    out = probs.copy()
+    out[classes.index("injury_or_harm")] = 0.0
+    total = out.sum()
+    return out / total if total > 0 else probs

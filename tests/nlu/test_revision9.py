@@ -90,3 +90,14 @@ def test_guardians_who_cannot_care_are_guardian_unfit(parser, text):
 ])
 def test_dropout_without_the_word_is_dropout(parser, text):
     assert category(parser, text) == "dropout"
+
+
+def test_a_feared_injury_gives_way_to_the_next_category():
+    import numpy as np
+
+    classes = ["child_missing", "injury_or_harm", "other"]
+    p = np.array([0.3, 0.6, 0.1])
+    out = fears.drop_feared_injury(normalize_text("孩子一下午没见着 我怕他掉河里"), classes, p)
+    assert out[1] == 0.0 and abs(out.sum() - 1) < 1e-9 and out.argmax() == 0
+    same = fears.drop_feared_injury(normalize_text("孩子掉河里了"), classes, p)
+    assert same is p
