@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import fears
 from .guards import (
     CALL_FOR_HELP,
     CALM,
@@ -97,7 +98,7 @@ def check(text: str) -> Signal | None:
     (the engine passes `nlu.normalize.normalize_text`)."""
     if not text:
         return None
-    sample = text[:2000]
+    sample = fears.mask(text[:2000])  # a fear of a hazard is no event (nlu/fears.py)
     kinds = _kinds(sample)
     if not kinds:  # each sentence on its own: danger told after a question or a past event
         found = [k for s in sentences(sample) for k in _kinds(s)]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import guards, roles, signals
+from . import fears, guards, roles, signals
 from .match import Match
 from .normalize import Normalized, normalize
 from .pipeline import Featurizer, load_model_dir, softmax_ranking
@@ -190,6 +190,7 @@ class Parser:
         if stack is None or (intent != "report_case" and rule_cat is None):
             return None
         p = stack.predict(feats, emb, signals.category_signals(rule_cat))
+        p = fears.drop_feared_injury(t, stack.classes, p)  # "怕他掉河里" is no injury
         order = np.argsort(-p)
         value, conf = stack.classes[int(order[0])], round(float(p[order[0]]), 4)
         if rule_cat is not None and rule_cat.value == value:

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from . import categories, danger, guards, urgency
+from . import categories, danger, fears, guards, urgency
 from .normalize import normalize
 
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
@@ -32,7 +32,7 @@ def calls_for_help(text: str) -> bool:
 
 
 def urgency_signals(text: str, urgent_synonyms: list[str] | None = None) -> np.ndarray:
-    t = text[:2000]
+    t = fears.mask(text[:2000])  # "怕他掉河里": a fear is no event (nlu/fears.py)
     return np.array([
         urgency.urgency_any(t, urgent_synonyms) is not None,
         urgency.urgency_blocked(t),
@@ -47,7 +47,7 @@ def urgency_signals(text: str, urgent_synonyms: list[str] | None = None) -> np.n
 
 def rule_category(text: str, synonyms: dict[str, str] | None = None):
     """The rules' category match (a `Match`) or None."""
-    return categories.best_category(text[:2000], synonyms)
+    return categories.best_category(fears.mask(text[:2000]), synonyms)
 
 
 def category_signals(match) -> np.ndarray:
