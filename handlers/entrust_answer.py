@@ -32,7 +32,8 @@ def skip(slots: dict, ask: str, kid: int | None) -> None:
 def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today, changed: list[str],
            gaz: places.Gazetteer) -> str | None:
     kid = slots["children"][kid_index] if kid_index is not None else None
-    if ask in SKIPPABLE and v.is_unknown(text) and not changed:
+    named_kin = ask == "guardian.name" and slots["guardian"].get("relation")  # "奶奶", her name not known
+    if (ask in SKIPPABLE or named_kin) and v.is_unknown(text) and not changed:
         skip(slots, ask, kid_index)
         return None
     if ask == "guardian.phone" and (v.is_unknown(text) or re.search(r"没有?(?:手机|电话)|不会用手机", text)):
@@ -60,6 +61,10 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
         if not phone:
             return "这个号码好像不对：手机是11位数字，座机请带区号，例如：13800001234"
         (parent if ask == "parent.phone" else slots["guardian"])["phone"] = phone
+        name = re.sub(r"^(?:我叫|我是|叫|姓名是?)|[\d\s，,。:：+-]+|电话|手机", "", text)  # "王建国 13800001234"
+        if ask == "parent.phone" and not parent.get("name") and re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", name) \
+                and (people.name_ok(name) or p.person_name(name)):
+            parent["name"] = name
     elif ask == "parent.left_on" and "parent.left_on" not in changed:
         parent["left_on"] = None  # not known: kept as unknown, never guessed
     else:

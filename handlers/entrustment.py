@@ -171,7 +171,7 @@ class EntrustmentFlow:
         if data.get("mode") == "update":
             return Reply(f"要改成这样，对吗？\n改动：{'；'.join(data.get('changes') or ['无'])}\n"
                          + say.summary_text(data["slots"]), say.UPDATE_BUTTONS)
-        return say.summary(data["slots"], changed)
+        return say.summary(data["slots"], changed, S.optional_missing(data["slots"]))
 
     def _confirm(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         text = turn.text.strip(" 。.！!")
