@@ -101,8 +101,8 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     if since:
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")
-    plan = return_plan(" ".join(c for c in p.clauses(text) if not re.match(p.SPOUSE, c)  # not the other parent's
-                                and not re.search(r"住校|自己回|周末", c)))  # nor the child's weekends
+    plan = next((return_plan(c) for c in p.clauses(text) if not re.match(p.SPOUSE, c)  # not the other parent's
+                 and not re.search(r"住校|自己回|周末", c) and return_plan(c)), None)  # nor the child's weekends
     if plan:
         parent["return_plan"] = plan
         changed.append("parent.return_plan")
@@ -216,9 +216,10 @@ def gaps(slots: dict) -> list[str]:
 
 
 # What the policy needs from a parent working away (the child, home, how to reach them,
-# where they work, who looks after the child) is asked; everything else is taken when said
+# where they work, who looks after the child, and whether the other parent is at home,
+# which decides whether the child is left behind at all) is asked; everything else is taken when said
 # and offered once on the summary (OPTIONAL), never asked one question at a time.
-OPTIONAL = ("parent.name", "parent.left_on", "other_parent", "child.school", "guardian.age",
+OPTIONAL = ("parent.name", "parent.left_on", "child.school", "guardian.age",
             "guardian.health", "guardian.lives_with")
 
 
@@ -237,9 +238,10 @@ def _wanted(slots: dict):
         yield "parent.phone", None
     if not parent.get("city"):
         yield ("parent.city_in" if parent.get("province") or parent.get("country") else "parent.city"), None
+    if not slots.get("other_parent"):  # whether the child is left behind at all (core/services/left_behind)
+        yield "other_parent", None
     if guardian.get("none"):
-        if not slots.get("other_parent"):  # nobody named: is the other parent at home with the child?
-            yield "other_parent", None
+        pass
     elif not (slots.get("other_parent") == "home" and not (guardian.get("name") or guardian.get("relation"))):
         for key in ("name", "relation", "phone"):
             if guardian.get(key) in (None, ""):
@@ -256,8 +258,6 @@ def optional_missing(slots: dict) -> list[str]:
         out.append("parent.name")
     if not parent.get("left_on") and not parent.get("return_plan"):
         out.append("parent.left_on")
-    if not slots.get("other_parent"):
-        out.append("other_parent")
     if any(not k.get("school") for k in slots["children"]):
         out.append("child.school")
     if not guardian.get("none") and (guardian.get("name") or guardian.get("relation")):

@@ -114,14 +114,18 @@ def offer(slots: dict, missing: list[str]) -> str:
     other = {"father": "孩子妈妈", "mother": "孩子爸爸"}.get(slots["parent"].get("role"), "孩子另一位家长")
     words = {"parent.name": "您的姓名", "parent.left_on": "哪天出去、打算什么时候回来",
              "other_parent": f"{other}在哪里", "child.school": "孩子在哪上学",
-             "guardian.age": f"{relation}的年纪", "guardian.health": f"{relation}的身体",
-             "guardian.lives_with": f"{relation}是不是和孩子住一起"}
-    items = [words[k] for k in missing if k in words]
+             "guardian.age": "年纪", "guardian.health": "身体", "guardian.lives_with": "是不是和孩子住一起"}
+    items = [words[k] for k in missing if k in words and not k.startswith("guardian.")]
+    about = [words[k] for k in missing if k.startswith("guardian.")]
+    if about:
+        items.append(f"{relation}的" + "、".join(about))
     if not slots["parent"].get("employer") and not slots["parent"].get("work_address"):
         items.append("工作单位")
     if not items:
         return ""
-    return "\n想补充的话直接说，不补也能登记：" + "、".join(items) + "。例如：奶奶72岁，和孩子住一起"
+    example = (f"{relation}72岁，和孩子住一起" if about else "3月10号走的，过年回来" if "parent.left_on" in missing
+               else "单位是宁波华美电子厂")
+    return "\n想补充的话直接说，不补也能登记：" + "、".join(items) + "。例如：" + example
 
 
 def summary(slots: dict, changed: bool = False, missing: list[str] | None = None) -> Reply:
