@@ -149,3 +149,35 @@ def test_not_knowing_the_age_twice_goes_on(chat):
     assert "说个大概" in c.say("不知道")
     reply = c.say("不知道")
     assert "几岁" not in reply and "年龄" not in reply, reply
+
+
+def test_where_the_child_was_taken_is_not_the_reporters_unit():
+    from handlers import validators as v
+    assert v.parse_unit("村医报告：昨天一个4岁孩子误喝了农药，已送县医院洗胃") is None
+    assert v.parse_unit("我是红星镇卫生院的医生，孩子已送县医院") == "红星镇卫生院"
+
+
+# -- updates ---------------------------------------------------------------------------------
+ONE = ("我叫张建国，电话13800007301，在浙江宁波打工，孩子张小雨10岁女孩，在红星镇中心小学三年级，家在红星镇东风村，"
+       "孩子妈妈也在外面打工。由奶奶李桂兰照顾，奶奶电话13900007302，68岁身体还行，跟孩子住一起")
+
+
+def _registered(chat_, user: str):
+    c = chat_(user=user, parse=_registering)
+    assert "请核对登记信息" in c.say(ONE)
+    assert "已登记" in c.say("确认")
+    return c
+
+
+def test_a_move_without_the_village_asks_which_village(chat):
+    c = _registered(chat, "upd-move")
+    reply = c.say("老人带着孩子搬到隔壁村去住了，登记的地址要改")
+    assert "哪个村" in reply, reply
+    reply = c.say("搬到向阳村了")
+    assert "要改成这样" in reply and "家住：红星镇向阳村" in reply, reply
+
+
+def test_a_new_guardian_named_after_him_is_asked_for(chat):
+    c = _registered(chat, "upd-aunt")
+    reply = c.say("孩子他奶奶腰摔坏了带不了了，现在换成他小姨带，要改登记")
+    assert "姨妈叫什么名字" in reply, reply
