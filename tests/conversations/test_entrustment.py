@@ -75,9 +75,10 @@ def test_step_by_step_with_two_children_and_a_city_alone(engine, api_children):
         "您的手机号": "13800002222", "哪个城市": "在东莞", "另一位家长": "也在外地打工", "由谁照顾": "外婆 陈秀珍",
         "外婆的电话": "13900003333"})
     assert "王小雨" in summary and "王小雷" in summary and "东莞" in summary
-    # Only what the policy needs was asked: name, phone, city, the other parent, who and their
-    # phone (8 turns with the first); school, dates and the guardian's age are offered once.
-    assert t.n == 8 and "孩子在哪上学" in summary and "外婆的年纪" in summary, summary
+    # Only what the policy needs was asked: the children, home, name, phone, city, the other
+    # parent, who and their phone (9 turns with the first, one answer each); school, dates
+    # and the guardian's age are offered once.
+    assert t.n == 9 and "孩子在哪上学" in summary and "外婆的年纪" in summary, summary
     again = t.say("王小雨在青山镇中学读初一")
     assert "青山镇中学初一" in again and "想补充" not in again, again
     assert "已登记" in t.say("确认登记")
