@@ -168,7 +168,7 @@ def reread_category(slots: dict, text: str, found: str | None) -> str:
     Returns the words left to absorb for the other facts (place, age ...)."""
     yes, no = YES_LEAD.match(text), NO_LEAD.match(text)
     rest = text[(yes or no).end():] if (yes or no) else text
-    if rest.strip():
+    if rest.strip() and says_what_happened(rest):  # "是这样" adds nothing to what happened
         slots["description"] = " ".join(x for x in (slots.get("description"), rest.strip()) if x)
     if no:
         slots.pop("category", None)
