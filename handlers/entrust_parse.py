@@ -280,6 +280,7 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
             fresh = NEW_GUARDIAN.search(clause)  # "现在换成舅舅照顾": the new one, nothing of the last
             if fresh:
                 guardian.clear()
+                facts["new_guardian"] = True
             guardian.update({k: val for k, val in guardian_entry(clause).items() if k not in guardian})
         elif not is_work_clause(clause) and (SCHOOL.search(clause) or CLASS.search(clause)):
             subject = "child"  # "在村幼儿园上大班": the child's school, never a work place

@@ -112,7 +112,7 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     minder = facts["guardian"].get("name")  # "大女儿 薛小芳 17岁" looks after the child, is not one to register
     facts["children"] = [c for c in facts["children"] if not minder or c.get("name") != minder]
     changed += _merge_children(slots, facts, text, today)
-    changed += _merge_guardian(slots["guardian"], facts["guardian"])
+    changed += _merge_guardian(slots["guardian"], facts["guardian"], facts.get("new_guardian", False))
     changed += _merge_place(slots, text, gaz, place_hint)
     if "guardian" in changed:  # another person: whatever was not known of the last one is asked
         slots["skip"] = [k for k in slots.get("skip", []) if not k.startswith("guardian.")]
@@ -153,10 +153,11 @@ def _merge_children(slots: dict, facts: dict, text: str, today: date) -> list[st
     return changed
 
 
-def _merge_guardian(guardian: dict, said: dict) -> list[str]:
+def _merge_guardian(guardian: dict, said: dict, new: bool = False) -> list[str]:
     changed = []
-    if said.get("relation") and guardian.get("relation") and said["relation"] != guardian["relation"]:
-        guardian.clear()  # another person now: everything about them is asked afresh
+    if said.get("relation") and guardian.get("relation") and (
+            said["relation"] != guardian["relation"] or (new and said.get("name") != guardian.get("name"))):
+        guardian.clear()  # another person ("改成他奶奶带", even with the same kin word): asked afresh
         changed.append("guardian")
     for key, value in said.items():
         if guardian.get(key) != value:
