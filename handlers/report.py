@@ -50,16 +50,14 @@ from handlers import report_text as say
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 from handlers.describe import says_what_happened
-from handlers.report_correct import correct
-from handlers.report_slots import (
-    absorb,
+from handlers.report_category import (
     category_answer,
     category_unsure,
-    collect_media,
     forget_category,
-    place_done,
     reread_category,
 )
+from handlers.report_correct import correct
+from handlers.report_slots import absorb, collect_media, place_done
 
 log = logging.getLogger(__name__)
 

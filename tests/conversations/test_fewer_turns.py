@@ -8,7 +8,7 @@ each test says exactly what the model returned."""
 from __future__ import annotations
 
 from handlers import entrust_parse as p
-from handlers import report_slots
+from handlers import report_category
 from tests.conversations.harness import fake_parse
 
 
@@ -128,7 +128,7 @@ def test_a_sentence_at_the_category_check_is_read_not_taken_as_yes(chat):
 
 def test_no_with_nothing_else_shows_every_category():
     slots = {"category": "child_alone", "category_p": 0.4}
-    assert report_slots.category_answer(slots, "都不是", {"对"})
+    assert report_category.category_answer(slots, "都不是", {"对"})
     assert "category" not in slots
 
 
