@@ -19,7 +19,10 @@ REPORT_WORDS = frozenset(
      # not what happened: "我想说一件事 可以吗"
      "说", "说说", "讲", "想说", "说个事", "有件事", "有个事", "一件事", "件事", "一件", "一名", "一位", "可以", "事想", "转介", "了解", "登记",
      # kinds of families, not what happened to them: "想转介一个困境留守家庭"
-     "困境", "留守", "家庭", "困境家庭", "留守家庭", "社工站"])
+     "困境", "留守", "家庭", "困境家庭", "留守家庭", "社工站",
+     # seeing something and hesitating is not yet what was seen: "我在店门口看到个事，不晓得该不该说"
+     "在", "看到", "看见", "碰到", "遇到", "遇见", "不", "晓得", "知道", "该不该", "要不要", "不要", "应不应该",
+     "路上", "门口", "店门口", "街上", "外面"])
 # Names of places, people and organisations (jieba POS ns, nr, nt …) say who or where, not what.
 NAME_FLAGS = ("ns", "nr", "nt", "nz", "nrt", "nrfg", "j")
 # Pronouns (我们, 这个, 有个 …) say nothing of what happened either.

@@ -32,12 +32,15 @@ def skip(slots: dict, ask: str, kid: int | None) -> None:
 def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today, changed: list[str],
            gaz: places.Gazetteer) -> str | None:
     kid = slots["children"][kid_index] if kid_index is not None else None
-    if ask in SKIPPABLE and v.is_unknown(text) and not changed:
+    named_kin = ask == "guardian.name" and slots["guardian"].get("relation")  # "奶奶", her name not known
+    if (ask in SKIPPABLE or named_kin) and v.is_unknown(text) and not changed:
         skip(slots, ask, kid_index)
         return None
     if ask == "guardian.phone" and (v.is_unknown(text) or re.search(r"没有?(?:手机|电话)|不会用手机", text)):
         skip(slots, ask, kid_index)  # many grandparents have no phone: the village visits instead
         return None
+    if ask and ask.startswith("guardian.") and "other_parent" in changed and slots.get("other_parent") == "home":
+        return None  # "孩子她妈在家带孩子": the other parent looks after the child
     if ask in ("parent.city", "parent.city_in", "other_parent", "home.recheck"):
         return _where(slots, ask, text, changed, gaz)
     if kid is not None and ask and ask.startswith("child."):
@@ -57,9 +60,16 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
         parent["name"] = name
     elif ask in ("parent.phone", "guardian.phone"):
         phone = v.parse_phone(text)
+        if ask == "parent.phone" and not phone and not parent.get("name") \
+                and direct(slots, "parent.name", None, text, today, changed, gaz) is None:
+            return None  # "王建国": the name first, the phone asked next
         if not phone:
             return "这个号码好像不对：手机是11位数字，座机请带区号，例如：13800001234"
         (parent if ask == "parent.phone" else slots["guardian"])["phone"] = phone
+        name = re.sub(r"^(?:我叫|我是|叫|姓名是?)|[\d\s，,。:：+-]+|电话|手机", "", text)  # "王建国 13800001234"
+        if ask == "parent.phone" and not parent.get("name") and re.fullmatch(r"[\u4e00-\u9fa5·]{2,4}", name) \
+                and (people.name_ok(name) or p.person_name(name)):
+            parent["name"] = name
     elif ask == "parent.left_on" and "parent.left_on" not in changed:
         parent["left_on"] = None  # not known: kept as unknown, never guessed
     else:

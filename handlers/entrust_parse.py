@@ -136,7 +136,11 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
             continue
         kind = ("country" if w in COUNTRIES else "province" if w in PROVINCES
                 else "district" if re.search(r"[区县]$", w) or (adjacent and prev_kind == "city") else "city")
-        if kind == "district":
+        if kind == "district" and not found.get("city") and adjacent and prev_kind == "province":
+            city = _city_in(w)  # "江苏苏州工业园区": the city the district is named after
+            if city:
+                found.update(city=city, work_address=city + w[len(city):])
+        elif kind == "district":
             if found.get("city"):
                 found["work_address"] = found["city"] + w
         else:
@@ -148,6 +152,17 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
         prov = province_prefix(hint)
         found.update({"province": prov, "city": hint[len(prov):]} if prov else {"city": hint})
     return found
+
+
+def _city_in(word: str) -> str | None:
+    """The place a district's name starts with ("苏州工业园区" -> 苏州), if jieba knows it."""
+    import jieba
+
+    for piece in jieba.lcut(word, cut_all=True):
+        if 2 <= len(piece) < len(word) and word.startswith(piece) and \
+                any(x.flag.startswith("ns") for x in _posseg().cut(piece)):
+            return piece
+    return None
 
 
 def province_prefix(word: str) -> str | None:
@@ -265,6 +280,7 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
             fresh = NEW_GUARDIAN.search(clause)  # "现在换成舅舅照顾": the new one, nothing of the last
             if fresh:
                 guardian.clear()
+                facts["new_guardian"] = True
             guardian.update({k: val for k, val in guardian_entry(clause).items() if k not in guardian})
         elif not is_work_clause(clause) and (SCHOOL.search(clause) or CLASS.search(clause)):
             subject = "child"  # "在村幼儿园上大班": the child's school, never a work place

@@ -101,15 +101,18 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     if since:
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")
-    plan = return_plan(" ".join(c for c in p.clauses(text) if not re.match(p.SPOUSE, c)))  # not the other parent's
+    plan = next((return_plan(c) for c in p.clauses(text) if not re.match(p.SPOUSE, c)  # not the other parent's
+                 and not re.search(r"住校|自己回|周末", c) and return_plan(c)), None)  # nor the child's weekends
     if plan:
         parent["return_plan"] = plan
         changed.append("parent.return_plan")
     if facts.get("other_parent"):
         slots["other_parent"] = facts["other_parent"]
         changed.append("other_parent")
+    minder = facts["guardian"].get("name")  # "大女儿 薛小芳 17岁" looks after the child, is not one to register
+    facts["children"] = [c for c in facts["children"] if not minder or c.get("name") != minder]
     changed += _merge_children(slots, facts, text, today)
-    changed += _merge_guardian(slots["guardian"], facts["guardian"])
+    changed += _merge_guardian(slots["guardian"], facts["guardian"], facts.get("new_guardian", False))
     changed += _merge_place(slots, text, gaz, place_hint)
     if "guardian" in changed:  # another person: whatever was not known of the last one is asked
         slots["skip"] = [k for k in slots.get("skip", []) if not k.startswith("guardian.")]
@@ -150,10 +153,11 @@ def _merge_children(slots: dict, facts: dict, text: str, today: date) -> list[st
     return changed
 
 
-def _merge_guardian(guardian: dict, said: dict) -> list[str]:
+def _merge_guardian(guardian: dict, said: dict, new: bool = False) -> list[str]:
     changed = []
-    if said.get("relation") and guardian.get("relation") and said["relation"] != guardian["relation"]:
-        guardian.clear()  # another person now: everything about them is asked afresh
+    if said.get("relation") and guardian.get("relation") and (
+            said["relation"] != guardian["relation"] or (new and said.get("name") != guardian.get("name"))):
+        guardian.clear()  # another person ("改成他奶奶带", even with the same kin word): asked afresh
         changed.append("guardian")
     for key, value in said.items():
         if guardian.get(key) != value:
@@ -167,6 +171,11 @@ def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> 
     said = re.sub(r"不是[^，,。；;\s是]{1,10}", " ", text)  # "家不是东风村，是向阳村": the one denied is not it
     if said != text:
         text, hint = said, (None, None)
+    schools = " ".join(m.group(1) for m in p.SCHOOL.finditer(text))
+    if schools:  # "青山镇石桥村小学": the school's township may be home's, its village says nothing
+        text = p.SCHOOL.sub(lambda m: _township_of(gaz, m.group(1)) + " ", text)
+        if hint[1] and hint[1] in schools and hint[1] not in text:
+            hint = (hint[0], None)
     moved = re.split(r"现在|搬到|搬去|搬来|换到|改到", text)  # "原来住王庄村 现在搬到李家村": the last
     match = places.resolve_text(gaz, moved[-1], strict=True) if len(moved) > 1 else places.PlaceMatch("unknown")
     if match.status != "ok" and (hint[0] or hint[1]):
@@ -182,6 +191,11 @@ def _merge_place(slots: dict, text: str, gaz: places.Gazetteer, hint: tuple) -> 
                          "options": gaz.village_names(match.township)}
         return ["home"]
     return []
+
+
+def _township_of(gaz: places.Gazetteer, school: str) -> str:
+    match = places.resolve_text(gaz, school, strict=True)
+    return match.township if match.status in ("ok", "need_village") and match.township else ""
 
 
 def skip_key(slot: str, kid: int | None = None) -> str:
@@ -202,6 +216,14 @@ def gaps(slots: dict) -> list[str]:
     return [skip_key(slot, kid) for slot, kid in _wanted(slots)]
 
 
+# What the policy needs from a parent working away (the child, home, how to reach them,
+# where they work, who looks after the child, and whether the other parent is at home,
+# which decides whether the child is left behind at all) is asked; everything else is taken when said
+# and offered once on the summary (OPTIONAL), never asked one question at a time.
+OPTIONAL = ("parent.name", "parent.left_on", "child.school", "guardian.age",
+            "guardian.health", "guardian.lives_with")
+
+
 def _wanted(slots: dict):
     children, parent, guardian, home = slots["children"], slots["parent"], slots["guardian"], slots["home"]
     if not children:
@@ -211,24 +233,36 @@ def _wanted(slots: dict):
         yield "home", None
         return
     for i, kid in enumerate(children):
-        for key in ("age", "gender", "school"):
-            if kid.get(key) in (None, ""):
-                yield "child." + key, i
-    for key in ("name", "phone"):
-        if not parent.get(key):
-            yield "parent." + key, None
+        if kid.get("age") in (None, ""):
+            yield "child.age", i
+    if not parent.get("phone"):
+        yield "parent.phone", None
     if not parent.get("city"):
         yield ("parent.city_in" if parent.get("province") or parent.get("country") else "parent.city"), None
-    if "left_on" not in parent:
-        yield "parent.left_on", None
-    if not slots.get("other_parent"):
+    if not slots.get("other_parent"):  # whether the child is left behind at all (core/services/left_behind)
         yield "other_parent", None
-    if not parent.get("role"):  # after the other parent: "孩子爸爸在新疆" says who is speaking
-        yield "parent.role", None
-    if guardian.get("none") or (slots.get("other_parent") == "home" and not (guardian.get("name") or guardian.get("relation"))):
-        return  # nobody, or the other parent at home looks after the child
-    for key in ("name", "relation", "phone", "age", "health", "lives_with"):
-        if guardian.get(key) in (None, ""):
-            yield "guardian." + key, None
+    if guardian.get("none"):
+        pass
+    elif not (slots.get("other_parent") == "home" and not (guardian.get("name") or guardian.get("relation"))):
+        for key in ("name", "relation", "phone"):
+            if guardian.get(key) in (None, ""):
+                yield "guardian." + key, None
     if home.get("recheck"):
         yield "home.recheck", None
+
+
+def optional_missing(slots: dict) -> list[str]:
+    """The optional facts not given yet, in OPTIONAL's order."""
+    parent, guardian = slots["parent"], slots["guardian"]
+    out = []
+    if not parent.get("name"):
+        out.append("parent.name")
+    if not parent.get("left_on") and not parent.get("return_plan"):
+        out.append("parent.left_on")
+    if any(not k.get("school") for k in slots["children"]):
+        out.append("child.school")
+    if not guardian.get("none") and (guardian.get("name") or guardian.get("relation")):
+        for key in ("age", "health", "lives_with"):
+            if guardian.get(key) in (None, ""):
+                out.append("guardian." + key)
+    return out

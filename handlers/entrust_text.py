@@ -21,7 +21,8 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
     other = {"father": "孩子妈妈", "mother": "孩子爸爸"}.get(slots["parent"].get("role"), "孩子的另一位家长")
     home = slots["home"]
     texts = {
-        "children": Reply("孩子叫什么名字、几岁？有几个孩子都一起说，例如：王小雨 10岁，王小雷 7岁"),
+        "children": Reply("孩子叫什么名字、几岁、在哪上学？有几个孩子都一起说，"
+                          "例如：王小雨 10岁 红星镇中心小学四年级；王小雷 7岁"),
         "home": Reply("孩子家在哪个乡镇、哪个村？例如：红星镇东风村"),
         "child.age": Reply(f"{who}是哪年哪月出生的？例如：2015年3月生。记不清就说几岁，例如：10岁"),
         "child.gender": Reply(f"{who}是男孩还是女孩？", (Button("男孩", "男孩"), Button("女孩", "女孩"))),
@@ -32,7 +33,9 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
         "parent.name": Reply("请问您的姓名？例如：我叫王建国" if slots["parent"].get("phone") else
                              "请问您的姓名和手机号？例如：王建国 13800001234"),
         "parent.phone": Reply("您的新手机号码是多少？例如：13800001234" if update else
-                              "您的手机号是多少？村委会和学校有事能找到您。例如：13800001234"),
+                              "您的手机号是多少？村委会和学校有事能找到您。例如：13800001234"
+                              if slots["parent"].get("name") else
+                              "请问您的姓名和手机号？村委会和学校有事能找到您。例如：王建国 13800001234"),
         "parent.city": Reply("您在哪个城市打工？例如：浙江宁波、东莞，在国外就说国家和城市"),
         "parent.city_in": Reply(f"您在{slots['parent'].get('province') or slots['parent'].get('country')}"
                                 "哪个城市打工？"),
@@ -41,7 +44,7 @@ def question(slot: str, kid: dict | None, slots: dict, update: bool = False) -> 
         "other_parent": Reply(f"{other}现在是什么情况？",
                               tuple(Button(t, f"other:{c}") for c, t in OTHER_PARENT.items())),
         "guardian.name": Reply("孩子现在由谁照顾？请说关系和姓名，能说的都一起说，"
-                               "例如：奶奶 李桂兰 65岁 身体好 13900001234"
+                               "例如：奶奶 李桂兰 13900001234 65岁 身体好 和孩子住一起"
                                if not slots["guardian"].get("relation") else
                                f"照顾孩子的{relation}叫什么名字？能说的都一起说，"
                                f"例如：{relation} 李春华 60岁 身体好 13900001234",
@@ -86,30 +89,49 @@ def _kid(kid: dict) -> str:
     return f"{kid['name']}，{gender}{born}{kid.get('age')}岁" + (f"，{school}" if school else "")
 
 
-def _workplace(parent: dict, ask: bool) -> str:
-    said = parent.get("employer") or parent.get("work_address")
-    if said:
-        return f"工作单位：{said}"
-    return "工作单位：未说" + ("（可以不说；愿意的话直接告诉我，例如：单位是宁波华美电子厂）" if ask else "")
+def _workplace(parent: dict) -> str:
+    return f"工作单位：{parent.get('employer') or parent.get('work_address') or '未说'}"
 
 
-def summary_text(slots: dict, ask_workplace: bool = False) -> str:
+def summary_text(slots: dict) -> str:
     parent, home = slots["parent"], slots["home"]
     role = {"father": "爸爸", "mother": "妈妈"}.get(parent.get("role"), "家长")
     lines = ["孩子：" + "；".join(_kid(k) for k in slots["children"]),
              f"家住：{home.get('township')}{home.get('village') or ''}",
-             f"{role}：{parent.get('name') or ''}，电话 {parent.get('phone')}，在{_where(parent)}打工"
+             f"{role}：{parent['name'] + '，' if parent.get('name') else ''}电话 {parent.get('phone')}，"
+             f"在{_where(parent)}打工"
              + (f"，{parent['left_on'][:4]}年{int(parent['left_on'][5:7])}月外出" if parent.get("left_on") else "")
              + (f"，打算{parent['return_plan']}回来" if parent.get("return_plan") else ""),
-             _workplace(parent, ask_workplace),
+             _workplace(parent),
              f"另一位家长：{OTHER_PARENT.get(slots.get('other_parent'), '未说')}",
              f"委托照顾人：{_guardian(slots['guardian'], slots.get('other_parent'))}"]
     return "\n".join(lines)
 
 
-def summary(slots: dict, changed: bool = False) -> Reply:
+def offer(slots: dict, missing: list[str]) -> str:
+    """One line offering the optional facts not given yet: said once, never asked one by one."""
+    relation = slots["guardian"].get("relation") or "照顾人"
+    other = {"father": "孩子妈妈", "mother": "孩子爸爸"}.get(slots["parent"].get("role"), "孩子另一位家长")
+    words = {"parent.name": "您的姓名", "parent.left_on": "哪天出去、打算什么时候回来",
+             "other_parent": f"{other}在哪里", "child.school": "孩子在哪上学",
+             "guardian.age": "年纪", "guardian.health": "身体", "guardian.lives_with": "是不是和孩子住一起"}
+    items = [words[k] for k in missing if k in words and not k.startswith("guardian.")]
+    about = [words[k] for k in missing if k.startswith("guardian.")]
+    if about:
+        items.append(f"{relation}的" + "、".join(about))
+    if not slots["parent"].get("employer") and not slots["parent"].get("work_address"):
+        items.append("工作单位")
+    if not items:
+        return ""
+    example = (f"{relation}72岁，和孩子住一起" if about else "3月10号走的，过年回来" if "parent.left_on" in missing
+               else "单位是宁波华美电子厂")
+    return "\n想补充的话直接说，不补也能登记：" + "、".join(items) + "。例如：" + example
+
+
+def summary(slots: dict, changed: bool = False, missing: list[str] | None = None) -> Reply:
     head = "已改好，请再核对一遍：\n" if changed else "请核对登记信息：\n"
-    return Reply(head + summary_text(slots, ask_workplace=not changed) + "\n有错直接说，例如：奶奶电话是13900001234",
+    more = "" if changed else offer(slots, missing or [])
+    return Reply(head + summary_text(slots) + more + "\n有错直接说，例如：奶奶电话是13900001234",
                  CONFIRM_BUTTONS)
 
 

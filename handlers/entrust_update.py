@@ -104,6 +104,10 @@ def _cleared(slots: dict, text: str, changed: list[str]) -> list[str]:
         for key in ("city", "province", "country"):
             slots["parent"].pop(key, None)
         cleared.append("parent.city")
+    if re.search(r"搬[家了到去走]|搬家", text) and "home" not in changed and slots["home"].get("township"):
+        # "搬到隔壁村去住了": which village is asked, the old one is not kept
+        slots["home"] = {"township": slots["home"]["township"], "pending": True}
+        cleared.append("home")
     return cleared
 
 

@@ -140,6 +140,8 @@ class EntrustmentFlow:
         gaz = places.load_gazetteer(ctx.db)
         hint = (turn.entity("township"), turn.entity("village"))
         text = turn.text
+        if ask and ask.startswith("guardian."):  # "大女儿 薛小芳 17岁": the child's sister looks after them
+            text = re.sub(r"^(?:大|二)?女儿", "姐姐", re.sub(r"^(?:大|二)?儿子", "哥哥", text))
         if ask and ask.startswith("guardian.") and not re.search(r"我|孩子|" + P._REL, text):
             text = (data["slots"]["guardian"].get("relation") or "") + " " + text
         return S.merge(data["slots"], text, gaz, turn.now.date(), turn.entity("city"), hint, ask)
@@ -171,7 +173,7 @@ class EntrustmentFlow:
         if data.get("mode") == "update":
             return Reply(f"要改成这样，对吗？\n改动：{'；'.join(data.get('changes') or ['无'])}\n"
                          + say.summary_text(data["slots"]), say.UPDATE_BUTTONS)
-        return say.summary(data["slots"], changed)
+        return say.summary(data["slots"], changed, S.optional_missing(data["slots"]))
 
     def _confirm(self, ctx: FlowContext, turn: Turn, data: dict) -> Outcome:
         text = turn.text.strip(" 。.！!")

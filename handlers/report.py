@@ -38,6 +38,7 @@ import uuid
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from core.categories import CODES as CATEGORIES
 from core.messages import Reply
 from core.models.cases import MANDATORY_ROLES
 from core.services import drafts
@@ -49,15 +50,14 @@ from handlers import report_text as say
 from handlers import validators as v
 from handlers.base import FlowContext, FlowState, Outcome, Turn
 from handlers.describe import says_what_happened
-from handlers.report_correct import correct
-from handlers.report_slots import (
-    absorb,
+from handlers.report_category import (
     category_answer,
     category_unsure,
-    collect_media,
     forget_category,
-    place_done,
+    reread_category,
 )
+from handlers.report_correct import correct
+from handlers.report_slots import absorb, collect_media, place_done
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +137,13 @@ class ReportFlow:
         if state.step == Step.CATEGORY and category_answer(data["slots"], text, YES_WORDS):
             return self._advance(ctx, turn, data)
         gaz = self._gazetteer(ctx)
+        if state.step == Step.CATEGORY and category_unsure(data["slots"], ctx.settings.section("nlu")) \
+                and not text.startswith("cat:"):
+            found = turn.entity("category") if turn.entity("category") in CATEGORIES else None
+            rest = reread_category(data["slots"], text, found or v.guess_category(text))
+            if rest.strip():  # "对，不过他在东风村，8岁": the other facts too
+                absorb(data, dataclasses.replace(turn, text=rest, nlu={}), gaz)
+            return self._advance(ctx, turn, data)
         focus = FOCUS.get(Step(state.step))
         if text == "village:unknown":
             data["slots"]["village_unknown"] = True
@@ -145,6 +152,9 @@ class ReportFlow:
             problem = absorb(data, turn, gaz, focus)
         if problem and state.step == Step.CONTACT and data.get("tries", {}).get(str(Step.CONTACT), 0) >= 2:
             return contact.declined(self, ctx, turn, data)  # asked three times: go on without it
+        if problem and state.step == Step.CHILD and data.get("tries", {}).get(str(Step.CHILD), 0) >= 2:
+            data["slots"]["age_unknown"] = True  # asked three times: filed as 年龄未填, staff ask later
+            problem = None
         if problem:
             return self._reask(ctx, turn, data, Step(state.step), problem)
         return self._advance(ctx, turn, data)
@@ -169,7 +179,7 @@ class ReportFlow:
             step, reply = Step.CATEGORY, say.category_check(slots)
         elif not place_done(slots):
             step, reply = Step.PLACE, say.place_question(data, None)
-        elif slots.get("child_age") is None:
+        elif slots.get("child_age") is None and not slots.get("age_unknown"):
             step, reply = Step.CHILD, Reply(say.QUESTIONS["child_age"])
         elif not slots.get("reporter_role"):
             step, reply = Step.ROLE, Reply(say.QUESTIONS["reporter_role"], say.buttons(say.ROLE_BUTTONS, "role:"))

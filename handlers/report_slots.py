@@ -131,32 +131,6 @@ def _category_certainty(slots: dict, turn: Turn, modelled: str | None) -> None:
     slots.pop("category_confirmed", None)
 
 
-def forget_category(slots: dict) -> None:
-    for key in ("category", "category_p", "category_options", "category_confirmed"):
-        slots.pop(key, None)
-
-
-def category_unsure(slots: dict, nlu_cfg: dict) -> bool:
-    """The model's category with a low probability: confirm it with buttons."""
-    p = slots.get("category_p")
-    below = float(nlu_cfg.get("category_confirm_below", 0.6))
-    return p is not None and not slots.get("category_confirmed") and float(p) < below
-
-
-def category_answer(slots: dict, text: str, yes_words) -> bool:
-    """"对" keeps the guess; "都不是" shows every category. False: absorb the answer."""
-    if slots.get("category_p") is None or slots.get("category_confirmed"):
-        return False
-    if text in yes_words:
-        slots["category_confirmed"] = True
-        return True
-    if text == "cat:more" or text.strip(" 。") in ("都不是", "不是", "不对"):
-        slots.pop("category", None)
-        slots["category_confirmed"] = True
-        return True
-    return False
-
-
 def _where(data: dict, turn: Turn, gaz: places.Gazetteer, focus: str | None) -> str | None:
     """The township and village: from a shared location, an answer to our question, or names."""
     slots = data["slots"]
@@ -209,6 +183,9 @@ def _from_location(data: dict, loc, gaz: places.Gazetteer, focus: str | None) ->
                 [[t, f"{places.PLACE_PREFIX}{t}/"] for t in gaz.townships]
 
 
+BARE_CN_AGE = re.compile(r"(?:大概|差不多|大约|约|估计)?([零〇一二两三四五六七八九十]{1,3})(?:来|多)?(?:左右|上下)?")
+
+
 def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     """The child's age, gender and name."""
     text = turn.text
@@ -217,9 +194,16 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     ent_age = turn.entity("age")
     if age is None and ent_age is not None and str(ent_age).isdigit() and 0 <= int(ent_age) <= v.MAX_AGE:
         age = int(ent_age) if v.age_mentioned(text) or focus == "child_age" else None
+    bare = BARE_CN_AGE.fullmatch(text.strip(" 。.，,"))
+    if age is None and focus == "child_age" and bare:  # "十三", "大概七八" answers "几岁"
+        age = v.cn_number(bare.group(1)[:1] if re.fullmatch(r"[一二三四五六七八九]{2}", bare.group(1)) else bare.group(1))
+        age = age if age is not None and 0 <= age <= v.MAX_AGE else None
     if focus == "child_age":
-        if age is None:
+        if age is None and v.is_unknown(text) and slots.get("age_asked_again"):
+            slots["age_unknown"] = True  # said twice they do not know: filed as 年龄未填, never a loop
+        elif age is None:
             problem = "unknown_age" if v.is_unknown(text) else ("bad_age" if v.age_mentioned(text) else "no_age")
+            slots["age_asked_again"] = True
         slots["child_age"] = age if age is not None else slots.get("child_age")
     else:
         _set(slots, "child_age", age, force=False)

@@ -178,7 +178,9 @@ def _names_a_person(name: str) -> bool:
 def parse_unit(text: str) -> str | None:
     """The reporter's school, clinic or village committee, as written (Traditional read too)."""
     written = _norm(text)
-    m = _UNIT.search(to_simplified(written))
+    # "已送县医院", "转到县医院": where the child was taken, not where the reporter works
+    m = next((m for m in _UNIT.finditer(to_simplified(written)) if not re.search(r"送|转到|转去|住进|住院", m.group(1))),
+             None)
     if not m:
         return None
     lead = re.match(r".*(?:我是|我在|我们|咱们|在|是)", m.group(1))  # "现在在我们卫生院" is no name

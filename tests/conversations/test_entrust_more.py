@@ -107,9 +107,9 @@ def test_a_joining_grandmother_is_asked_her_phone_but_not_her_work(engine, juris
 def test_the_employer_is_asked_once_in_the_summary_and_stored_encrypted(engine, api_children, jurisdiction):
     t = Talk(engine, "wx-employer")
     summary = t.say(ONE_MESSAGE)
-    assert "工作单位：未说（可以不说" in summary
+    assert "工作单位：未说" in summary and "不补也能登记：工作单位" in summary, summary
     reply = t.say("单位是宁波华美电子厂")
-    assert "工作单位：宁波华美电子厂" in reply and "可以不说" not in reply
+    assert "工作单位：宁波华美电子厂" in reply and "不补也能登记" not in reply
     t.say("确认登记")
     assert api_children()[0]["entrustment"]["employer"] == "宁波华美电子厂"
     with jurisdiction.sessions() as s:
@@ -283,7 +283,7 @@ def test_dont_know_is_never_taken_as_a_childs_name_or_age(engine):
 
 def test_not_knowing_the_other_parents_situation_moves_on(engine):
     t = Talk(engine, "wx-other-unknown")
-    answers = [("爸爸还是妈妈", "我是爸爸"), ("姓名", "我叫李建军"), ("手机", "13600002222"),
+    answers = [("爸爸还是妈妈", "我是爸爸"), ("您的姓名", "我叫李建军"), ("手机", "13600002222"),
                ("哪个村", "红星镇向阳村"), ("出生", "10岁")]
     reply = t.say("我要登记，我在广州打工，孩子李小花，女，10岁，在红星镇中心小学四年级")
     for _ in range(8):

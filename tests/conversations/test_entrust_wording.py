@@ -43,9 +43,8 @@ def test_a_list_of_children_with_bullets_and_the_other_parent_in_plain_words(eng
     assert "另一位家长" in reply and "爸爸还是妈妈" not in reply, reply
     reply = t.say("孩子爸爸在新疆跑长途货车 一年回来一两次")
     assert "由谁照顾" in reply and "爸爸还是妈妈" not in reply, reply  # "孩子爸爸…": she is the mother
-    reply = t.say("她姑姑 黄美芳 45岁 就住隔壁 孩子吃住都在她家 电话13800003203")
-    assert "身体怎么样" in reply, reply
-    summary = t.say("不知道")
+    summary = t.say("她姑姑 黄美芳 45岁 就住隔壁 孩子吃住都在她家 电话13800003203")
+    assert "姑姑的身体" in summary and "身体怎么样" not in summary, summary  # offered once, not asked
     assert "请核对登记信息" in summary and "妈妈：林美玲" in summary and "有病" not in summary, summary
     assert "打算" not in summary  # "一年回来一两次" is the father's, not her return plan
     assert "已登记" in t.say("确认")
@@ -77,10 +76,12 @@ def test_a_district_after_the_city_is_not_the_city(engine, api_children):
     reply = t.say("我要登记委托监护")
     summary = answer(t, reply, {
         "孩子叫什么名字": "赵天宇 男 11岁 柳河乡小学五年级", "哪个村": "柳河乡李家村", "您的姓名": "赵志强",
-        "您的手机号": "13800003404", "哪个城市": "上海 浦东", "什么时候出去": "去年九月",
-        "另一位家长": "他妈前年就跟我离了 不管孩子",
-        "由谁照顾": "他表哥 赵磊 17岁 不读书了在家 跟他住一起 电话13800003405", "身体怎么样": "身体好"})
+        "您的手机号": "13800003404", "哪个城市": "上海 浦东", "另一位家长": "他妈前年就跟我离了 不管孩子",
+        "由谁照顾": "他表哥 赵磊 17岁 不读书了在家 跟他住一起 电话13800003405"})
     assert "赵天宇，男孩11岁" in summary, summary  # the cousin's 17 is not the child's age
+    assert "哪天出去" in summary and t.n == 8, summary  # offered with the summary, never asked alone
+    again = t.say("去年九月出来的")
+    assert f"{date.today().year - 1}年9月外出" in again and "想补充" not in again, again
     assert "已登记" in t.say("确认")
     e = api_children()[0]["entrustment"]
     assert (e["work_city"], e["guardian_relation"], e["guardian_age"], e["other_parent"], e["concerns"]) == (
@@ -190,7 +191,7 @@ def test_name_and_phone_in_one_answer(engine):
     t.say("王小明 10岁 男 红星镇中心小学四年级")
     assert "姓名和手机号" in t.say("红星镇东风村")
     reply = t.say("王大军 13812345678")
-    assert "姓名" not in reply and "手机号" not in reply and "什么时候出去" in reply, reply
+    assert "您的姓名" not in reply and "手机号" not in reply and "另一位家长" in reply, reply
 
 
 def test_a_grandmother_without_a_phone(engine, api_children):
