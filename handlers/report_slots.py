@@ -15,6 +15,8 @@ from handlers import validators as v
 from handlers.base import Turn
 from handlers.describe import says_what_happened
 from handlers.reporter_role import guess_role
+from nlu import danger as nlu_danger
+from nlu.normalize import normalize_text
 from policy.text import to_simplified
 
 CONTACT_SLOTS = ("reporter_name", "reporter_unit", "reporter_phone")
@@ -103,7 +105,8 @@ def _what_happened(slots: dict, turn: Turn, focus: str | None) -> str | None:
         _category_certainty(slots, turn, modelled if category == modelled and not chosen else None)
     if focus == "category" and category is None:
         problem = "no_category"
-    if turn.entity("urgency") == "calm":  # "没有" to 孩子现在有危险吗？
+    # "没有" to 孩子现在有危险吗？, or the harm is over ("后来找着了")
+    if turn.entity("urgency") == "calm" or (not slots.get("urgent") and nlu_danger.over(normalize_text(text))):
         slots["calm"] = True
     elif turn.entity("urgency") == "urgent" or (v.sounds_urgent(text) and not slots.get("calm")):
         slots["urgent"] = True
@@ -183,7 +186,8 @@ def _from_location(data: dict, loc, gaz: places.Gazetteer, focus: str | None) ->
                 [[t, f"{places.PLACE_PREFIX}{t}/"] for t in gaz.townships]
 
 
-BARE_CN_AGE = re.compile(r"(?:大概|差不多|大约|约|估计)?([零〇一二两三四五六七八九十]{1,3})(?:来|多)?(?:左右|上下)?")
+BARE_CN_AGE = re.compile(r"(?:他|她|孩子|娃儿?)?(?:今年)?(?:大概|差不多|大约|约|估计)?([零〇一二两三四五六七八九十]{1,3}|\d{1,2})"
+                         r"(?:来|多)?(?:左右|上下)?(?:了|啦|吧|呀)?")
 
 
 def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
@@ -195,8 +199,9 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     if age is None and ent_age is not None and str(ent_age).isdigit() and 0 <= int(ent_age) <= v.MAX_AGE:
         age = int(ent_age) if v.age_mentioned(text) or focus == "child_age" else None
     bare = BARE_CN_AGE.fullmatch(text.strip(" 。.，,"))
-    if age is None and focus == "child_age" and bare:  # "十三", "大概七八" answers "几岁"
-        age = v.cn_number(bare.group(1)[:1] if re.fullmatch(r"[一二三四五六七八九]{2}", bare.group(1)) else bare.group(1))
+    if age is None and focus == "child_age" and bare:  # "十三", "十四了", "大概七八" answer "几岁"
+        said = bare.group(1)
+        age = int(said) if said.isdigit() else v.cn_number(said[:1] if re.fullmatch(r"[一二三四五六七八九]{2}", said) else said)
         age = age if age is not None and 0 <= age <= v.MAX_AGE else None
     if focus == "child_age":
         if age is None and v.is_unknown(text) and slots.get("age_asked_again"):

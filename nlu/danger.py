@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 from . import fears
 from .guards import (
     CALL_FOR_HELP,
+    CALLING,
     CALM,
     CHILD,
+    HEALED,
     NOT_CHILD,
     PAST,
     SEVERE_NOW,
@@ -104,6 +106,13 @@ def check(text: str) -> Signal | None:
         found = [k for s in sentences(sample) for k in _kinds(s)]
         kinds = tuple(k for k in _COMPILED if k in found)
     return Signal(kinds) if kinds else None
+
+
+def over(text: str) -> bool:
+    """The message says the harm is over or the child was found safe ("后来找着了", "现在已经
+    出院了") and calls for no help: a report to file, not an emergency, even for a category
+    urgent by default (normalised text, as for `check`)."""
+    return bool(text) and bool(HEALED.search(text)) and not CALLING.search(text)
 
 
 def _kinds(sample: str) -> tuple[str, ...]:

@@ -199,3 +199,29 @@ def test_facts_said_with_the_danger_answer_are_not_asked_again(unsure_engine, ap
     assert t.say("有个孩子 他爸爸喝了酒在家里骂人摔东西").startswith(QUESTION)
     reply = t.say("没有，孩子在红星镇东风村，8岁")
     assert "哪个乡镇" not in reply and "几岁" not in reply
+
+
+def test_a_child_already_found_is_not_filed_as_an_emergency(engine, api_cases):
+    """Missing children are urgent by default; a reporter telling us the child was found
+    again ("后来找着了") files a normal case, and is not sent to 110."""
+    t = Talk(engine, "wx-found-again")
+    reply = t.say("红星镇东风村前天走丢的那个孩子后来找着了，十岁，但我觉得还是要跟你们说一声")
+    assert "110" not in reply.split("\n")[0]
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(_answer(reply))
+    assert "BG-" in t.say("确认提交")
+    case = api_cases()[0]
+    assert case["category"] == "child_missing" and case["urgency"] != "urgent"
+
+
+def test_a_child_still_missing_stays_urgent(engine, api_cases):
+    t = Talk(engine, "wx-still-missing")
+    reply = t.say("红星镇东风村有个孩子前天走丢了，到现在还没找着，十岁")
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say("是" if "危险" in reply else _answer(reply))
+    assert "BG-" in t.say("确认提交")
+    assert api_cases()[0]["urgency"] == "urgent"

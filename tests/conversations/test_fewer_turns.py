@@ -7,6 +7,8 @@ Through the real engine on the deterministic parser (tests/conversations/harness
 each test says exactly what the model returned."""
 from __future__ import annotations
 
+import pytest
+
 from handlers import entrust_parse as p
 from handlers import report_category
 from tests.conversations.harness import fake_parse
@@ -140,6 +142,17 @@ def test_an_age_in_words_answers_how_old(chat):
     reply = c.say("十三")
     assert "没看出孩子的年龄" not in reply, reply
     assert c.state.data["slots"]["child_age"] == 13
+
+
+@pytest.mark.parametrize("said, age", [("十四了", 14), ("他14了", 14), ("今年十二吧", 12)])
+def test_an_age_said_the_way_grandparents_say_it(chat, said, age):
+    c = chat(user=f"rep-age-{age}-{len(said)}")
+    c.say("孙子初二就辍学了，天天在外面玩")
+    reply = c.say("红星镇东风村")
+    assert "几岁" in reply, reply
+    reply = c.say(said)
+    assert "没看出孩子的年龄" not in reply, reply
+    assert c.state.data["slots"]["child_age"] == age
 
 
 def test_not_knowing_the_age_twice_goes_on(chat):
