@@ -14,6 +14,7 @@ from core.services import conversations as conv_svc
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import FlowContext, FlowState, Outcome, Turn
+from handlers.describe import states_a_report
 from nlu import danger as danger_words
 from nlu.normalize import normalize_text
 
@@ -152,7 +153,9 @@ class Router:
         if claimed is not None:
             return self._start(claimed, conv, turn)
         intent = turn.intent
-        if in_danger and intent not in self.intent_flows and "report_case" in self.intent_flows:
+        if intent == "ask_policy" and "report_case" in self.intent_flows and states_a_report(text):
+            intent = "report_case"  # "按强制报告要求上报一例…": a report, not a question about reporting
+        elif in_danger and intent not in self.intent_flows and "report_case" in self.intent_flows:
             intent = "report_case"  # after the 110 guidance, take the report
         elif not in_danger and self.is_uncertain(turn.nlu):
             options = self._clarify_options(turn.nlu)

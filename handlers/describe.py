@@ -69,3 +69,15 @@ def says_what_happened(text: str, role_span: tuple[int, int] | None = None) -> b
     # jieba split ("青|山镇"); with a fact ("孩子被打了") the child counts
     facts = [w for w, f in content if w not in CHILD_WORDS and (len(w) > 1 or f[:1] in "vad")]
     return bool(facts) and sum(len(w) for w, _ in content) >= MIN_CONTENT_CHARS
+
+
+# "上报一例…", "报告一名学生…", "转介一个个案": a report being made, not a question about reporting.
+_FILING = re.compile(r"(?:上报|报告|报|转介|反映)(?:一例|一名|一个|一起|个案)")
+_ASKING = re.compile(r"[？?]|吗|呢$|怎么|如何|是否|要不要|需不需要|需要不需要|能不能|该不该|应不应该|可不可以|可以不|什么|谁")
+
+
+def states_a_report(text: str) -> bool:
+    """The message files a report ("县医院骨科，按强制报告要求上报一例儿童意外伤害"), though its
+    words about the reporting duty make it look like a policy question."""
+    t = normalize_text(text)
+    return bool(_FILING.search(t)) and not _ASKING.search(t)

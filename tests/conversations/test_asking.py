@@ -225,3 +225,12 @@ def test_a_child_still_missing_stays_urgent(engine, api_cases):
         reply = t.say("是" if "危险" in reply else _answer(reply))
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["urgency"] == "urgent"
+
+
+def test_a_report_stated_with_the_duty_words_is_taken_not_answered(engine, api_cases):
+    """"按强制报告要求上报一例…" files a report; a question about the duty is still answered."""
+    t = Talk(engine, "wx-stated-report")
+    reply = t.say("县中医院骨科，按强制报告要求上报一例儿童意外伤害")
+    assert "来源：" not in reply and "？" in reply, reply
+    asked = Talk(engine, "wx-duty-question").say("我是医生，发现孩子身上有伤要不要报告？")
+    assert "来源：" in asked, asked
