@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 
 from core.messages import Button, Inbound
 from handlers.smalltalk import MENU
@@ -101,6 +102,35 @@ def default_is_uncertain(nlu: dict, min_confidence: float = 0.45, margin: float 
 def synthetic_parse(text: str, intent: str) -> dict:
     return {"text": text, "intent": {"name": intent, "confidence": 1.0},
             "intent_ranking": [{"name": intent, "confidence": 1.0}], "entities": []}
+
+
+def mark_urgent(nlu: dict) -> dict:
+    """After the 110 guidance the report that follows is urgent, whatever the model said."""
+    if any(e.get("entity") == "urgency" for e in nlu.get("entities") or []):
+        return nlu
+    entity = {"entity": "urgency", "value": "urgent", "start": 0, "end": 0, "extractor": "danger_check"}
+    return {**nlu, "entities": [*(nlu.get("entities") or []), entity]}
+
+
+def mark_calm(nlu: dict) -> dict:
+    """The reporter said the child is in no danger now: the case follows what they said, not
+    its category's default urgency or a word like 危险 in "已经脱离危险了"."""
+    entity = {"entity": "urgency", "value": "calm", "start": 0, "end": 0, "extractor": "danger_answer"}
+    others = [e for e in nlu.get("entities") or [] if e.get("entity") != "urgency"]
+    return {**nlu, "entities": [*others, entity]}
+
+
+# A confirmation repeated this soon after a filing is answered with the same receipt.
+RECEIPT_MINUTES = 30
+CONFIRM_AGAIN = {"1", "确认", "确认提交", "提交", "confirm", "确认登记", "entrust:yes"}
+
+
+def repeated_confirmation(value: str, receipt: dict, now: datetime) -> bool:
+    """The same confirmation again, soon after a filing (a retry without a message id
+    after a lost reply): answer with the receipt instead of starting anything."""
+    at = datetime.fromisoformat(receipt.get("at") or "1970-01-01T00:00:00")
+    fresh = (now - at).total_seconds() < RECEIPT_MINUTES * 60
+    return fresh and choice_key(value) in CONFIRM_AGAIN
 
 
 def message_kind(inbound: Inbound) -> str:

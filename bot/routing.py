@@ -22,9 +22,6 @@ log = logging.getLogger(__name__)
 # Intents that may interrupt an active flow without ending it, and how sure the model must be.
 DIGRESSIONS = ("check_status", "ask_policy", "human_handoff")
 DIGRESSION_CONFIDENCE = 0.75
-# A confirmation repeated this soon after a filing is answered with the same receipt.
-RECEIPT_MINUTES = 30
-CONFIRM_AGAIN = {"1", "确认", "确认提交", "提交", "confirm", "确认登记", "entrust:yes"}
 
 
 class Router:
@@ -60,7 +57,7 @@ class Router:
             nlu = C.synthetic_parse(value, C.COMMAND_INTENTS.get(cmd, "out_of_scope"))
             turn = self._make_turn(inbound, value, nlu, now, cu_id)
             return warned + self._command(cmd, conv, turn, danger is not None)
-        if receipt and not danger and self._repeated_confirmation(value, receipt, now):
+        if receipt and not danger and C.repeated_confirmation(value, receipt, now):
             conv.meta["receipt"] = receipt
             return [Reply("这一份已经提交过了，不会重复提交。")] + conv_svc.replies_from_json(receipt["replies"])
 
@@ -89,7 +86,7 @@ class Router:
                   cu_id: int, in_danger: bool, title: str | None = None,
                   resume_pending: bool = False, aside: str = "") -> list[Reply]:
         if in_danger:
-            nlu = _mark_urgent(nlu)
+            nlu = C.mark_urgent(nlu)
         turn = self._make_turn(inbound, value, nlu, now, cu_id, aside)
         if conv.flow in self.flows:
             return self._in_flow(conv, turn, resume_pending, title is not None, in_danger)
@@ -119,7 +116,7 @@ class Router:
         else:
             replies = [Reply("好的。")]
             if answered == "no":
-                nlu = _mark_calm(nlu)
+                nlu = C.mark_calm(nlu)
         aside = value if not value.startswith("danger:") and len(re.sub(r"\W", "", value)) > 3 else ""
         return replies + self._continue(conv, inbound, text, nlu, now, cu_id, in_danger, aside=aside)
 
@@ -186,14 +183,6 @@ class Router:
     def hotlines(self) -> dict | None:
         settings = self.ctx.settings
         return settings.section("region").get("hotlines") if settings is not None else None
-
-    @staticmethod
-    def _repeated_confirmation(value: str, receipt: dict, now: datetime) -> bool:
-        """The same confirmation again, soon after a filing (a retry without a message id
-        after a lost reply): answer with the receipt instead of starting anything."""
-        at = datetime.fromisoformat(receipt.get("at") or "1970-01-01T00:00:00")
-        fresh = (now - at).total_seconds() < RECEIPT_MINUTES * 60
-        return fresh and C.choice_key(value) in CONFIRM_AGAIN
 
     # --- pieces ------------------------------------------------------------------------
     def _command(self, cmd: str, conv: Conv, turn: Turn, in_danger: bool) -> list[Reply]:
@@ -304,18 +293,3 @@ class Router:
     def _make_turn(self, inbound, text, nlu, now, cu_id, aside: str = "") -> Turn:
         return Turn(inbound=inbound, text=text, nlu=nlu, now=now, channel_user_id=cu_id, aside=aside)
 
-
-def _mark_urgent(nlu: dict) -> dict:
-    """After the 110 guidance the report that follows is urgent, whatever the model said."""
-    if any(e.get("entity") == "urgency" for e in nlu.get("entities") or []):
-        return nlu
-    entity = {"entity": "urgency", "value": "urgent", "start": 0, "end": 0, "extractor": "danger_check"}
-    return {**nlu, "entities": [*(nlu.get("entities") or []), entity]}
-
-
-def _mark_calm(nlu: dict) -> dict:
-    """The reporter said the child is in no danger now: the case follows what they said, not
-    its category's default urgency or a word like 危险 in "已经脱离危险了"."""
-    entity = {"entity": "urgency", "value": "calm", "start": 0, "end": 0, "extractor": "danger_answer"}
-    others = [e for e in nlu.get("entities") or [] if e.get("entity") != "urgency"]
-    return {**nlu, "entities": [*others, entity]}

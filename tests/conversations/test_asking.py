@@ -24,6 +24,15 @@ def _answer(reply: str) -> str:
     return "1" if "[" in reply else "邻居"
 
 
+def _to_summary(t, reply: str, answer=_answer) -> str:
+    """Answer the report flow's questions until the summary (at most 8 turns)."""
+    for _ in range(8):
+        if "请核对" in reply:
+            break
+        reply = t.say(answer(reply))
+    return reply
+
+
 def _engine(jurisdiction, parse, clock, notifier, real_parser):
     ctx = jurisdiction.flow_context()
     ctx.services["notifier"] = notifier
@@ -103,10 +112,7 @@ def test_low_category_probability_is_confirmed_with_buttons(unsure_category_engi
     titles = [part.split("]", 1)[0] for part in reply.split("[")[1:]]
     reply = t.say(str(next(i for i, title in enumerate(titles, 1) if "监护" in title)))
     assert "对吗" not in reply and guess
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["category"] == "guardian_unfit"
 
@@ -128,10 +134,7 @@ def test_a_report_that_says_nothing_is_asked_what_happened_first(engine, api_cas
     reply = t.say(first)
     assert "发生了什么" in reply and "哪种情况" not in reply and "哪个乡镇" not in reply
     reply = t.say("有个孩子身上好多伤 说是继父用皮带抽的 在红星镇向阳村")
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "皮带" in reply  # the description is the one they gave, not the opening words
     assert "BG-" in t.say("确认提交")
     case = api_cases()[0]
@@ -143,10 +146,7 @@ def test_the_category_comes_from_what_happened_not_from_the_opening(engine, api_
     t = Talk(engine, f"wx-cat-from-{len(first)}")
     assert "发生了什么" in t.say(first)
     reply = t.say("班上一个男生爸妈都在浙江打工 奶奶走亲戚一个月没回来 他一个人住 自己做饭")
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["category"] == "child_alone"
 
@@ -157,10 +157,7 @@ def test_a_no_in_more_words_is_a_no(unsure_engine, api_cases, answer):
     assert t.say(REPORT).startswith(QUESTION)
     reply = t.say(answer)
     assert "110" not in reply and QUESTION not in reply
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "（紧急）" not in reply
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["urgency"] != "urgent"
@@ -170,10 +167,7 @@ def test_words_said_with_the_danger_answer_stay_in_the_description(unsure_engine
     t = Talk(unsure_engine, "wx-unsure-aside")
     assert t.say(REPORT).startswith(QUESTION)
     reply = t.say("没有，孩子这几天住在他姑姑家")
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "姑姑家" in reply
     assert "BG-" in t.say("确认提交")
     assert "姑姑家" in api_cases()[0]["description"]
@@ -185,10 +179,7 @@ def test_no_danger_now_is_not_filed_as_an_emergency(unsure_engine, api_cases):
     t = Talk(unsure_engine, "wx-unsure-calm")
     assert t.say("红星镇向阳村有个孩子昨天走丢了 今天早上已经找到了 现在脱离危险了").startswith(QUESTION)
     reply = t.say("没有")
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "（紧急）" not in reply
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["urgency"] != "urgent"
@@ -207,10 +198,7 @@ def test_a_child_already_found_is_not_filed_as_an_emergency(engine, api_cases):
     t = Talk(engine, "wx-found-again")
     reply = t.say("红星镇东风村前天走丢的那个孩子后来找着了，十岁，但我觉得还是要跟你们说一声")
     assert "110" not in reply.split("\n")[0]
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say(_answer(reply))
+    reply = _to_summary(t, reply)
     assert "BG-" in t.say("确认提交")
     case = api_cases()[0]
     assert case["category"] == "child_missing" and case["urgency"] != "urgent"
@@ -219,10 +207,7 @@ def test_a_child_already_found_is_not_filed_as_an_emergency(engine, api_cases):
 def test_a_child_still_missing_stays_urgent(engine, api_cases):
     t = Talk(engine, "wx-still-missing")
     reply = t.say("红星镇东风村有个孩子前天走丢了，到现在还没找着，十岁")
-    for _ in range(8):
-        if "请核对" in reply:
-            break
-        reply = t.say("是" if "危险" in reply else _answer(reply))
+    _to_summary(t, reply, lambda r: "是" if "危险" in r else _answer(r))
     assert "BG-" in t.say("确认提交")
     assert api_cases()[0]["urgency"] == "urgent"
 
