@@ -22,6 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "eval" / "blind6" / "first_reports.yml"
+CONFIRM_BELOW = 0.6  # config.yaml nlu.category_confirm_below: below it the flow confirms the category
 
 
 def predict(parser, text: str) -> dict:
@@ -30,6 +31,7 @@ def predict(parser, text: str) -> dict:
     result = parser.parse(text)
     cats = [e["value"] for e in result.get("entities", []) if e.get("entity") == "category"]
     return {"intent": (result.get("intent") or {}).get("name"), "category": cats[0] if cats else None,
+            "category_p": float((result.get("category") or {}).get("confidence") or 0.0),
             "model_urgent": any(e.get("entity") == "urgency" for e in result.get("entities", [])),
             "verdict": verdict(text, result)}
 
@@ -47,6 +49,8 @@ def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
             c["with_category"] += 1
             c["category_ok"] += p["category"] == item["category"]
             per_category[(item["category"], p["category"] == item["category"])] += 1
+            asked = p["category_p"] < CONFIRM_BELOW
+            c[f"cat_{'asked' if asked else 'silent'}_{'ok' if p['category'] == item['category'] else 'wrong'}"] += 1
         p["system_urgent"] = p["verdict"] != "no" if gold_urgent else p["verdict"] == "yes"
         c[f"asked_{'urgent' if gold_urgent else 'calm'}"] += p["verdict"] == "unsure"
         for kind in ("system", "model"):
@@ -73,6 +77,9 @@ def report(c: dict) -> str:
         neg = c.get(f"{kind}_fp", 0) + c.get(f"{kind}_tn", 0)
         lines.append(f"{kind:6} urgent recall {pct(c.get(f'{kind}_tp', 0), pos)}   "
                      f"false alarms {pct(c.get(f'{kind}_fp', 0), neg)}")
+    lines.append(f"category confirmed (p < {CONFIRM_BELOW}): {c.get('cat_asked_ok', 0)} right, "
+                 f"{c.get('cat_asked_wrong', 0)} wrong; routed silently: {c.get('cat_silent_ok', 0)} right, "
+                 f"{c.get('cat_silent_wrong', 0)} wrong")
     lines.append(f"asked the danger question: {c.get('asked_urgent', 0)} urgent, {c.get('asked_calm', 0)} calm")
     cats = sorted({k.split(':')[1] for k in c if k.startswith('cat:')})
     for cat in cats:

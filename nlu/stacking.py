@@ -187,6 +187,9 @@ def _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta) -> dict:
     rep = {"n": len(y), "accuracy_char": float((cls[oof_a.argmax(1)] == y).mean()),
            "accuracy_stack": float(hit.mean()), "brier": float(((p_final - onehot) ** 2).sum(1).mean()),
            "ece": float(ece)}
+    # reliability: per 0.1 bin of the top probability, [bin start, examples, accuracy, mean confidence]
+    rep["reliability"] = [[b / 10, int((bins == b).sum()), round(float(hit[bins == b].mean()), 3),
+                           round(float(conf[bins == b].mean()), 3)] for b in range(10) if (bins == b).any()]
     if oof_b is not None:
         rep["accuracy_e5"] = float((cls[oof_b.argmax(1)] == y).mean())
     rep["_p"] = p_final
