@@ -58,6 +58,7 @@ def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
             c[f"{kind}_{'tp' if said and gold_urgent else 'fn' if gold_urgent else 'fp' if said else 'tn'}"] += 1
         if p["intent"] != item["intent"]:
             misses.append(("intent", item["text"]))
+            c[f"intent_confused:{item['intent']}->{p['intent']}"] += 1
         if item.get("category") and p["category"] != item["category"]:
             misses.append(("category", item["text"]))
         if gold_urgent != p["system_urgent"]:
@@ -81,6 +82,9 @@ def report(c: dict) -> str:
                  f"{c.get('cat_asked_wrong', 0)} wrong; routed silently: {c.get('cat_silent_ok', 0)} right, "
                  f"{c.get('cat_silent_wrong', 0)} wrong")
     lines.append(f"asked the danger question: {c.get('asked_urgent', 0)} urgent, {c.get('asked_calm', 0)} calm")
+    confused = sorted((k.split(":", 1)[1], v) for k, v in c.items() if k.startswith("intent_confused:"))
+    if confused:
+        lines.append("intent errors (gold->said): " + ", ".join(f"{k} {v}" for k, v in confused))
     cats = sorted({k.split(':')[1] for k in c if k.startswith('cat:')})
     for cat in cats:
         ok, wrong = c.get(f"cat:{cat}:ok", 0), c.get(f"cat:{cat}:wrong", 0)
@@ -93,10 +97,13 @@ def main() -> None:
     ap.add_argument("file", nargs="?", default=str(DEFAULT))
     ap.add_argument("--model-dir", default="/tmp/shouhu-bench-nlu-models")
     ap.add_argument("--misses", action="store_true", help="list the texts scored wrong (ends blindness)")
+    ap.add_argument("--confirm-below", type=float, default=CONFIRM_BELOW,
+                    help="category confidence below which the flow confirms (config category_confirm_below)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from nlu import load_parser
 
+    globals()["CONFIRM_BELOW"] = args.confirm_below
     items = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))["items"]
     counts, misses = score(load_parser({}, args.model_dir), items)
     print(f"{Path(args.file).name}\n{report(counts)}")

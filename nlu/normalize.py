@@ -159,8 +159,9 @@ def _apply(s: str, offs: list[int], reps: list[tuple[int, int, str]]) -> tuple[s
         new_chars.append(s[pos:start])
         new_offs.extend(offs[pos:start])
         new_chars.append(value)
-        span = offs[start:end]
-        new_offs.extend(span[min(k, len(span) - 1)] for k in range(len(value)))
+        span, n = offs[start:end], len(value)
+        # first to first and last to last, so a span ending in a replacement covers all of it
+        new_offs.extend(span[0] if n == 1 else span[round(k * (len(span) - 1) / (n - 1))] for k in range(n))
         pos = end
     new_chars.append(s[pos:])
     new_offs.extend(offs[pos:])
