@@ -22,6 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "eval" / "blind6" / "first_reports.yml"
+CONFIRM_BELOW = 0.6  # config.yaml nlu.category_confirm_below: below it the flow confirms the category
 
 
 def predict(parser, text: str) -> dict:
@@ -30,6 +31,7 @@ def predict(parser, text: str) -> dict:
     result = parser.parse(text)
     cats = [e["value"] for e in result.get("entities", []) if e.get("entity") == "category"]
     return {"intent": (result.get("intent") or {}).get("name"), "category": cats[0] if cats else None,
+            "category_p": float((result.get("category") or {}).get("confidence") or 0.0),
             "model_urgent": any(e.get("entity") == "urgency" for e in result.get("entities", [])),
             "verdict": verdict(text, result)}
 
@@ -47,6 +49,8 @@ def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
             c["with_category"] += 1
             c["category_ok"] += p["category"] == item["category"]
             per_category[(item["category"], p["category"] == item["category"])] += 1
+            asked = p["category_p"] < CONFIRM_BELOW
+            c[f"cat_{'asked' if asked else 'silent'}_{'ok' if p['category'] == item['category'] else 'wrong'}"] += 1
         p["system_urgent"] = p["verdict"] != "no" if gold_urgent else p["verdict"] == "yes"
         c[f"asked_{'urgent' if gold_urgent else 'calm'}"] += p["verdict"] == "unsure"
         for kind in ("system", "model"):
@@ -54,6 +58,7 @@ def score(parser, items: list[dict]) -> tuple[dict, list[tuple[str, str]]]:
             c[f"{kind}_{'tp' if said and gold_urgent else 'fn' if gold_urgent else 'fp' if said else 'tn'}"] += 1
         if p["intent"] != item["intent"]:
             misses.append(("intent", item["text"]))
+            c[f"intent_confused:{item['intent']}->{p['intent']}"] += 1
         if item.get("category") and p["category"] != item["category"]:
             misses.append(("category", item["text"]))
         if gold_urgent != p["system_urgent"]:
@@ -73,7 +78,13 @@ def report(c: dict) -> str:
         neg = c.get(f"{kind}_fp", 0) + c.get(f"{kind}_tn", 0)
         lines.append(f"{kind:6} urgent recall {pct(c.get(f'{kind}_tp', 0), pos)}   "
                      f"false alarms {pct(c.get(f'{kind}_fp', 0), neg)}")
+    lines.append(f"category confirmed (p < {CONFIRM_BELOW}): {c.get('cat_asked_ok', 0)} right, "
+                 f"{c.get('cat_asked_wrong', 0)} wrong; routed silently: {c.get('cat_silent_ok', 0)} right, "
+                 f"{c.get('cat_silent_wrong', 0)} wrong")
     lines.append(f"asked the danger question: {c.get('asked_urgent', 0)} urgent, {c.get('asked_calm', 0)} calm")
+    confused = sorted((k.split(":", 1)[1], v) for k, v in c.items() if k.startswith("intent_confused:"))
+    if confused:
+        lines.append("intent errors (gold->said): " + ", ".join(f"{k} {v}" for k, v in confused))
     cats = sorted({k.split(':')[1] for k in c if k.startswith('cat:')})
     for cat in cats:
         ok, wrong = c.get(f"cat:{cat}:ok", 0), c.get(f"cat:{cat}:wrong", 0)
@@ -86,10 +97,13 @@ def main() -> None:
     ap.add_argument("file", nargs="?", default=str(DEFAULT))
     ap.add_argument("--model-dir", default="/tmp/shouhu-bench-nlu-models")
     ap.add_argument("--misses", action="store_true", help="list the texts scored wrong (ends blindness)")
+    ap.add_argument("--confirm-below", type=float, default=CONFIRM_BELOW,
+                    help="category confidence below which the flow confirms (config category_confirm_below)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
     from nlu import load_parser
 
+    globals()["CONFIRM_BELOW"] = args.confirm_below
     items = yaml.safe_load(Path(args.file).read_text(encoding="utf-8"))["items"]
     counts, misses = score(load_parser({}, args.model_dir), items)
     print(f"{Path(args.file).name}\n{report(counts)}")

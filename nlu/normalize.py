@@ -2,8 +2,10 @@
 
 Order: drop control characters and emoji, full-width -> half-width, collapse whitespace,
 Traditional -> Simplified (OpenCC, character by character so offsets survive), Chinese
-numerals -> digits where they are clearly numbers (十二岁, 一三八..., 两个月); a message
-typed in toneless pinyin is read back into characters (nlu/pinyin.py).
+dialect words -> Mandarin (nlu/dialect.py, nlu/data/dialect.yml: 唔见咗 -> 不见了, 俺 -> 我),
+Chinese numerals -> digits where they are clearly numbers (十二岁, 一三八..., 两个月); a
+message typed in toneless pinyin is read back into characters (nlu/pinyin.py). The original
+text is kept (`Normalized.original`): normalisation serves understanding, not the record.
 
 `normalize(text)` returns a `Normalized` with `text` and `offsets`: `offsets[i]` is the
 index in the original string of normalised character i, plus one sentinel at the end, so a
@@ -16,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import pinyin
+from . import dialect, pinyin
 
 MAX_CHARS = 2000  # longer messages are cut: nobody types a report this long, and it bounds cost
 
@@ -145,6 +147,27 @@ def _numeral_replacements(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _apply(s: str, offs: list[int], reps: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
+    """Replace sorted, non-overlapping spans; every character of a replacement points into
+    the original span, so spans found later still map back to the message."""
+    if not reps:
+        return s, offs
+    new_chars: list[str] = []
+    new_offs: list[int] = []
+    pos = 0
+    for start, end, value in reps:
+        new_chars.append(s[pos:start])
+        new_offs.extend(offs[pos:start])
+        new_chars.append(value)
+        span, n = offs[start:end], len(value)
+        # first to first and last to last, so a span ending in a replacement covers all of it
+        new_offs.extend(span[0] if n == 1 else span[round(k * (len(span) - 1) / (n - 1))] for k in range(n))
+        pos = end
+    new_chars.append(s[pos:])
+    new_offs.extend(offs[pos:])
+    return "".join(new_chars), new_offs
+
+
 def normalize(text) -> Normalized:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -178,22 +201,9 @@ def normalize(text) -> Normalized:
     if hanzi:  # a pinyin-only message, read back into characters: spans cover the whole of it
         offs = [offs[min(len(offs) - 1, k * len(offs) // len(hanzi))] for k in range(len(hanzi))]
         s = hanzi
-    reps = _numeral_replacements(s)
-    if reps:
-        new_chars: list[str] = []
-        new_offs: list[int] = []
-        pos = 0
-        for start, end, value in reps:
-            new_chars.append(s[pos:start])
-            new_offs.extend(offs[pos:start])
-            new_chars.append(value)
-            # every digit of the replacement points into the original numeral span
-            span = offs[start:end]
-            new_offs.extend(span[min(k, len(span) - 1)] for k in range(len(value)))
-            pos = end
-        new_chars.append(s[pos:])
-        new_offs.extend(offs[pos:])
-        s, offs = "".join(new_chars), new_offs
+    if not hanzi:  # dialect words read as Mandarin (nlu/data/dialect.yml)
+        s, offs = _apply(s, offs, dialect.replacements(s))
+    s, offs = _apply(s, offs, _numeral_replacements(s))
     return Normalized(original=text, text=s, offsets=tuple(offs) + (len(text),))
 
 

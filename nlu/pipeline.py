@@ -31,7 +31,8 @@ from .training_data import load_training_data
 FORMAT = 5  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
 DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "encoder": True,
-                    "C_e5": 10.0, "C_meta": 1.0, "urgency_recall": 0.99, "urgency_false_alarms": 0.02}
+                    "C_e5": 10.0, "C_meta": 1.0, "urgency_recall": 0.99, "urgency_false_alarms": 0.02,
+                    "urgency_repeats": 3}
 # A copy of core/categories.py CODES (nlu imports nothing of core); tests/foundation/
 # test_categories.py holds the two equal.
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",

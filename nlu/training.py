@@ -34,18 +34,29 @@ def _embeddings(texts: list[str], cfg: dict) -> np.ndarray | None:
     return EmbeddingCache(cfg.get("embedding_cache")).embed_all(texts)
 
 
+def urgency_inputs(data: TrainingData, cfg: dict):
+    """Normalised texts, base A feature lists, embeddings (or None) and urgency signals."""
+    featurize = Featurizer(cfg)
+    texts = [normalize_text(e.text) for e in data.examples]
+    docs = [featurize(t) for t in texts]
+    emb = _embeddings(texts, cfg)
+    _, urg_syn = signals.rule_synonyms(data.synonyms)
+    urg_sig = np.stack([signals.urgency_signals(t, urg_syn) for t in texts])
+    return texts, docs, emb, urg_sig
+
+
+def urgent_gold(data: TrainingData) -> np.ndarray:
+    return np.array([any(e["entity"] == "urgency" for e in ex.entities) for ex in data.examples])
+
+
 def train_artefact(data: TrainingData, cfg: dict) -> tuple[dict, dict]:
     """(arrays for model.npz, meta for meta.json) of the three stacks."""
     import sklearn
 
     started = time.perf_counter()
-    featurize = Featurizer(cfg)
-    texts = [normalize_text(e.text) for e in data.examples]
-    docs = [featurize(t) for t in texts]
-    emb = _embeddings(texts, cfg)
+    texts, docs, emb, urg_sig = urgency_inputs(data, cfg)
     embed_s = time.perf_counter() - started
-    cat_syn, urg_syn = signals.rule_synonyms(data.synonyms)
-    urg_sig = np.stack([signals.urgency_signals(t, urg_syn) for t in texts])
+    cat_syn, _ = signals.rule_synonyms(data.synonyms)
     matches = [signals.rule_category(t, cat_syn) for t in texts]
     cat_sig = np.stack([signals.category_signals(m) for m in matches])
     int_sig = np.stack([signals.intent_signals(t, m, u) for t, m, u in zip(texts, matches, urg_sig, strict=True)])
@@ -71,11 +82,12 @@ def train_artefact(data: TrainingData, cfg: dict) -> tuple[dict, dict]:
         export_stack("cat", parts, arrays, meta)
         meta["cv"]["category"] = _public(rep)
 
-    gold = np.array([any(e["entity"] == "urgency" for e in ex.entities) for ex in data.examples])
+    gold = urgent_gold(data)
     if not can_stack(["urgent" if g else "no" for g in gold]):  # a small file: rules only
         meta["urgency_band"] = {"low": 0.2, "high": 0.8}
         return _finish(arrays, meta, data, embed_s, started)
-    parts, rep = fit_stack(docs, ["urgent" if g else "no" for g in gold], emb, urg_sig, char, c_e5, c_meta)
+    parts, rep = fit_stack(docs, ["urgent" if g else "no" for g in gold], emb, urg_sig, char, c_e5, c_meta,
+                           repeats=int(cfg.get("urgency_repeats", 1)))
     export_stack("urg", parts, arrays, meta)
     p_urgent = rep["_p"][:, parts["meta"].classes.index("urgent")]
     low, high = choose_band(p_urgent, gold, float(cfg["urgency_recall"]), float(cfg["urgency_false_alarms"]))
