@@ -1,6 +1,11 @@
 """NLU speed and size: training time, artefact load time, parse p50/p99, resident memory.
 
-    PYTHONPATH=. python bench/nlu.py [--data nlu/data/test.yml] [--model-dir DIR] [--rounds N]
+    PYTHONPATH=. python bench/nlu.py [--data FILE ...] [--model-dir DIR] [--rounds N] [--threads N]
+
+--data: the messages to parse, Rasa-format (default nlu/data/test.yml: short phrasings) or
+eval files with `items` (eval/blind*/first_reports.yml: whole first reports as users write
+them, p50 45 characters; the encoder's cost grows with the length, so these are the
+realistic measure).
 
 Parse times include the sentence encoder (`--threads`, default 1, passed on as
 SHOUHU_ENCODER_THREADS; OMP_* variables are passed through). Wall times depend on what
@@ -33,7 +38,12 @@ t1 = time.perf_counter()
 parser = load_parser({}, sys.argv[1])
 t2 = time.perf_counter()
 first = time.perf_counter(); parser.parse("我孙子一整夜没回来"); first = time.perf_counter() - first
-texts = [e.text for e in load_training_data(sys.argv[2]).examples]
+import yaml
+texts = []
+for f in sys.argv[2].split("\n"):  # Rasa-format data, or an eval file's `items`
+    doc = yaml.safe_load(open(f, encoding="utf-8"))
+    texts += [i["text"] for i in doc["items"]] if isinstance(doc, dict) and "items" in doc else \
+        [e.text for e in load_training_data(f).examples]
 times, cpu = [], []
 for _ in range(int(sys.argv[3])):
     for t in texts:
@@ -53,7 +63,7 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_parse_ms": firs
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(ROOT / "nlu" / "data" / "test.yml"))
+    ap.add_argument("--data", nargs="+", default=[str(ROOT / "nlu" / "data" / "test.yml")])
     ap.add_argument("--model-dir")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1, help="encoder threads (SHOUHU_ENCODER_THREADS)")
@@ -72,7 +82,7 @@ def main() -> None:
                "SHOUHU_ENCODER_THREADS": str(args.threads),
                **{k: v for k, v in os.environ.items() if k.startswith(("OMP_", "GOMP_"))}}
         load_before = os.getloadavg()[0]
-        out = subprocess.run([sys.executable, "-c", SERVE, tmp, args.data, str(args.rounds)], cwd=ROOT, check=True,
+        out = subprocess.run([sys.executable, "-c", SERVE, tmp, "\n".join(args.data), str(args.rounds)], cwd=ROOT, check=True,
                              capture_output=True, text=True, env=env)
         r = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"training (incl. sklearn import, intent, category and urgency models): {train_s:.2f} s")

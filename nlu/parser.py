@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import fears, guards, roles, signals
+from . import encoder, fears, guards, roles, signals
 from .match import Match
 from .normalize import Normalized, normalize
 from .pipeline import Featurizer, load_model_dir, softmax_ranking
@@ -30,8 +30,8 @@ DEFAULT_BAND = {"low": 0.2, "high": 0.8}
 # failed call must not change every later prediction of the process (a missing package does).
 ENCODER_RETRY_SECONDS = 30.0
 # A message longer than the encoder's window (nlu/encoder.py MAX_CHARS) is also scored for
-# urgency on its last window: danger told at the end of a long ramble. Two windows (two
-# embeddings) at most, so the cost stays bounded; the rules read every sentence
+# urgency on its last window (the encoder embeds that window's last MAX_CHARS): danger told at
+# the end of a long ramble. Two embeddings at most, so the cost stays bounded; the rules read every sentence
 # (nlu/guards.py `sentences`).
 TAIL_CHARS = 160
 # Short small talk the intent stack is sure of without the encoder skips it; base A then
@@ -123,8 +123,6 @@ class Parser:
         if not self._encoder or time.monotonic() < self._encoder_paused_until:
             return None
         try:
-            from . import encoder
-
             return encoder.embed(text)
         except ImportError:  # the package is not installed: it will not appear later
             log.warning("sentence encoder not installed; parsing without it")
@@ -161,7 +159,7 @@ class Parser:
         p_urgent = self._urgency(feats, emb, urg_sig)
         if len(t) > TAIL_CHARS:  # a long ramble: the urgency stack reads its last window too
             tail = t[-TAIL_CHARS:]
-            tail_emb = self._embed(tail) if isinstance(emb, np.ndarray) else emb
+            tail_emb = self._embed(t[-encoder.MAX_CHARS:]) if isinstance(emb, np.ndarray) else emb
             p_urgent = max(p_urgent, self._urgency(self.featurize(tail), tail_emb,
                                                    signals.urgency_signals(tail, self._urg_syn)))
         result["urgency"] = {"name": "urgent", "confidence": round(p_urgent, 4), **self.band}
