@@ -36,9 +36,30 @@ def birth_date(text: str) -> str | None:
 
 
 def clauses(text: str) -> list[str]:
-    """The text's clauses, without list bullets ("- 黄子涵 女 8岁", "1. …")."""
+    """The text's clauses, without list bullets ("- 黄子涵 女 8岁", "1. …"). A space between
+    two sentences is a comma ("俺跟孩子他爹都在北京干保洁 俩孩子在老家跟着他爷", as voice
+    input and hurried typing give it); a space inside a list of fields ("奶奶 李桂兰 65岁")
+    is not."""
     parts = (re.sub(r"^(?:[-*•·]|\d{1,2}[.)）])\s*", "", c.strip()) for c in re.split(r"[，,。；;！!？?\n、]+", text or ""))
-    return [c.strip() for c in parts if c.strip()]
+    return [piece for c in parts if c.strip() for piece in _sentences(c.strip())]
+
+
+SENTENCE_CHARS = 5  # Han characters on each side of a space that makes it a clause break
+
+
+def _sentences(clause: str) -> list[str]:
+    pieces = re.split(r"\s+", clause)
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        if min(_han(out[-1].rsplit(" ", 1)[-1]), _han(piece)) >= SENTENCE_CHARS:
+            out.append(piece)
+        else:
+            out[-1] += " " + piece
+    return out
+
+
+def _han(text: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fa5]", text))
 
 
 def child_entries(text: str) -> list[dict]:

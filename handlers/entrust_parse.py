@@ -72,9 +72,12 @@ def is_work_clause(clause: str) -> bool:
     return bool(WORK.search(clause)) and not re.search(r"^(?:" + _REL + ")", clause)
 
 
-def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
+def extract(text: str, local: set[str], city_hint: str | None = None, about: str | None = None) -> dict:
     """Everything one message says: {"parent": {...}, "children": [...], "guardian": {...},
-    "other_parent": code}. Keys appear only when said."""
+    "other_parent": code}. Keys appear only when said. `about="guardian"`: the message answers
+    who looks after the child, so a clause that mentions the child ("…电话139… 跟孩子住一起")
+    still goes on about the guardian."""
+    text = re.sub(r"俺|咱", "我", text or "")  # "俺跟孩子他爹…", as northern parents say "I"
     parent: dict = {}
     guardian: dict = {}
     facts: dict = {"parent": parent, "guardian": guardian, "children": child_entries(text)}
@@ -91,7 +94,7 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
     for clause in clauses(text):
         if gone(clause):
             continue  # "奶奶过世了": the guardian who was, not the one who is
-        if guardian_subject(clause) and not re.match(r"^我", clause):
+        if guardian_subject(clause) and (not re.match(r"^我", clause) or NEW_GUARDIAN.search(clause)):
             subject = "guardian"
             fresh = NEW_GUARDIAN.search(clause)  # "现在换成舅舅照顾": the new one, nothing of the last
             if fresh:
@@ -105,7 +108,7 @@ def extract(text: str, local: set[str], city_hint: str | None = None) -> dict:
         elif (re.search(r"^(?:我|联系)", clause) or is_work_clause(clause)
               or (re.search(r"^(?:电话|手机)", clause) and subject != "guardian")):  # after the guardian: theirs
             subject = "parent"
-        elif re.search(CHILD_WORD, clause):
+        elif re.search(CHILD_WORD, clause) and not (about == "guardian" and subject == "guardian"):
             subject = "child"
         elif subject == "guardian":
             guardian.update({k: val for k, val in guardian_details(clause).items() if k not in guardian})

@@ -20,6 +20,9 @@ RELATIONS = {
     "阿姨": "阿姨", "哥哥": "哥哥", "姐姐": "姐姐", "表哥": "表哥", "表姐": "表姐", "表弟": "表弟",
     "表妹": "表妹", "堂哥": "堂哥", "堂姐": "堂姐", "堂弟": "堂弟", "堂妹": "堂妹", "嫂子": "嫂子",
     "邻居": "邻居", "老师": "老师", "亲戚": "亲戚",
+    # as parents say it: "他爷" is the child's grandfather, "公公/婆婆" (a mother's in-laws) too
+    "他爷": "爷爷", "她爷": "爷爷", "他奶": "奶奶", "她奶": "奶奶", "公公": "爷爷", "婆婆": "奶奶",
+    "兄姐": "兄姐",
 }
 _REL = "|".join(sorted(RELATIONS, key=len, reverse=True))
 NAME_END = r"(?=$|[^\u4e00-\u9fa5]|今年|的|是|住|在|家|岁|在|读|上|照顾|带|身体|电话|手机|和|跟|也|已经|现在)"
@@ -38,10 +41,10 @@ APART = re.compile(r"不住一起|不在一起住|没住一起|不和孩子住|�
 # The child living at the guardian's ("孩子吃住都在她家") outweighs where the guardian's own house is.
 TOGETHER = re.compile(r"住一起|住在一起|一起住|住一块|一块儿?住|(?:跟|和)(?:孩子|娃)们?(?:一起)?住|孩子(?:也)?(?:跟|和)(?:她|他)(?:一起)?住|同住|住我家"
                       r"|在家带|带着孩子住|跟着.{0,3}(?:过|住|生活)|孩子.{0,4}(?:住|吃住)(?:都)?在(?:她|他)家|住(?:到|在)?(?:她|他)家")
-SPOUSE = r"(?:孩子他|孩子她|娃儿?他|娃儿?她|孩子|娃儿?|他|她|佢)?(?:的|阿)?(?:妈妈?|爸爸?|母亲|父亲)|老婆|老公|媳妇|爱人|丈夫"
-OTHER_AWAY = re.compile(r"(?:" + SPOUSE + r")(?:也|都)(?:在|去)?.{0,8}(?:打工|上班|干活|工作|外地|外面)"
+SPOUSE = r"(?:孩子他|孩子她|娃儿?他|娃儿?她|孩子|娃儿?|他|她|佢)?(?:的|阿)?(?:妈妈?|爸爸?|母亲|父亲|爹|(?<![姑新大老])娘)|老婆|老公|媳妇|爱人|丈夫"
+OTHER_AWAY = re.compile(r"(?:" + SPOUSE + r")(?:也|都)(?:在|去)?.{0,8}(?:打工|上班|干活|干|工作|外地|外面)"
                         r"|(?:我们|我哋|夫妻|两口子|两公婆)(?:俩|两个)?(?:都|要)?(?:在外|出去|去)|(?:爸妈|父母)都(?:在外|出去)"
-                        r"|我和(?:" + SPOUSE + r").{0,8}(?:都|一起)?(?:要)?(?:去|出去|在外)"
+                        r"|我(?:和|跟)(?:" + SPOUSE + r").{0,8}(?:都|一起)?(?:要)?(?:去|出去|在外)"
                         r"|(?:和|跟)我?(?:" + SPOUSE + r")(?:一起|一块儿?|一道)(?:去|出去|走|出门)"
                         r"|(?:" + SPOUSE + r")(?:跟|和)(?:我|俺)们?(?:一起|一块儿?|一道)?(?:去|出去|走|在|出来)?"
                         r"|(?:" + SPOUSE + r").{0,6}也在|(?:" + SPOUSE + r")(?:也|都)?在外(?:面|地|头|边)"
@@ -52,6 +55,20 @@ OTHER_NONE = re.compile(r"单亲|离婚|离了|去世|过世|走了|不在了|�
 OTHER_HOME = re.compile(r"(?:妈妈?|爸爸?|母亲|父亲|老婆|老公|媳妇|爱人)(?:在家|在老家)(?!.{0,4}(?:病|照顾不了))")
 GONE = re.compile(r"过世|去世|走了|不在了|没了|住院了|管不了了|照顾不了了")
 NEW_GUARDIAN = re.compile(r"(?:改由|改成|换成|改让|换到|现在由|现在是|以后由)(?:孩子|他|她|娃)?(?:的)?(" + _REL + r")")
+
+
+# An elder child who minds the younger, said as the answer to "who looks after the child":
+# "老大 冯小玲 16岁" / "大女儿 薛小芳 17岁" is the guardian, a brother or sister, not
+# another child to register.
+ELDER_CHILD = {"老大": "兄姐", "大女儿": "姐姐", "二女儿": "姐姐", "女儿": "姐姐", "大闺女": "姐姐", "闺女": "姐姐",
+               "大儿子": "哥哥", "二儿子": "哥哥", "儿子": "哥哥"}
+_ELDER = re.compile(r"^\s*(?:是|由|让|就是)?(?:我家|我们家|家里)?(" + "|".join(sorted(ELDER_CHILD, key=len, reverse=True)) + r")")
+
+
+def as_guardian_answer(text: str) -> str:
+    """The answer to "who looks after the child", its elder-child word made a kin word."""
+    m = _ELDER.match(text or "")
+    return text[:m.start(1)] + ELDER_CHILD[m.group(1)] + text[m.end(1):] if m else text
 
 
 def name_ok(name: str | None) -> bool:
