@@ -108,7 +108,8 @@ def extract(text: str, local: set[str], city_hint: str | None = None, about: str
         elif (re.search(r"^(?:我|联系)", clause) or is_work_clause(clause)
               or (re.search(r"^(?:电话|手机)", clause) and subject != "guardian")):  # after the guardian: theirs
             subject = "parent"
-        elif re.search(CHILD_WORD, clause) and not (about == "guardian" and subject == "guardian"):
+        elif re.search(CHILD_WORD, clause) and not (subject == "guardian" and (
+                about == "guardian" or "lives_with" in guardian_details(clause))):  # "…电话139… 跟孩子住一起"
             subject = "child"
         elif subject == "guardian":
             guardian.update({k: val for k, val in guardian_details(clause).items() if k not in guardian})

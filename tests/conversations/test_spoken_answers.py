@@ -108,3 +108,17 @@ def test_a_parent_arranging_care_before_leaving_registers_though_it_reads_like_a
     t = Talk(engine, "wx-arranges-care")
     reply = t.say("过完年我就要去郑州干活了，孩子只能让他奶奶带，就是他奶奶前年中风过，半边身子不太灵便")
     assert "我来帮您登记" in reply and "孩子叫什么名字" in reply, reply
+
+
+def test_a_guardian_line_broken_by_spaces_keeps_its_phone():
+    line = "奶奶 姚淑英 66岁 前年中风过 半边身子不利索 自己都得人扶着 电话13500066852 跟孩子住一起"
+    g = entrust_parse.extract(line, set())["guardian"]
+    assert (g["name"], g["phone"], g["lives_with"]) == ("姚淑英", "13500066852", True)
+
+
+def test_the_other_parent_in_another_city_or_separated():
+    from handlers import entrust_answer, entrust_people
+    assert entrust_people.other_parent("孩子妈妈在广东，我们分开了") == "none"
+    slots = entrust_slots.new_slots()
+    assert entrust_answer._other_parent(slots, "孩子爸爸在厦门开货车，一直在那边", []) is None
+    assert slots["other_parent"] == "away"
