@@ -107,10 +107,24 @@ def test_an_urgent_report_asks_where_and_which_child_only(engine, runtime):
     assert "几岁" in reply, reply
     summary = t.say("一个五岁一个三岁")
     assert "请核对" in summary and "孩子的什么人" not in summary and "对吗" not in summary, summary
-    assert "报告人：未说" in summary
+    assert "报告人：热心群众" in summary  # "邻居家…": said, so kept
     assert "BG-" in t.say("确认")
     case = _case(runtime)
-    assert (case.urgency, case.reporter_role, case.child_age) == ("urgent", "other", 5)
+    assert (case.urgency, case.reporter_role, case.child_age) == ("urgent", "citizen", 5)
+
+
+def test_an_urgent_report_that_does_not_say_who_reports_files_as_other(engine, runtime):
+    t = Talk(engine, "wx-urgent-nobody")
+    reply = t.say("有个小孩掉进河里了，还没捞上来")
+    if "有危险吗" in reply:
+        reply = t.say("是")
+    for said in ("红星镇东风村", "7岁"):
+        assert "孩子的什么人" not in reply, reply
+        if "请核对" not in reply:
+            reply = t.say(said)
+    assert "请核对" in reply and "报告人：未说" in reply, reply
+    assert "BG-" in t.say("确认")
+    assert _case(runtime).reporter_role == "other"
 
 
 def test_a_parent_asking_what_to_do_about_their_own_child_is_helped_to_report(engine, runtime):
