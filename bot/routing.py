@@ -14,7 +14,7 @@ from core.services import conversations as conv_svc
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import FlowContext, FlowState, Outcome, Turn
-from handlers.describe import states_a_report
+from handlers.describe import seeks_help, states_a_report
 from nlu import danger as danger_words
 from nlu.normalize import normalize_text
 
@@ -150,6 +150,9 @@ class Router:
         if claimed is not None:
             return self._start(claimed, conv, turn)
         intent = turn.intent
+        if intent == "ask_policy" and "report_case" in self.intent_flows and seeks_help(text):
+            # "我儿子在学校老被欺负…不知道怎么办": what to do is to tell the people who act
+            return [talk.HELP_BY_REPORTING] + self._start(self.intent_flows["report_case"], conv, turn)
         if intent == "ask_policy" and "report_case" in self.intent_flows and states_a_report(text):
             intent = "report_case"  # "按强制报告要求上报一例…": a report, not a question about reporting
         elif in_danger and intent not in self.intent_flows and "report_case" in self.intent_flows:

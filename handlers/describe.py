@@ -81,3 +81,18 @@ def states_a_report(text: str) -> bool:
     words about the reporting duty make it look like a policy question."""
     t = normalize_text(text)
     return bool(_FILING.search(t)) and not _ASKING.search(t)
+
+
+# "我儿子在学校老被同学欺负…不知道怎么办": a parent asking for help with their own child is
+# reporting, though the words ask a question; "孩子被欺负了怎么办" in general is a question.
+_HELP = re.compile(r"怎么办|咋办|咋整|找谁|怎么处理|该怎么做|能不能帮")
+_MINE = re.compile(r"我(?:家|们家)?(?:的)?(?:儿子|女儿|闺女|孩子|娃|孙子|孙女|外孙|外甥|侄子|侄女|学生)"
+                   r"|我(?:们)?班(?:上|里)?(?:的|有)?")
+_RULES = re.compile(r"政策|规定|补助|补贴|法律|条例|办法|手续|材料|条件|流程|申请"
+                    r"|(?:要|快要|准备|打算)[^，,。怎咋]{1,8}(?:怎么办|咋办)")  # "我孙子要上学了怎么办": a plan
+
+
+def seeks_help(text: str) -> bool:
+    """Someone tells what happened to their own child and asks what to do: a report."""
+    t = normalize_text(text)
+    return bool(_HELP.search(t)) and bool(_MINE.search(t)) and not _RULES.search(t) and says_what_happened(t)

@@ -139,8 +139,9 @@ def _other_parent(slots: dict, text: str, changed: list[str]) -> str | None:
     else:
         # The answer's subject is the other parent: "也在外地打工", "在家带孩子".
         code = people.other_parent(text if re.search(people.SPOUSE, text) else "孩子妈妈" + text)
-        if code is None and re.search(p.WORK.pattern + r"|跑|厂|工地|外地|一起", text):
-            code = "away"
+        if code is None and (re.search(p.WORK.pattern + r"|跑|厂|工地|外地|一起", text)
+                             or p.work_place(text, set()).get("city")):
+            code = "away"  # "孩子爸爸在厦门开货车": in another city
         if code is None:
             return "请点下面的一个按钮，或直接说，例如：也在外地打工、在家照顾孩子；不清楚就回复“不清楚”"
         slots["other_parent"] = code

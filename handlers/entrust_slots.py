@@ -14,6 +14,7 @@ from datetime import date
 from handlers import entrust_parse as p
 from handlers import places
 
+GUARDIAN_ASKS = ("guardian.name", "guardian.relation", "guardian.phone")
 ORDINALS = {"老大": 0, "大的": 0, "老二": 1, "小的": -1, "老三": 2, "老幺": -1, "老小": -1}
 
 
@@ -42,7 +43,8 @@ def left_on(text: str, today: date) -> date | None:
         month = p.v.cn_number(m.group(1)) or 1
         return date(year, min(max(month, 1), 12), 1)
     if re.search(r"春节|过完年|过年后|年后|正月", text):
-        ahead = not re.search(r"去年|前年|今年|了|[来去走]的|过来", text) and today.month > 2  # "过完年都去": the next one
+        ahead = (bool(re.search(r"就要|要去|准备|打算|将要", text)) or not re.search(r"去年|前年|今年|了|[来去走]的|过来", text)) \
+            and today.month > 2  # "过完年都去", "过完年我就要去…了": the next one
         return date(year + ahead, 2, 15)
     m = re.search(r"(\d{1,2}|[一二三四五六七八九十两半]{1,2})(?:个)?(月|年)(?:前|了|多)", text)
     if m:
@@ -83,7 +85,7 @@ def _kid_for(children: list[dict], entry: dict, text: str) -> dict | None:
 def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint: str | None = None,
           place_hint: tuple[str | None, str | None] = (None, None), ask: str | None = None) -> list[str]:
     """Merge everything the text says into the slots; returns what changed (slot names)."""
-    facts = p.extract(text, local_names(gaz), city_hint)
+    facts = p.extract(text, local_names(gaz), city_hint, about="guardian" if ask in GUARDIAN_ASKS else None)
     changed: list[str] = []
     parent = slots["parent"]
     for key, value in facts["parent"].items():
@@ -96,13 +98,14 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
                 changed.append("parent." + key)
     # Only a clause about leaving ("去年3月出来的"), or any answer when that was asked: "九月份去
     #青山镇中学" is a school, "2015年3月生" a birthday.
-    said = [c for c in p.clauses(p.BIRTH.sub(" ", text)) if DEPART.search(c) and not p.SCHOOL.search(c)]
+    said = [c for c in p.clauses(p.BIRTH.sub(" ", text)) if DEPART.search(c) and not p.SCHOOL.search(c)
+            and not (p.guardian_subject(c) and "我" not in c)]  # "他奶奶前年中风过" is not when I left
     since = left_on(" ".join(said) if ask != "parent.left_on" else p.BIRTH.sub(" ", text), today)
     if since:
         parent["left_on"] = since.isoformat()
         changed.append("parent.left_on")
-    plan = next((return_plan(c) for c in p.clauses(text) if not re.match(p.SPOUSE, c)  # not the other parent's
-                 and not re.search(r"住校|自己回|周末", c) and return_plan(c)), None)  # nor the child's weekends
+    plan = next((return_plan(c) for c in _own_clauses(text)  # not the other parent's
+                 if not re.search(r"住校|自己回|周末", c) and return_plan(c)), None)  # nor the child's weekends
     if plan:
         parent["return_plan"] = plan
         changed.append("parent.return_plan")
@@ -117,6 +120,17 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     if "guardian" in changed:  # another person: whatever was not known of the last one is asked
         slots["skip"] = [k for k in slots.get("skip", []) if not k.startswith("guardian.")]
     return changed
+
+
+def _own_clauses(text: str) -> list[str]:
+    """The clauses about the speaker: not one about the other parent ("孩子爸爸在新疆跑车"),
+    nor the next one that goes on about them without a subject of its own ("一年回来一两次")."""
+    own, other = [], False
+    for clause in p.clauses(text):
+        other = bool(re.match(p.SPOUSE, clause)) or (other and not re.match(r"我|" + p.CHILD_WORD, clause))
+        if not other:
+            own.append(clause)
+    return own
 
 
 def age_from_birth(birth: str, today: date) -> int:

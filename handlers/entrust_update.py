@@ -46,12 +46,27 @@ def simplified(turn: Turn) -> Turn:
     return turn if text == turn.text else dataclasses.replace(turn, text=text)
 
 
+# ...nor when the child is left with nobody able: then it is a report too.
+NEGLECT = re.compile(r"没人|一个人|自己在家|不管|管不了|照顾不了|失联|联系不上|住院")
+
+
+def arranges_care(text: str) -> bool:
+    """"过完年我就要去郑州干活了，孩子只能让他奶奶带": a parent telling where they go to work
+    and who will look after the child is registering, whatever the intent model says."""
+    if NOT_UPDATE.search(text) or NEGLECT.search(text):
+        return False
+    facts = S.p.extract(text, set())
+    return bool(facts["parent"].get("city") and facts["guardian"].get("relation"))
+
+
 def claims(ctx: FlowContext, turn: Turn) -> bool:
     text = to_simplified(turn.text)
     if JOIN.search(text) and not NOT_UPDATE.search(text):
         return True  # "加入登记 123456": a join code is unambiguous, registered or not, however sure the model is
     if turn.intent in ("register_entrustment", "update_entrustment"):
         return False  # routed here anyway
+    if turn.intent == "report_case" and arranges_care(text):
+        return True
     if NOT_UPDATE.search(text) or not (UPDATE_CUES.search(text) or re.sub(r"[\W_]", "", text) in SAME_WORDS):
         return False
     return bool(svc.family_of(ctx.db, turn.channel_user_id))

@@ -140,8 +140,8 @@ class EntrustmentFlow:
         gaz = places.load_gazetteer(ctx.db)
         hint = (turn.entity("township"), turn.entity("village"))
         text = turn.text
-        if ask and ask.startswith("guardian."):  # "大女儿 薛小芳 17岁": the child's sister looks after them
-            text = re.sub(r"^(?:大|二)?女儿", "姐姐", re.sub(r"^(?:大|二)?儿子", "哥哥", text))
+        if ask and ask.startswith("guardian."):  # "老大 冯小玲 16岁": the child's sister looks after them
+            text = P.as_guardian_answer(text)
         if ask and ask.startswith("guardian.") and not re.search(r"我|孩子|" + P._REL, text):
             text = (data["slots"]["guardian"].get("relation") or "") + " " + text
         return S.merge(data["slots"], text, gaz, turn.now.date(), turn.entity("city"), hint, ask)

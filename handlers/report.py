@@ -171,17 +171,20 @@ class ReportFlow:
         slots = data["slots"]
         before = list(before or [])
         contact.from_description(slots)
+        # An urgent report asks first what the police need (where, which child); whether the
+        # category is right and who reports are on the summary, to correct or add, not asked.
+        urgent = bool(slots.get("urgent")) and not slots.get("calm")
         if not slots.get("description"):
             step, reply = Step.DESCRIBE, Reply(say.QUESTIONS["description"])
         elif not slots.get("category"):
             step, reply = Step.CATEGORY, Reply(say.QUESTIONS["category"], say.buttons(say.CATEGORY_BUTTONS, "cat:"))
-        elif category_unsure(slots, ctx.settings.section("nlu")):
+        elif category_unsure(slots, ctx.settings.section("nlu")) and not urgent:
             step, reply = Step.CATEGORY, say.category_check(slots)
         elif not place_done(slots):
             step, reply = Step.PLACE, say.place_question(data, None)
         elif slots.get("child_age") is None and not slots.get("age_unknown"):
             step, reply = Step.CHILD, Reply(say.QUESTIONS["child_age"])
-        elif not slots.get("reporter_role"):
+        elif not slots.get("reporter_role") and not urgent:
             step, reply = Step.ROLE, Reply(say.QUESTIONS["reporter_role"], say.buttons(say.ROLE_BUTTONS, "role:"))
         elif contact.missing(slots):
             step, reply = Step.CONTACT, Reply(contact.question(slots))
@@ -223,9 +226,10 @@ class ReportFlow:
         cfg = ctx.settings.section("cases")
         calm = s.get("calm") and not s.get("urgent")  # they said the child is in no danger now
         urgency = "normal" if calm else urgency_for(s["category"], bool(s.get("urgent")), cfg)
-        mandatory = s["reporter_role"] in MANDATORY_ROLES
+        role = s.get("reporter_role") or "other"  # an urgent report does not ask who reports
+        mandatory = role in MANDATORY_ROLES
         draft = CaseDraft(
-            category=s["category"], urgency=urgency, reporter_role=s["reporter_role"],
+            category=s["category"], urgency=urgency, reporter_role=role,
             description=s["description"] + (f"\n报告人自述：{s['reporter_said']}" if s.get("reporter_said") else ""),
             township=s.get("township"), village=s.get("village"),
             address_text=s.get("address_text"), child_name=s.get("child_name"),

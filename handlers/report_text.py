@@ -90,7 +90,7 @@ def summary(slots: dict, attachments: int = 0, changed: bool = False) -> Reply:
              f"经过：{slots.get('description', '')}",
              f"地点：{_place(slots)}",
              f"孩子：{'，'.join(child)}",
-             f"报告人：{labels.REPORTER_ROLE.get(role, '未填')}"
+             f"报告人：{labels.REPORTER_ROLE.get(role, '未说（方便的话直接补充，例如：我是孩子的老师）')}"
              + (f"（{slots['reporter_said']}）" if slots.get("reporter_said") else "")]
     if role in MANDATORY_ROLES:
         left = [slots[k] for k in ("reporter_name", "reporter_unit") if slots.get(k)]

@@ -46,6 +46,9 @@ HELP = ("我可以帮您：\n"
         "随时说“取消”可以重新开始，说“转人工”可以找工作人员。\n"
         "孩子有危险请直接拨打110。")
 
+# Someone asks what to do about their own child's trouble: we take it from here.
+HELP_BY_REPORTING = Reply("别着急，这件事可以交给我们：我先把孩子的情况记下来，转给当地的儿童主任跟进，需要时会通知派出所和学校。")
+
 
 def phones(settings) -> dict:
     region = settings.section("region") if settings is not None else {}

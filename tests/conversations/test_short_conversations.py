@@ -93,3 +93,47 @@ def test_not_knowing_the_category_goes_on_as_other(engine, api_cases):
     reply = _until_summary(t, reply, {"哪个乡镇": "红星镇东风村", "几岁": "8岁", "什么人": "邻居"})
     assert "BG-" in t.say("确认提交")
     assert "怪怪的" in api_cases()[0]["description"]
+
+
+def test_an_urgent_report_asks_where_and_which_child_only(engine, runtime):
+    """After the 110 guidance only what the police need first is asked (where, which child);
+    who reports is left to the summary, where it can be added, and the case says 其他."""
+    t = Talk(engine, "wx-urgent-short")
+    reply = t.say("邻居家两个小孩在屋里，屋里烧着炭盆门窗关死了，敲门没人应")
+    if "有危险吗" in reply:
+        reply = t.say("是")
+    assert "110" in reply and "哪个村" in reply, reply
+    reply = t.say("红星镇东风村")
+    assert "几岁" in reply, reply
+    summary = t.say("一个五岁一个三岁")
+    assert "请核对" in summary and "孩子的什么人" not in summary and "对吗" not in summary, summary
+    assert "报告人：热心群众" in summary  # "邻居家…": said, so kept
+    assert "BG-" in t.say("确认")
+    case = _case(runtime)
+    assert (case.urgency, case.reporter_role, case.child_age) == ("urgent", "citizen", 5)
+
+
+def test_an_urgent_report_that_does_not_say_who_reports_files_as_other(engine, runtime):
+    t = Talk(engine, "wx-urgent-nobody")
+    reply = t.say("有个小孩掉进河里了，还没捞上来")
+    if "有危险吗" in reply:
+        reply = t.say("是")
+    for said in ("红星镇东风村", "7岁"):
+        assert "孩子的什么人" not in reply, reply
+        if "请核对" not in reply:
+            reply = t.say(said)
+    assert "请核对" in reply and "报告人：未说" in reply, reply
+    assert "BG-" in t.say("确认")
+    assert _case(runtime).reporter_role == "other"
+
+
+def test_a_parent_asking_what_to_do_about_their_own_child_is_helped_to_report(engine, runtime):
+    """"我儿子…被欺负…不知道怎么办" is not a policy question: the report is taken."""
+    t = Talk(engine, "wx-what-to-do")
+    reply = t.say("我儿子在学校老被同学欺负，我在外地打工，不知道怎么办")
+    assert "别着急" in reply and "哪个村" in reply, reply
+    reply = t.say("红星镇东风村")
+    summary = _until_summary(t, t.say("11岁") if "几岁" in reply else reply, {"什么人": "我是他爸爸"})
+    assert "请核对" in summary and "被同学欺负" in summary, summary
+    assert "BG-" in t.say("确认")
+    assert _case(runtime).child_age == 11
