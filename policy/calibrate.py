@@ -35,7 +35,8 @@ CANDIDATES = 6  # from each ranking (BM25, encoder) of each pool (curated, passa
 
 FEATURES = ("cos", "cos_gap", "cos_gap_all", "cos_top", "bm_rel", "bm_log", "bm_top",
             "coverage", "fit_yes", "fit_no", "action", "curated", "unknown", "near",
-            "cur_cos", "cur_cov", "cur_gap", "both_top", "cov_gap", "kind_missing", "place", "miss_top")
+            "cur_cos", "cur_cov", "cur_gap", "both_top", "cov_gap", "kind_missing", "place", "miss_top",
+            "doc_named")
 
 
 @dataclass
@@ -54,6 +55,7 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
     `place`: the question asks about a place the documents never mention)."""
     words = concepts(query)
     kinds = asked_kinds(query)
+    named = named_documents(query)
     asked = roles(query)
     toks = tokenize(expand(query))
     out: list[Candidate] = []
@@ -78,6 +80,7 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
                     continue  # "not covered" entries are rules of their own (money)
                 target, actors = curated.texts[i], curated.actors[i]
                 doc, sec = e["source"]["document"], e["source"]["section"]
+                docs = {doc} | {s["document"] for s in e.get("also", [])}
                 action = bool(asked.actions & curated.actions[i])
                 near = curated.phrasing_similarity(query, i)
                 text = e["answer"]
@@ -86,6 +89,7 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
                 target = normalize(p["section_title"] + p["text"])
                 actors = passage_actors(p["section_title"])
                 doc, sec = p["document"], p["section"]
+                docs = {doc}
                 action, near, text = False, 0.0, p["text"]
             fit = fits(asked, actors)
             if fit is False:
@@ -108,11 +112,27 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
             f["kind_missing"] = missing(kinds, text if kind == "curated" else target)
             f["place"] = float(place)
             f["miss_top"] = heaviest_missing(words, target, idf)
+            # the question names a document ("阜阳那个细则里"): this one, or another
+            f["doc_named"] = (1.0 if named & docs else -1.0) if named else 0.0
             out.append(Candidate(kind, i, doc, sec, f, text))
     best_cov = max((c.features["coverage"] for c in out), default=0.0)
     for c in out:  # how far below the candidate covering most of the question
         c.features["cov_gap"] = best_cov - c.features["coverage"]
     return out
+
+
+@lru_cache(maxsize=1)
+def _called() -> list[tuple[str, str]]:
+    from policy.ingest import catalogue
+
+    return [(normalize(w), e.get("number") or e.get("name")) for e in catalogue()
+            for w in e.get("called", [])]
+
+
+def named_documents(query: str) -> set[str]:
+    """The documents a question names by place or kind ("内蒙古那个意见", "讲话里")."""
+    q = normalize(query)
+    return {doc for w, doc in _called() if w in q}
 
 
 def matrix(cands: list[Candidate]) -> np.ndarray:
