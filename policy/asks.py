@@ -12,7 +12,7 @@ import re
 
 from policy.text import normalize
 
-_NUM = r"(?:\d{1,3}|[一二两三四五六七八九十百半]+)"  # not 4 digits: 2020年 is a date
+_NUM = r"(?:(?<!\d)\d{1,3}|[一二两三四五六七八九十百半]+)"  # not 4 digits: 2020年 is a date
 # 几 asks "how many" unless it means "a few" (好几回, 劝了几回, 多跑几趟, 一次几个礼拜)
 _HOW_MANY = r"(?:(?<![好了多这那前头过十次跑们])几|多少)"
 
@@ -41,7 +41,8 @@ _PENALTY = re.compile(r"处罚|罚款|拘留|刑事|判处|处分|追究|法律�
 # the papers to bring
 _ASK_PAPERS = re.compile(r"(?:哪些|什么|啥|哪样)(?:材料|证明|证件|手续|资料)|要带(?:什么|啥|哪些)|"
                          r"(?:材料|证明|证件|手续|资料)(?:有哪些|是什么|要啥)")
-_PAPERS = re.compile(r"材料|证明|证件|手续|资料|申请书|户口簿|身份证")
+# (not 手续: "具体手续请问当地部门" names no paper)
+_PAPERS = re.compile(r"材料|证明|证件|资料|申请书|户口簿|身份证")
 # an hour of the day
 _ASK_HOUR = re.compile(r"几点|什么时候开门|啥时候开门|开放时间|上班时间")
 _HOUR = re.compile(_NUM + r"\s*(?:点|时)(?!候)|开放时间")
