@@ -38,11 +38,17 @@ _ASK_TERM = re.compile(r"判(?:几|多少|多久)|坐几年|关几年|坐多久"
 # a punishment at all: the text must speak of one
 _ASK_PENALTY = re.compile(r"坐牢|判刑|罚款|罚钱|拘留|吊销|开除")
 _PENALTY = re.compile(r"处罚|罚款|拘留|刑事|判处|处分|追究|法律责任|问责|撤销|惩处")
-# the papers to bring
-_ASK_PAPERS = re.compile(r"(?:哪些|什么|啥|哪样)(?:材料|证明|证件|手续|资料)|要带(?:什么|啥|哪些)|"
+# the papers to bring for an application (not what a file holds: 档案里放什么材料)
+_ASK_PAPERS = re.compile(r"(?:带|准备|需要|提供|提交|交|办)[^，。？]{0,4}(?:哪些|什么|啥|哪样)"
+                         r"(?:材料|证明|证件|手续|资料)|要带(?:什么|啥|哪些)|"
                          r"(?:材料|证明|证件|手续|资料)(?:有哪些|是什么|要啥)")
 # (not 手续: "具体手续请问当地部门" names no paper)
 _PAPERS = re.compile(r"材料|证明|证件|资料|申请书|户口簿|身份证")
+# who pays, what is refunded, how contributions are paid: the documents set no such
+# rule, and an answer must at least speak of paying
+_ASK_PAYMENT = re.compile(r"报销|付钱|付费|交钱|缴费|钱谁出|费谁出|费该谁出|谁出钱|谁来出钱|"
+                          r"(?:咋个|怎么|咋|如何)(?:交|缴)|交还是|先看病后")
+_PAYMENT = re.compile(r"报销|缴费|付费|缴纳|费用由|减免|免费|医疗救助")
 # an hour of the day
 _ASK_HOUR = re.compile(r"几点|什么时候开门|啥时候开门|开放时间|上班时间")
 _HOUR = re.compile(_NUM + r"\s*(?:点|时)(?!候)|开放时间")
@@ -65,6 +71,8 @@ def asked(question: str) -> list[re.Pattern]:
         out.append(_PENALTY)
     if _ASK_PAPERS.search(q):
         out.append(_PAPERS)
+    if _ASK_PAYMENT.search(q):
+        out.append(_PAYMENT)
     if _ASK_HOUR.search(q):
         out.append(_HOUR)
     return out
