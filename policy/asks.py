@@ -48,7 +48,7 @@ _PAPERS = re.compile(r"材料|证明|证件|资料|申请书|户口簿|身份证
 # rule, and an answer must at least speak of paying
 _ASK_PAYMENT = re.compile(r"报销|付钱|付费|交钱|缴费|钱谁出|费谁出|费该谁出|谁出钱|谁来出钱|"
                           r"(?:咋个|怎么|咋|如何)(?:交|缴)|交还是|先看病后")
-_PAYMENT = re.compile(r"报销|缴费|付费|缴纳|费用由|减免|免费|医疗救助")
+_PAYMENT = re.compile(r"报销|缴费|付费|缴纳|费用由|减免|免费")
 # an hour of the day
 _ASK_HOUR = re.compile(r"几点|什么时候开门|啥时候开门|开放时间|上班时间")
 _HOUR = re.compile(_NUM + r"\s*(?:点|时)(?!候)|开放时间")

@@ -81,3 +81,53 @@ def test_holdout4_floor_encoder(semantic):
     assert report["key_fact_pct"] >= 70, summary
     assert report["refused_pct"] >= 90, summary
     assert report["wrong"] <= 7, summary
+
+
+# Questions written for this test, one per general kind of uncovered question found in
+# holdout5: it asks for a kind of fact (a number of minutes, lessons or years, a fine,
+# papers, who pays, an hour) the chosen answer does not hold, or about another place.
+UNCOVERED = [
+    "儿童主任每次家访要待够多少分钟",  # a span with its unit
+    "每个乡镇规定要建几所儿童之家",  # a count
+    "父母让孩子单独在家住，会被判几年刑",  # a prison term
+    "不送孩子上学的家长要罚款多少",  # a fine's amount
+    "办委托监护需要准备哪些证明材料",  # papers for an application
+    "孩子看心理医生的钱能报销吗",  # who pays
+    "乡镇救助站每天几点下班",  # an hour
+    "贵州那边对留守儿童有什么特别的规定",  # another place's rules
+]
+
+
+@pytest.mark.parametrize("question", UNCOVERED)
+def test_uncovered_kind_is_refused_politely_with_pointers(semantic, question):
+    a = semantic.ask(question)
+    assert not a.found and a.kind == "refused", a.answer
+    assert "不能随便回答" in a.answer and not a.sources
+    for pointer in ("民政部门", "12345", "12355", "110"):
+        assert pointer in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "儿童主任每次家访要待够多少分钟",
+    "不送孩子上学的家长要罚款多少",
+    "孩子看心理医生的钱能报销吗",
+])
+def test_the_kind_veto_is_what_refuses(semantic, question, monkeypatch):
+    # without the veto these near-misses are answered with a clause that only shares
+    # their words: the refusal above really comes from the kind of fact asked
+    monkeypatch.setattr(calibrate, "VETO", ())
+    assert semantic.ask(question).found
+
+
+def test_a_covered_question_asking_how_often_in_traditional_is_answered(semantic):
+    # asks a span of time ("隔多長時間"), and the answer holds one: not vetoed
+    a = semantic.ask("我們村的兒童主任隔多長時間要到家裡看一次孩子")
+    assert a.found and a.sources[0]["document"] == "阜民儿童函〔2024〕1号", a.sources
+    assert a.sources[0]["section"].startswith("二、（三）9.")
+    assert is_traditional(a.answer) and "季度" in a.answer
+
+
+def test_a_question_naming_a_document_is_answered_from_it(semantic):
+    a = semantic.ask("内蒙古的实施意见要求什么时候以前建好留守儿童工作的领导机制")
+    assert a.found and a.sources[0]["document"] == "内政发〔2016〕75号", a.sources
+    assert "6月底" in a.answer
