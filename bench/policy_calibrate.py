@@ -39,6 +39,7 @@ OUT_OF_FOLD = False
 # answers 55.0 % at C=0.1 -> 53.3 % at 0.03 but fold thresholds 0.70-0.83 -> 0.74-0.79
 # and holdout4 51.7 -> 62.1 % (decision-level figures; 0.01 worse on holdout4/5)
 C = 0.03
+C_RANKER = None  # the ranker's own C (None: C)
 
 
 def label(c: calibrate.Candidate, item: dict) -> int:
@@ -68,10 +69,10 @@ def collect(answerer: Answerer, items: list[dict], name: str) -> list[dict]:
     return out
 
 
-def _linear(x: np.ndarray, y: np.ndarray) -> dict:
+def _linear(x: np.ndarray, y: np.ndarray, c: float | None = None) -> dict:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    lr = LogisticRegression(C=C, max_iter=3000).fit((x - mean) / scale, y)
+    lr = LogisticRegression(C=C if c is None else c, max_iter=3000).fit((x - mean) / scale, y)
     return {"mean": mean, "scale": scale, "coef": lr.coef_[0], "intercept": float(lr.intercept_[0])}
 
 
@@ -114,7 +115,7 @@ def _fit(questions: list[dict]) -> dict:
     and its threshold (on every question: vetoed ones count as refused)."""
     answerable = [q for q in questions if not q["unanswerable"] and len(q["x"])]
     ranker = _linear(np.vstack([q["x"] for q in answerable]),
-                     np.concatenate([q["y"] for q in answerable]))
+                     np.concatenate([q["y"] for q in answerable]), C_RANKER)
     rows, ok = [], []
     scored = [q for q in questions if len(q["x"]) and not q["ruled"]]
     for q in scored:
