@@ -31,6 +31,9 @@ from policy.text import normalize
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "answer_model.json"
 CURATED_TIE = 0.05  # see _plain
 CURATED_SAME = 0.5
+# a candidate about the question's own actor ("乡镇政府要做什么" → the township's duty)
+# is chosen over one naming no actor unless that one is this much more probable
+ACTOR_PREFERENCE = 0.15
 CANDIDATES = 6  # from each ranking (BM25, encoder) of each pool (curated, passages)
 
 FEATURES = ("cos", "cos_gap", "cos_gap_all", "cos_top", "bm_rel", "bm_log", "bm_top",
@@ -172,7 +175,8 @@ def probabilities(linear: dict, x: np.ndarray) -> np.ndarray:
 def gate_row(x: np.ndarray, probs: np.ndarray) -> tuple[int, np.ndarray]:
     """The ranker's choice and what the gate looks at: its probability, its margin over
     the runner-up, its own features and the question's best cosine."""
-    order = np.argsort(-probs)
+    fit = x[:, FEATURES.index("fit_yes")]
+    order = np.argsort(-(probs + ACTOR_PREFERENCE * fit), kind="stable")
     i = int(order[0])
     second = float(probs[order[1]]) if len(order) > 1 else 0.0
     f = dict(zip(FEATURES, x[i]))

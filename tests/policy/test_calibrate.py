@@ -15,7 +15,10 @@ from policy.evaluate import evaluate, load_eval
 from policy.text import is_traditional
 
 WH = "乌海政办发〔2016〕71号"
-HOLDOUT4 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout4.yml"
+DATA = Path(__file__).resolve().parents[2] / "policy" / "data"
+HOLDOUT3 = DATA / "eval_holdout3.yml"
+HOLDOUT4 = DATA / "eval_holdout4.yml"
+HOLDOUT5 = DATA / "eval_holdout5.yml"
 
 
 @pytest.fixture(scope="module")
@@ -71,16 +74,26 @@ def test_the_gate_decides(semantic):
     assert semantic.ask(question).found
 
 
-def test_holdout4_floor_encoder(semantic):
-    # A floor below the leave-one-set-out figures (trained without this set: 75.0 / 76.7 /
-    # 100 %, 6 wrong; trained with it: 71.7 / 71.7 / 100 %, 5 wrong; see docs/policy.md),
-    # not a target: the blind set's own targets are 92 / 90 / 90 %.
-    report = evaluate(semantic, load_eval(HOLDOUT4))
+# Floors below the leave-one-set-out figures of policy6 (bench/policy_calibrate.py: each
+# set scored by a model trained on the five others; docs/policy.md), not targets: the
+# blind set's targets are 92 / 90 / 90 %. (top-1, key fact, refused, most wrong answers)
+@pytest.mark.parametrize("path, floor", [
+    # left out: 89.1 / 89.1 / 100 %, 3 wrong (policy5: 93.5 / 93.5 / 85.7 %, 5 wrong)
+    (HOLDOUT3, (85, 85, 92, 5)),
+    # left out: 70.0 / 75.0 / 100 %, 7 wrong (policy5: 75.0 / 76.7 / 100 %, 6 wrong)
+    (HOLDOUT4, (68, 70, 95, 8)),
+    # left out: 75.0 / 73.3 / 90 %, 8 wrong (policy5, then blind: 61.7 / 58.3 / 45 %, 19
+    # wrong). Its misses were read for policy6: optimistic, the general reasons were fixed.
+    (HOLDOUT5, (70, 68, 85, 10)),
+], ids=["holdout3", "holdout4", "holdout5"])
+def test_holdout_floor_encoder(semantic, path, floor):
+    report = evaluate(semantic, load_eval(path))
     summary = {k: v for k, v in report.items() if k != "rows"}
-    assert report["top1_source_pct"] >= 70, summary
-    assert report["key_fact_pct"] >= 70, summary
-    assert report["refused_pct"] >= 90, summary
-    assert report["wrong"] <= 7, summary
+    top1, fact, refused, wrong = floor
+    assert report["top1_source_pct"] >= top1, summary
+    assert report["key_fact_pct"] >= fact, summary
+    assert report["refused_pct"] >= refused, summary
+    assert report["wrong"] <= wrong, summary
 
 
 # Questions written for this test, one per general kind of uncovered question found in
