@@ -24,7 +24,7 @@ import numpy as np
 
 from policy.asks import asked_kinds, missing
 from policy.index import expand, tokenize
-from policy.match import concepts, coverage, heaviest_missing
+from policy.match import concepts, cover
 from policy.roles import fits, passage_actors, roles
 from policy.text import normalize
 
@@ -100,7 +100,7 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
             cos = float(sims[i])
             bm = scores.get(i, 0.0)
             idf = curated.bm25.idf if kind == "curated" else kb.bm25.idf
-            cov = coverage(words, target, idf)
+            cov, miss_top = cover(words, target, idf)
             cur = 1.0 if kind == "curated" else 0.0
             f = {"cos": cos, "cos_gap": best_cos - cos, "cos_gap_all": best_all - cos,
                  "cos_top": float(i == order[0]), "bm_rel": bm / top_bm if top_bm else 0.0,
@@ -114,7 +114,7 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
             # this candidate holds nothing of that kind (policy/asks.py)
             f["kind_missing"] = missing(kinds, text if kind == "curated" else target)
             f["place"] = float(place)
-            f["miss_top"] = heaviest_missing(words, target, idf)
+            f["miss_top"] = miss_top
             # the question names a document ("阜阳那个细则里"): this one, or another
             f["doc_named"] = (1.0 if named & docs else -1.0) if named else 0.0
             out.append(Candidate(kind, i, doc, sec, f, text))

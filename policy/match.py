@@ -181,10 +181,10 @@ def coverage(items, target: str, idf: dict) -> float:
     return _cover(items, target, idf)[0]
 
 
-def heaviest_missing(items, target: str, idf: dict) -> float:
-    """The weight of the question's heaviest concept that `target` lacks, as a share of
-    its heaviest concept's: 1.0 when the question's most specific word is missing."""
-    return _cover(items, target, idf)[1]
+def cover(items, target: str, idf: dict) -> tuple[float, float]:
+    """`coverage`, and the weight of the question's heaviest concept that `target` lacks
+    as a share of its heaviest concept's (1.0: its most specific word is missing)."""
+    return _cover(items, target, idf)
 
 
 def _cover(items, target: str, idf: dict) -> tuple[float, float]:
