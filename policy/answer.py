@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from policy import calibrate, vectors
+from policy.asks import asked_kinds, missing, other_place
 from policy.curated import CuratedAnswers, load_curated
 from policy.index import synonyms
 from policy.ingest import catalogue
@@ -228,9 +229,13 @@ class Answerer:
         when it is probable enough; else an honest refusal."""
         ruled = self.curated.rule_match(query)
         if ruled is not None:
+            if missing(asked_kinds(focus), self.curated.entries[ruled]["answer"]):
+                return None  # "…没报告，会被判几年": the entry has no term to give
             return self._from_curated(self.curated.entries[ruled], age, query)
         unknown = unknown_topics(focus, self._known())
-        cands = calibrate.candidates(query, qvec, self.curated, self.kb, len(unknown))
+        place = other_place(focus, self._known())
+        cands = calibrate.candidates(query, qvec, self.curated, self.kb, len(unknown),
+                                     place is not None)
         best, _prob = calibrate.decide(cands, self.model)
         if best is None:
             if unknown:

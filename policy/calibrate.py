@@ -22,19 +22,24 @@ from pathlib import Path
 
 import numpy as np
 
+from policy.asks import asked_kinds, missing
 from policy.index import expand, tokenize
-from policy.match import concepts, coverage
+from policy.match import concepts, cover
 from policy.roles import fits, passage_actors, roles
 from policy.text import normalize
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "answer_model.json"
 CURATED_TIE = 0.05  # see _plain
 CURATED_SAME = 0.5
+# a candidate about the question's own actor ("乡镇政府要做什么" → the township's duty)
+# is chosen over one naming no actor unless that one is this much more probable
+ACTOR_PREFERENCE = 0.15
 CANDIDATES = 6  # from each ranking (BM25, encoder) of each pool (curated, passages)
 
 FEATURES = ("cos", "cos_gap", "cos_gap_all", "cos_top", "bm_rel", "bm_log", "bm_top",
             "coverage", "fit_yes", "fit_no", "action", "curated", "unknown", "near",
-            "cur_cos", "cur_cov", "cur_gap", "both_top", "cov_gap")
+            "cur_cos", "cur_cov", "cur_gap", "both_top", "cov_gap", "kind_missing", "place", "miss_top",
+            "doc_named")
 
 
 @dataclass
@@ -48,9 +53,12 @@ class Candidate:
     prob: float = 0.0
 
 
-def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
-    """The candidates for `query` with their features (`qvec`: its sentence vector)."""
+def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False) -> list[Candidate]:
+    """The candidates for `query` with their features (`qvec`: its sentence vector;
+    `place`: the question asks about a place the documents never mention)."""
     words = concepts(query)
+    kinds = asked_kinds(query)
+    named = named_documents(query)
     asked = roles(query)
     toks = tokenize(expand(query))
     out: list[Candidate] = []
@@ -75,6 +83,7 @@ def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
                     continue  # "not covered" entries are rules of their own (money)
                 target, actors = curated.texts[i], curated.actors[i]
                 doc, sec = e["source"]["document"], e["source"]["section"]
+                docs = {doc} | {s["document"] for s in e.get("also", [])}
                 action = bool(asked.actions & curated.actions[i])
                 near = curated.phrasing_similarity(query, i)
                 text = e["answer"]
@@ -83,13 +92,15 @@ def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
                 target = normalize(p["section_title"] + p["text"])
                 actors = passage_actors(p["section_title"])
                 doc, sec = p["document"], p["section"]
+                docs = {doc}
                 action, near, text = False, 0.0, p["text"]
             fit = fits(asked, actors)
             if fit is False:
                 continue  # about another actor than the question's: never the answer
             cos = float(sims[i])
             bm = scores.get(i, 0.0)
-            cov = coverage(words, target, curated.bm25.idf if kind == "curated" else kb.bm25.idf)
+            idf = curated.bm25.idf if kind == "curated" else kb.bm25.idf
+            cov, miss_top = cover(words, target, idf)
             cur = 1.0 if kind == "curated" else 0.0
             f = {"cos": cos, "cos_gap": best_cos - cos, "cos_gap_all": best_all - cos,
                  "cos_top": float(i == order[0]), "bm_rel": bm / top_bm if top_bm else 0.0,
@@ -99,6 +110,13 @@ def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
                  "unknown": float(min(unknown, 2)), "near": near,
                  "cur_cos": cur * cos, "cur_cov": cur * cov, "cur_gap": cur * (best_cos - cos)}
             f["both_top"] = f["cos_top"] * f["bm_top"]
+            # the question asks for an amount of time, a count, a penalty, papers ... and
+            # this candidate holds nothing of that kind (policy/asks.py)
+            f["kind_missing"] = missing(kinds, text if kind == "curated" else target)
+            f["place"] = float(place)
+            f["miss_top"] = miss_top
+            # the question names a document ("阜阳那个细则里"): this one, or another
+            f["doc_named"] = (1.0 if named & docs else -1.0) if named else 0.0
             out.append(Candidate(kind, i, doc, sec, f, text))
     best_cov = max((c.features["coverage"] for c in out), default=0.0)
     for c in out:  # how far below the candidate covering most of the question
@@ -106,12 +124,31 @@ def candidates(query: str, qvec, curated, kb, unknown: int) -> list[Candidate]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _called() -> list[tuple[str, str]]:
+    from policy.ingest import catalogue
+
+    return [(normalize(w), e.get("number") or e.get("name")) for e in catalogue()
+            for w in e.get("called", [])]
+
+
+def named_documents(query: str) -> set[str]:
+    """The documents a question names by place or kind ("内蒙古那个意见", "讲话里")."""
+    q = normalize(query)
+    return {doc for w, doc in _called() if w in q}
+
+
 def matrix(cands: list[Candidate]) -> np.ndarray:
     return np.array([[c.features[k] for k in FEATURES] for c in cands], dtype=np.float64)
 
 
-GATE = ("p_top", "p_margin", "cos", "coverage", "bm_log", "unknown", "fit_no", "curated",
-        "cos_max", "near")
+# few, robust features: the ranker's confidence, how well the choice matches the
+# question by meaning, by words and by BM25, and words the documents never use
+# (the margin over the runner-up measured no help leaving one set out: dropped)
+GATE = ("p_top", "cos", "coverage", "bm_log", "unknown", "miss_top")
+# never answered, whatever the gate says: the chosen candidate lacks the kind of fact
+# asked for, or the question is about another place's rules
+VETO = ("kind_missing", "place")
 
 
 @lru_cache(maxsize=1)
@@ -138,13 +175,18 @@ def probabilities(linear: dict, x: np.ndarray) -> np.ndarray:
 def gate_row(x: np.ndarray, probs: np.ndarray) -> tuple[int, np.ndarray]:
     """The ranker's choice and what the gate looks at: its probability, its margin over
     the runner-up, its own features and the question's best cosine."""
-    order = np.argsort(-probs)
+    fit = x[:, FEATURES.index("fit_yes")]
+    order = np.argsort(-(probs + ACTOR_PREFERENCE * fit), kind="stable")
     i = int(order[0])
     second = float(probs[order[1]]) if len(order) > 1 else 0.0
     f = dict(zip(FEATURES, x[i]))
-    row = [float(probs[i]), float(probs[i]) - second, f["cos"], f["coverage"], f["bm_log"],
-           f["unknown"], f["fit_no"], f["curated"], float(x[:, 0].max()), f["near"]]
-    return i, np.array(row)
+    f.update(p_top=float(probs[i]), p_margin=float(probs[i]) - second,
+             cos_max=float(x[:, 0].max()))
+    return i, np.array([f[k] for k in GATE])
+
+
+def vetoed(features: dict) -> bool:
+    return any(features.get(k, 0.0) > 0 for k in VETO)
 
 
 def decide(cands: list[Candidate], model: dict) -> tuple[Candidate | None, float]:
@@ -158,9 +200,10 @@ def decide(cands: list[Candidate], model: dict) -> tuple[Candidate | None, float
         c.prob = float(p)
     i, row = gate_row(x, probs)
     sure = float(probabilities(model["gate"], row[None, :])[0])
-    if sure < model["threshold"]:
+    if sure < model["threshold"] or vetoed(cands[i].features):
         return None, sure
-    return _plain(cands, i), sure
+    chosen = _plain(cands, i)
+    return (None, sure) if vetoed(chosen.features) else (chosen, sure)
 
 
 def _plain(cands: list[Candidate], i: int) -> Candidate:

@@ -178,16 +178,29 @@ def weight(word: str, idf: dict) -> float:
 
 def coverage(items, target: str, idf: dict) -> float:
     """Weighted share of the question's concepts (or plain words) found in `target`."""
+    return _cover(items, target, idf)[0]
+
+
+def cover(items, target: str, idf: dict) -> tuple[float, float]:
+    """`coverage`, and the weight of the question's heaviest concept that `target` lacks
+    as a share of its heaviest concept's (1.0: its most specific word is missing)."""
+    return _cover(items, target, idf)
+
+
+def _cover(items, target: str, idf: dict) -> tuple[float, float]:
     groups = [(i,) if isinstance(i, str) else i if isinstance(i, tuple) else tuple(i)
               for i in items]
     groups = list(dict.fromkeys(groups))
-    total = hit = 0.0
+    total = hit = top = missed = 0.0
     for group in groups:
         w = weight(group[0], idf) if isinstance(group, Parts) else max(weight(a, idf) for a in group)
         if len(group) > 1 and not isinstance(group, Parts):
             # a phrase our synonym list knows is on topic by definition
             w = max(w, SYNONYM_WEIGHT)
         total += w
+        top = max(top, w)
         if any(alt in target for alt in group):
             hit += w
-    return hit / total if total else 0.0
+        else:
+            missed = max(missed, w)
+    return (hit / total if total else 0.0), (missed / top if top else 0.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from policy.asks import asked_kinds, missing
 from policy.index import expand, tokenize
 from policy.kb import KnowledgeBase
 from policy.match import concepts, coverage
@@ -52,14 +53,34 @@ def best_passage(kb: KnowledgeBase | None, query: str, qvec=None) -> dict | None
     return None
 
 
+ACTOR_BONUS = 2.0  # a sentence whose actor is the question's agent
+ACTION_BONUS = 1.0  # per action of the question the sentence names
+KIND_BONUS = 2.0  # a sentence holding the kind of fact asked (a span of time, a count ...)
+
+
 def extract(text: str, query: str, limit: int = 150) -> str:
-    """The one or two sentences of a passage that best answer the question, verbatim."""
+    """The one or two sentences of a passage that best answer the question, verbatim:
+    those sharing its words, about its actor and action, and holding the kind of fact
+    it asks for (how often, how many, by when)."""
     sentences = [s for s in re.split(r"(?<=[。；;])", text.replace("\n", "")) if s.strip()]
     if not sentences:
         return text[:limit]
     q = set(tokenize(expand(query)))
-    scored = sorted(range(len(sentences)),
-                    key=lambda i: -len(q & set(tokenize(sentences[i]))) / (1 + len(sentences[i]) / 200))
+    asked = roles(query)
+    kinds = asked_kinds(query)
+
+    def score(i: int) -> float:
+        s = sentences[i]
+        value = len(q & set(tokenize(s)))
+        said = roles(s)
+        if asked.agent is not None and asked.agent in said.actors:
+            value += ACTOR_BONUS
+        value += ACTION_BONUS * len(asked.actions & said.actions)
+        if kinds and not missing(kinds, s):
+            value += KIND_BONUS
+        return value / (1 + len(s) / 200)
+
+    scored = sorted(range(len(sentences)), key=lambda i: -score(i))
     chosen = sorted(scored[:2]) if len(sentences[scored[0]]) < limit * 0.6 else [scored[0]]
     quote = "".join(sentences[i] for i in chosen).strip()
     return quote if len(quote) <= limit * 1.6 else quote[: int(limit * 1.6)] + "……"

@@ -91,7 +91,9 @@ def roles(text: str) -> Roles:
             while j >= 0 and clause[j][1] == "r":  # 把他爹妈: look past the pronoun
                 j -= 1
             before, flag = clause[j] if j >= 0 else ("", "")
-            if before in lex["markers"] or any(before.endswith(m) for m in lex["markers"]) \
+            if before in _SELF:
+                pass  # 我是老师 / 我在卫生院当医生: the asker's own role, acting
+            elif before in lex["markers"] or any(before.endswith(m) for m in lex["markers"]) \
                     or flag[:1] in {"v", "p"}:
                 continue  # 跟学校说 / 把爹妈 / 去法院 / 换监护人: acted upon, not acting
             actors.append(actor)
@@ -102,6 +104,10 @@ def roles(text: str) -> Roles:
         elif any(w in "".join(t for t, _ in clause) for w in lex["who"]):
             agent = None  # "…，谁来执行": the question asks who acts
     return Roles(agent, frozenset(actors), frozenset(actions))
+
+
+# "我是老师", "当医生", "作为社工": the asker says who they are; they are the one acting
+_SELF = {"是", "当", "作为", "身为"}
 
 
 def passage_actors(section_title: str) -> frozenset:

@@ -15,7 +15,10 @@ from policy.evaluate import evaluate, load_eval
 from policy.text import is_traditional
 
 WH = "乌海政办发〔2016〕71号"
-HOLDOUT4 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout4.yml"
+DATA = Path(__file__).resolve().parents[2] / "policy" / "data"
+HOLDOUT3 = DATA / "eval_holdout3.yml"
+HOLDOUT4 = DATA / "eval_holdout4.yml"
+HOLDOUT5 = DATA / "eval_holdout5.yml"
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +74,73 @@ def test_the_gate_decides(semantic):
     assert semantic.ask(question).found
 
 
-def test_holdout4_floor_encoder(semantic):
-    # A floor below the leave-one-set-out figures (trained without this set: 75.0 / 76.7 /
-    # 100 %, 6 wrong; trained with it: 71.7 / 71.7 / 100 %, 5 wrong; see docs/policy.md),
-    # not a target: the blind set's own targets are 92 / 90 / 90 %.
-    report = evaluate(semantic, load_eval(HOLDOUT4))
+# Floors below the leave-one-set-out figures of policy6 (bench/policy_calibrate.py: each
+# set scored by a model trained on the five others; docs/policy.md), not targets: the
+# blind set's targets are 92 / 90 / 90 %. (top-1, key fact, refused, most wrong answers)
+@pytest.mark.parametrize("path, floor", [
+    # left out: 89.1 / 89.1 / 100 %, 3 wrong (policy5: 93.5 / 93.5 / 85.7 %, 5 wrong)
+    (HOLDOUT3, (85, 85, 92, 5)),
+    # left out: 70.0 / 75.0 / 100 %, 7 wrong (policy5: 75.0 / 76.7 / 100 %, 6 wrong)
+    (HOLDOUT4, (68, 70, 95, 8)),
+    # left out: 75.0 / 73.3 / 90 %, 8 wrong (policy5, then blind: 61.7 / 58.3 / 45 %, 19
+    # wrong). Its misses were read for policy6: optimistic, the general reasons were fixed.
+    (HOLDOUT5, (70, 68, 85, 10)),
+], ids=["holdout3", "holdout4", "holdout5"])
+def test_holdout_floor_encoder(semantic, path, floor):
+    report = evaluate(semantic, load_eval(path))
     summary = {k: v for k, v in report.items() if k != "rows"}
-    assert report["top1_source_pct"] >= 70, summary
-    assert report["key_fact_pct"] >= 70, summary
-    assert report["refused_pct"] >= 90, summary
-    assert report["wrong"] <= 7, summary
+    top1, fact, refused, wrong = floor
+    assert report["top1_source_pct"] >= top1, summary
+    assert report["key_fact_pct"] >= fact, summary
+    assert report["refused_pct"] >= refused, summary
+    assert report["wrong"] <= wrong, summary
+
+
+# Questions written for this test, one per general kind of uncovered question found in
+# holdout5: it asks for a kind of fact (a number of minutes, lessons or years, a fine,
+# papers, who pays, an hour) the chosen answer does not hold, or about another place.
+UNCOVERED = [
+    "儿童主任每次家访要待够多少分钟",  # a span with its unit
+    "每个乡镇规定要建几所儿童之家",  # a count
+    "父母让孩子单独在家住，会被判几年刑",  # a prison term
+    "不送孩子上学的家长要罚款多少",  # a fine's amount
+    "办委托监护需要准备哪些证明材料",  # papers for an application
+    "孩子看心理医生的钱能报销吗",  # who pays
+    "乡镇救助站每天几点下班",  # an hour
+    "贵州那边对留守儿童有什么特别的规定",  # another place's rules
+]
+
+
+@pytest.mark.parametrize("question", UNCOVERED)
+def test_uncovered_kind_is_refused_politely_with_pointers(semantic, question):
+    a = semantic.ask(question)
+    assert not a.found and a.kind == "refused", a.answer
+    assert "不能随便回答" in a.answer and not a.sources
+    for pointer in ("民政部门", "12345", "12355", "110"):
+        assert pointer in a.answer, a.answer
+
+
+@pytest.mark.parametrize("question", [
+    "儿童主任每次家访要待够多少分钟",
+    "不送孩子上学的家长要罚款多少",
+    "孩子看心理医生的钱能报销吗",
+])
+def test_the_kind_veto_is_what_refuses(semantic, question, monkeypatch):
+    # without the veto these near-misses are answered with a clause that only shares
+    # their words: the refusal above really comes from the kind of fact asked
+    monkeypatch.setattr(calibrate, "VETO", ())
+    assert semantic.ask(question).found
+
+
+def test_a_covered_question_asking_how_often_in_traditional_is_answered(semantic):
+    # asks a span of time ("隔多長時間"), and the answer holds one: not vetoed
+    a = semantic.ask("我們村的兒童主任隔多長時間要到家裡看一次孩子")
+    assert a.found and a.sources[0]["document"] == "阜民儿童函〔2024〕1号", a.sources
+    assert a.sources[0]["section"].startswith("二、（三）9.")
+    assert is_traditional(a.answer) and "季度" in a.answer
+
+
+def test_a_question_naming_a_document_is_answered_from_it(semantic):
+    a = semantic.ask("内蒙古的实施意见要求什么时候以前建好留守儿童工作的领导机制")
+    assert a.found and a.sources[0]["document"] == "内政发〔2016〕75号", a.sources
+    assert "6月底" in a.answer

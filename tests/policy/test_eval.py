@@ -49,13 +49,16 @@ def test_holdout2_regression_floor(answerer):
     # set it scores 94.3 / 94.3 / 100 % with no wrong answer, trained with it 96.2 / 96.2 /
     # 100 % with one (a relative who neglects an entrusted child answered with the
     # entrusted-guardian clause, 二、（一）, where the set expects the Fuyang or police one).
+    # policy6: the gate keeps 90 % of the uncovered questions refused on every training
+    # set; trained with or without this set it scores 94.3 / 94.3 / 100 % (one wrong), so
+    # the floor is 94 (two questions the ranker is unsure of are refused instead).
     report = evaluate(answerer, load_eval(HOLDOUT2))
     summary = {k: v for k, v in report.items() if k != "rows"}
     assert report["wrong"] <= 1, summary
     assert report["wrong_source"] <= 1, summary
     assert report["refused_pct"] >= 100, summary
-    assert report["top1_source_pct"] >= 96, summary
-    assert report["key_fact_pct"] >= 96, summary
+    assert report["top1_source_pct"] >= 94, summary
+    assert report["key_fact_pct"] >= 94, summary
 
 
 HOLDOUT3 = Path(__file__).resolve().parents[2] / "policy" / "data" / "eval_holdout3.yml"
