@@ -40,6 +40,14 @@ def _case(runtime) -> Case:
         return case
 
 
+def _calm(t: Talk, first: str) -> str:
+    """A child living alone for a month may or may not be in danger now: the bot may ask
+    (never tells to call 110 unasked); the reporter answers 没有, and the report goes on."""
+    reply = t.say(first)
+    assert "110" not in reply
+    return t.say("没有") if "孩子现在有危险吗" in reply else reply
+
+
 def _finish(t: Talk, reply: str, answers: dict[str, str]) -> str:
     for _ in range(8):
         if "请核对" in reply:
@@ -109,7 +117,7 @@ def test_a_role_is_not_a_name(engine, runtime):
     reply = t.say("我是孩子的小姨 我外甥女在红星镇东风村 爸妈在外地 一个人住了一个月 她10岁")
     assert "请核对" in reply and "亲属" in reply  # 我是孩子的小姨: a relative, not the child
     t2 = Talk(engine, "wx-role-name-2")
-    reply = t2.say("我们班一个男生在红星镇向阳村 爸妈在外地 一个人住了一个月 9岁 我是班主任")
+    reply = _calm(t2, "我们班一个男生在红星镇向阳村 爸妈在外地 一个人住了一个月 9岁 我是班主任")
     assert "姓名" in reply
     reply = t2.say("我是老师，13800001234")
     assert "请核对" in reply and "联系方式：13800001234" in reply  # 老师 is the role, never the name
@@ -121,7 +129,7 @@ def test_a_role_is_not_a_name(engine, runtime):
 
 def test_a_declined_phone_is_asked_once_more_then_recorded(engine, runtime):
     t = Talk(engine, "wx-no-phone")
-    reply = t.say("我们班一个男生在红星镇向阳村 爸妈在外地 一个人住了一个月 9岁 我是班主任")
+    reply = _calm(t, "我们班一个男生在红星镇向阳村 爸妈在外地 一个人住了一个月 9岁 我是班主任")
     assert "电话" in reply
     reply = t.say("李老师，红星镇中心小学，不方便留电话")
     assert "保密" in reply and "电话" in reply and "请核对" not in reply  # once more, with the reason
@@ -138,7 +146,7 @@ def test_a_declined_phone_is_asked_once_more_then_recorded(engine, runtime):
 
 def test_the_phone_is_all_a_mandatory_reporter_is_asked_for(engine, runtime):
     t = Talk(engine, "wx-unit-unknown")
-    reply = t.say("我们班一个男生在红星镇向阳村 爸妈在外地 一个人住了一个月 9岁 我是班主任")
+    reply = _calm(t, "我们班一个男生在红星镇向阳村 爸妈在外地 一个人住了一个月 9岁 我是班主任")
     assert "电话" in reply
     reply = t.say("刘芳 13900002101")
     assert "请核对" in reply and "单位" not in reply.split("联系方式")[0]  # the unit is never asked on its own
