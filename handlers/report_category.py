@@ -19,7 +19,7 @@ def forget_category(slots: dict) -> None:
 def category_unsure(slots: dict, nlu_cfg: dict) -> bool:
     """The model's category with a low probability: confirm it with buttons."""
     p = slots.get("category_p")
-    below = float(nlu_cfg.get("category_confirm_below", 0.6))
+    below = float(nlu_cfg.get("category_confirm_below", 0.7))
     return p is not None and not slots.get("category_confirmed") and float(p) < below
 
 

@@ -30,6 +30,8 @@ def test_photo_is_fetched_encrypted_and_scoped(settings, runtime, engine, client
     summary = t.say("我是红星镇卫生院的张医生，电话13800001234，有个9岁女孩身上有很多淤青，疑似家暴，住红星镇东风村")
     if "孩子现在有危险吗" in summary:  # the danger question, when the model is unsure
         summary = t.say("没有")
+    if "对吗" in summary:  # the category below category_confirm_below: one tap confirms it
+        summary = t.say("1")
     assert "请核对" in summary
     assert "附件：1个" in t.say("", media=Media(kind="image", ref="MEDIA-1", content_type="image/jpeg"))
     number = re.search(r"BG-\d{8}-\d{4}", t.say("确认提交")).group(0)
