@@ -125,6 +125,12 @@ def _kinds(sample: str) -> tuple[str, ...]:
 
 # How sure the model must be that a message is a question before danger words are ignored.
 QUESTION_CONFIDENCE = 0.75
+# A confident "no" needs a message the model can read: it learnt Chinese. A message written
+# mostly in English or pinyin (at least LATIN_WORDS words, fewer Chinese characters than
+# words) gets the danger question instead, unless it is confidently a question.
+LATIN_WORDS = 8
+_LATIN = re.compile(r"[A-Za-z]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 YES, UNSURE, NO = "yes", "unsure", "no"
 
 
@@ -172,9 +178,15 @@ def assess(text: str, nlu: dict) -> Decision:
         return Decision(YES, p, kinds)
     if p >= low:
         return Decision(UNSURE, p, kinds)
-    if found is not None and not _confident_question(nlu):
+    if (found is not None or _unread(text)) and not _confident_question(nlu):
         return Decision(UNSURE, p, kinds)
     return Decision(NO, p, ())
+
+
+def _unread(text: str) -> bool:
+    """Written mostly in Latin letters (English, pinyin): outside what the model learnt."""
+    words = len(_LATIN.findall(text[:2000]))
+    return words >= LATIN_WORDS and len(_HAN.findall(text[:2000])) < words
 
 
 def decide(found: Signal | None, nlu: dict) -> Signal | None:

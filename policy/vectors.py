@@ -20,6 +20,10 @@ from policy.text import normalize
 
 FILE = "vectors.npz"
 DIM = 384
+# A passage is embedded from its first 160 characters (its heading and opening sentences),
+# a question likewise: a plain cut, not the chat messages' shorter window
+# (nlu/encoder.py `clip`); the gate's weights (data/answer_model.json) were fitted on these.
+CHARS = 160
 
 
 def available() -> bool:
@@ -35,13 +39,13 @@ def available() -> bool:
 def _key(text: str) -> str:
     from nlu import encoder
 
-    return encoder.text_key(text)
+    return encoder.text_key(text, CHARS)
 
 
 def question_vector(text: str) -> np.ndarray:
     from nlu import encoder
 
-    return encoder.embed(normalize(text))
+    return encoder.embed(normalize(text), CHARS)
 
 
 def passage_text(p: dict) -> str:
@@ -69,7 +73,7 @@ class VectorStore:
         keys = [_key(t) for t in texts]
         missing = [t for t, k in zip(texts, keys) if k not in self._vectors]
         if missing:
-            fresh = EmbeddingCache().embed_all(list(dict.fromkeys(missing)))
+            fresh = EmbeddingCache(chars=CHARS).embed_all(list(dict.fromkeys(missing)))
             for t, v in zip(dict.fromkeys(missing), fresh):
                 self._vectors[_key(t)] = v.astype(np.float16)
             self._dirty = True

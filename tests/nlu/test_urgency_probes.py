@@ -170,3 +170,19 @@ CATEGORIES = [
 def test_category_probes(parser, category, text):
     got = next((e["value"] for e in parser.parse(text)["entities"] if e["entity"] == "category"), None)
     assert got == category, text
+
+
+@pytest.mark.parametrize("text", [
+    ("hello, I am a nurse at the Qingshan clinic. a boy of six was brought in by a neighbour, "
+     "his step father is outside shouting and wants to take him home now"),
+    "qing bang bang wo, wo mei mei 3 sui, yi ge ren zai jia, huo zai shao, wo zai xue xiao",
+])
+def test_a_message_in_english_or_pinyin_is_asked_not_dismissed(parser, text):
+    """The model learnt Chinese: for a long message in Latin letters its "no" is not
+    confident, so the bot asks 孩子现在有危险吗？ (one question) rather than route it."""
+    assert _verdict(parser, text) != danger.NO, text
+
+
+@pytest.mark.parametrize("text", ["hi", "thank you so much", "ok got it, bye"])
+def test_short_english_small_talk_is_not_asked_about_danger(parser, text):
+    assert _verdict(parser, text) == danger.NO, text
