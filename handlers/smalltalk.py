@@ -44,7 +44,9 @@ HELP = ("我可以帮您：\n"
         "· 问问关爱政策和补助（政策咨询）\n"
         "· 查看您报告的处理进度（我的进度）\n"
         "随时说“取消”可以重新开始，说“转人工”可以找工作人员。\n"
-        "孩子有危险请直接拨打110。")
+        "孩子有危险请直接拨打110。\n"
+        # "有人能帮帮我吗" is often the start of a report: ask, and the answer is read as one
+        "遇到什么事了？直接说说发生了什么就行。")
 
 # Someone asks what to do about their own child's trouble: we take it from here.
 HELP_BY_REPORTING = Reply("别着急，这件事可以交给我们：我先把孩子的情况记下来，转给当地的儿童主任跟进，需要时会通知派出所和学校。")

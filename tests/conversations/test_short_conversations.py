@@ -137,3 +137,14 @@ def test_a_parent_asking_what_to_do_about_their_own_child_is_helped_to_report(en
     assert "请核对" in summary and "被同学欺负" in summary, summary
     assert "BG-" in t.say("确认")
     assert _case(runtime).child_age == 11
+
+
+def test_a_plea_for_help_is_asked_what_happened_and_the_answer_starts_a_report(engine):
+    """"有人能帮帮我吗" shows what the bot can do, with 110 first for danger, and asks what
+    happened; the answer is taken as a report, not met with the menu again."""
+    t = Talk(engine, "wx-plea")
+    reply = t.say("有人能帮帮我吗")
+    assert "110" in reply and "发生了什么" in reply
+    reply = t.say("我们村有个8岁的女孩爸妈都在外地，她一个人在家住了一个多星期了，没人管")
+    assert any(w in reply for w in ("哪个乡镇", "哪个村", "危险", "请核对", "对吗")), reply
+    assert "我可以帮您" not in reply
