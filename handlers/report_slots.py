@@ -14,6 +14,7 @@ from handlers import places
 from handlers import validators as v
 from handlers.base import Turn
 from handlers.describe import says_what_happened
+from handlers.entrust_children import child_entries
 from handlers.reporter_role import guess_role
 from nlu import danger as nlu_danger
 from nlu.normalize import normalize_text
@@ -215,6 +216,11 @@ def _the_child(slots: dict, turn: Turn, focus: str | None) -> str | None:
     gender = turn.entity("gender") if turn.entity("gender") in ("male", "female") else v.parse_gender(text)
     _set(slots, "child_gender", gender, force=focus == "child_age")
     name = v.parse_child_name(text)
+    if name is None and focus is not None and age is not None:
+        # "谭宇航 男 11岁 …" said to any question: a name leading the child's details (the
+        # registration's reading; a first message is left to 叫…: it names reporters too)
+        named = [e["name"] for e in child_entries(text) if e.get("age") == age]
+        name = named[0] if len(named) == 1 else None
     if name is None and focus == "child_age":
         name = next((e["value"] for e in turn.entities("person_name")  # never the reporter's own name
                      if not v.names_oneself(text, int(e.get("start") or 0))), None)

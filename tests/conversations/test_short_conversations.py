@@ -148,3 +148,24 @@ def test_a_plea_for_help_is_asked_what_happened_and_the_answer_starts_a_report(e
     reply = t.say("我们村有个8岁的女孩爸妈都在外地，她一个人在家住了一个多星期了，没人管")
     assert any(w in reply for w in ("哪个乡镇", "哪个村", "危险", "请核对", "对吗")), reply
     assert "我可以帮您" not in reply
+
+
+def test_the_childs_name_said_to_the_place_question_is_kept(engine, runtime):
+    """Asked where, a grandparent answers with the child: name, gender, age and school.
+    Nothing said is lost: the name is the child's, not only the age and gender."""
+    t = Talk(engine, "wx-name-at-place")
+    reply = t.say("邻居家的娃爸妈都去外地了，一个人在家住了半个月没人管")
+    reply = _until_summary(t, reply, {"哪个乡镇": "韩子涵 女 9岁 青山镇中心小学",
+                                      "哪个村": "青山镇白沙村", "几岁": "9岁", "什么人": "邻居",
+                                      "危险": "没有"})
+    assert "韩子涵" in reply.split("孩子：")[1].split("\n")[0]
+    assert "BG-" in t.say("确认提交")
+    assert _case(runtime).child_name == "韩子涵"
+
+
+def test_a_first_message_name_beside_an_age_is_not_taken_for_the_child(engine, runtime):
+    t = Talk(engine, "wx-first-name")
+    reply = t.say("我是白沙村的韩春梅 邻居家9岁的娃爸妈都去外地了 一个人在家住了半个月")
+    reply = _until_summary(t, reply, {"哪个乡镇": "青山镇白沙村", "几岁": "9岁", "什么人": "邻居",
+                                      "危险": "没有", "名字": "不知道"})
+    assert "韩春梅" not in reply.split("孩子：")[1].split("\n")[0]
