@@ -130,7 +130,6 @@ QUESTION_CONFIDENCE = 0.75
 # words) gets the danger question instead, unless it is confidently a question.
 LATIN_WORDS = 8
 _LATIN = re.compile(r"[A-Za-z]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 YES, UNSURE, NO = "yes", "unsure", "no"
 
 
@@ -186,7 +185,7 @@ def assess(text: str, nlu: dict) -> Decision:
 def _unread(text: str) -> bool:
     """Written mostly in Latin letters (English, pinyin): outside what the model learnt."""
     words = len(_LATIN.findall(text[:2000]))
-    return words >= LATIN_WORDS and len(_HAN.findall(text[:2000])) < words
+    return words >= LATIN_WORDS and sum("\u4e00" <= ch <= "\u9fff" for ch in text[:2000]) < words
 
 
 def decide(found: Signal | None, nlu: dict) -> Signal | None:

@@ -18,7 +18,8 @@ from core.settings import REPO_ROOT, SettingsError, load_settings
 # The stable codes of the interface (/work/shared/interfaces.md, "Case categories").
 INTERFACE_CODES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
                    "injury_or_harm", "dropout", "other")
-NLU_DATA = sorted((REPO_ROOT / "nlu" / "data").glob("*.yml"))
+# every Rasa-format file in nlu/data; dialect.yml is the normaliser's word map (nlu/dialect.py)
+NLU_DATA = sorted(p for p in (REPO_ROOT / "nlu" / "data").glob("*.yml") if p.name != "dialect.yml")
 CODE_LIKE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
