@@ -22,7 +22,15 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "eval" / "blind6" / "first_reports.yml"
-CONFIRM_BELOW = 0.6  # config.yaml nlu.category_confirm_below: below it the flow confirms the category
+
+
+def _confirm_below() -> float:
+    """config.yaml nlu.category_confirm_below: below it the flow confirms the category."""
+    cfg = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8")) or {}
+    return float((cfg.get("nlu") or {}).get("category_confirm_below", 0.7))
+
+
+CONFIRM_BELOW = _confirm_below()
 
 
 def predict(parser, text: str) -> dict:
@@ -81,6 +89,9 @@ def report(c: dict) -> str:
     lines.append(f"category confirmed (p < {CONFIRM_BELOW}): {c.get('cat_asked_ok', 0)} right, "
                  f"{c.get('cat_asked_wrong', 0)} wrong; routed silently: {c.get('cat_silent_ok', 0)} right, "
                  f"{c.get('cat_silent_wrong', 0)} wrong")
+    # Below the threshold the reporter sees the top guesses and 都不是 (every category):
+    # the upper bound of the category once a reporter corrects a wrong guess.
+    lines.append(f"category if confirmations are corrected {pct(c.get('with_category', 0) - c.get('cat_silent_wrong', 0), c.get('with_category', 0))}")
     lines.append(f"asked the danger question: {c.get('asked_urgent', 0)} urgent, {c.get('asked_calm', 0)} calm")
     confused = sorted((k.split(":", 1)[1], v) for k, v in c.items() if k.startswith("intent_confused:"))
     if confused:
