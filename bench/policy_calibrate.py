@@ -27,7 +27,7 @@ from policy.text import normalize
 
 DATA = Path(__file__).resolve().parents[1] / "policy" / "data"
 SETS = ["eval.yml", "eval_holdout.yml", "eval_holdout2.yml", "eval_holdout3.yml",
-        "eval_holdout4.yml", "eval_holdout5.yml"]
+        "eval_holdout4.yml", "eval_holdout5.yml", "eval_holdout6.yml"]
 MIN_REFUSED = 0.90  # the threshold keeps at least this share of unanswerable questions refused
 # ... and this share in every training set (a threshold good on average but bad on one
 # set is what let holdout5's uncovered questions through: 45 % refused)

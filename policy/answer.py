@@ -245,7 +245,7 @@ class Answerer:
             return None
         if best.kind == "curated":
             return self._from_curated(self.curated.entries[best.index], age, query)
-        return self._quote(self.kb.passages[best.index], query)
+        return self._quote(self.kb.passages[best.index], query, qvec)
 
     def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
         e = self.curated.by_id(entry_id)
@@ -274,10 +274,13 @@ class Answerer:
 
     def _from_passages(self, query: str, qvec=None) -> Answer | None:
         best = best_passage(self.kb, query, qvec)
-        return None if best is None else self._quote(best, query)
+        return None if best is None else self._quote(best, query, qvec)
 
-    def _quote(self, best: dict, query: str) -> Answer:
-        quote = extract(best["text"], query)
+    def _quote(self, best: dict, query: str, qvec=None) -> Answer:
+        sims = None
+        if qvec is not None:
+            sims = self.kb.window_similarities(self.kb.passages.index(best), qvec)
+        quote = extract(best["text"], query, window_sims=sims)
         name = (_titles().get(best["document"]) or {}).get("short") or best["title"]
         where = f"《{name}》" + ("" if best["document"] == name else f"（{best['document']}）")
         text = f"{where}{best['section']}中写道：“{quote}”\n具体怎么办理，建议再问问当地民政部门（{self._hotlines()['civil']}）。"
