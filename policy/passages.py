@@ -3,6 +3,8 @@ the one or two sentences of it that answer it, verbatim (we never compose a rule
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from policy.asks import asked_kinds, missing
 from policy.index import expand, tokenize
 from policy.kb import KnowledgeBase
@@ -60,6 +62,18 @@ SENTENCE_BONUS = 3.0
 SENTENCE_SPAN = 0.03
 
 
+@lru_cache(maxsize=8192)
+def _words(sentence: str) -> frozenset[str]:
+    """A passage sentence's words (the same sentences recur question after question:
+    the kind-of-fact veto quotes up to twelve passages per question)."""
+    return frozenset(tokenize(sentence))
+
+
+@lru_cache(maxsize=8192)
+def _roles(sentence: str):
+    return roles(sentence)
+
+
 def extract(text: str, query: str, limit: int = 150, window_sims=None) -> str:
     """The one or two sentences of a passage that best answer the question, verbatim:
     those sharing its words, about its actor and action, holding the kind of fact it
@@ -80,8 +94,8 @@ def extract(text: str, query: str, limit: int = 150, window_sims=None) -> str:
 
     def score(i: int) -> float:
         s = parts[i]
-        value = len(q & set(tokenize(s))) + SENTENCE_BONUS * close[i]
-        said = roles(s)
+        value = len(q & _words(s)) + SENTENCE_BONUS * close[i]
+        said = _roles(s)
         if asked.agent is not None and asked.agent in said.actors:
             value += ACTOR_BONUS
         value += ACTION_BONUS * len(asked.actions & said.actions)
