@@ -20,9 +20,10 @@ from policy.text import normalize, sentences
 
 FILE = "vectors.npz"
 DIM = 384
-# A passage is embedded from its first 160 characters (its heading and opening sentences),
-# a question likewise: a plain cut, not the chat messages' shorter window
-# (nlu/encoder.py `clip`); the gate's weights (data/answer_model.json) were fitted on these.
+# A question, a curated phrasing and each window of a passage (see passage_windows) are
+# embedded from their first 160 characters: a plain cut, not the chat messages' shorter
+# window (nlu/encoder.py `clip`); the gate's weights (data/answer_model.json) were fitted
+# on these.
 CHARS = 160
 
 
