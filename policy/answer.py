@@ -33,7 +33,7 @@ _FOLLOW = re.compile(r"^(那|那么|那如果|如果|要是|假如|还有|另外
 _AGE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁)")
 MONEY = re.compile(r"多少钱|几块钱|多少元|多少块|费用是多少|收费|学费|工资|薪水|价格|补贴多少|补助多少|"
                    r"多少补贴|多少补助|发多少|领多少|标准是多少|每月多少|每个月多少|"
-                   r"多少[\u4e00-\u9fff]{0,2}费|费用?要?[交给花]?多少")
+                   r"多少[\u4e00-\u9fff]{0,2}费|费用?要?[交给花]?多少|多少亿|几个?亿|多少万元")
 # a telephone number is asked for: the documents list none, the referral gives ours
 PHONE = re.compile(r"(电话|号码|热线)(号码)?(是)?多少|(电话|号码)是啥|打哪个电话|电话号")
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
@@ -245,7 +245,7 @@ class Answerer:
             return None
         if best.kind == "curated":
             return self._from_curated(self.curated.entries[best.index], age, query)
-        return self._quote(self.kb.passages[best.index], query)
+        return self._quote(self.kb.passages[best.index], query, qvec)
 
     def _curated_by_id(self, entry_id: str, age: int | None) -> Answer | None:
         e = self.curated.by_id(entry_id)
@@ -274,10 +274,13 @@ class Answerer:
 
     def _from_passages(self, query: str, qvec=None) -> Answer | None:
         best = best_passage(self.kb, query, qvec)
-        return None if best is None else self._quote(best, query)
+        return None if best is None else self._quote(best, query, qvec)
 
-    def _quote(self, best: dict, query: str) -> Answer:
-        quote = extract(best["text"], query)
+    def _quote(self, best: dict, query: str, qvec=None) -> Answer:
+        sims = None
+        if qvec is not None:
+            sims = self.kb.window_similarities(self.kb.passages.index(best), qvec)
+        quote = extract(best["text"], query, window_sims=sims)
         name = (_titles().get(best["document"]) or {}).get("short") or best["title"]
         where = f"《{name}》" + ("" if best["document"] == name else f"（{best['document']}）")
         text = f"{where}{best['section']}中写道：“{quote}”\n具体怎么办理，建议再问问当地民政部门（{self._hotlines()['civil']}）。"

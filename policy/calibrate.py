@@ -25,6 +25,7 @@ import numpy as np
 from policy.asks import asked_kinds, missing
 from policy.index import expand, tokenize
 from policy.match import concepts, cover
+from policy.passages import extract
 from policy.roles import fits, passage_actors, roles
 from policy.text import normalize
 
@@ -67,9 +68,9 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
         sims = curated.similarities(qvec)
         scores = curated.bm25.scores(toks)
         pools.append(("curated", sims, scores))
-    pv = kb.passage_vectors() if kb is not None and kb.passages else None
-    if pv is not None:
-        pools.append(("passage", pv @ qvec, kb.bm25.scores(toks)))
+    sims = kb.passage_similarities(qvec) if kb is not None and kb.passages else None
+    if sims is not None:  # each passage's best window of sentences
+        pools.append(("passage", sims, kb.bm25.scores(toks)))
     best_all = max((float(s.max()) for _, s, _ in pools), default=0.0)
     for kind, sims, scores in pools:
         order = [int(i) for i in np.argsort(-sims)[:CANDIDATES]]
@@ -112,7 +113,11 @@ def candidates(query: str, qvec, curated, kb, unknown: int, place: bool = False)
             f["both_top"] = f["cos_top"] * f["bm_top"]
             # the question asks for an amount of time, a count, a penalty, papers ... and
             # this candidate holds nothing of that kind (policy/asks.py)
-            f["kind_missing"] = missing(kinds, text if kind == "curated" else target)
+            if kind == "curated" or not kinds:
+                f["kind_missing"] = missing(kinds, text)
+            else:  # the sentences we would quote must hold it, not any part of the clause
+                quote = extract(p["text"], query, window_sims=kb.window_similarities(i, qvec))
+                f["kind_missing"] = missing(kinds, p["section_title"] + quote)
             f["place"] = float(place)
             f["miss_top"] = miss_top
             # the question names a document ("阜阳那个细则里"): this one, or another

@@ -13,6 +13,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from policy import vectors
 from policy.index import BM25, expand, tokenize
 from policy.ingest import IngestResult, build_passages
@@ -117,10 +119,36 @@ class KnowledgeBase:
         return results
 
     def passage_vectors(self):
-        """The passages' sentence vectors (rows), or None without the encoder."""
+        """The passages' window vectors (rows, see vectors.passage_windows), or None
+        without the encoder; `self.window_owner[r]` is the passage of row r."""
         if self._vectors is None and self.passages and vectors.available():
-            self._vectors = self.store.matrix([vectors.passage_text(p) for p in self.passages])
+            texts, owner = [], []
+            for i, p in enumerate(self.passages):
+                for w in vectors.passage_windows(p):
+                    texts.append(w)
+                    owner.append(i)
+            self._vectors = self.store.matrix(texts)
+            self.window_owner = np.asarray(owner)
+            self._first_window = np.searchsorted(self.window_owner, np.arange(len(self.passages)))
         return self._vectors
+
+    def passage_similarities(self, qvec) -> np.ndarray | None:
+        """Per passage, the best cosine between the question and one of its windows."""
+        wv = self.passage_vectors()
+        if wv is None:
+            return None
+        best = np.full(len(self.passages), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.window_owner, wv @ qvec)
+        return best
+
+    def window_similarities(self, index: int, qvec) -> np.ndarray | None:
+        """The cosine of each window of passage `index` (window i starts at its sentence i)."""
+        wv = self.passage_vectors()
+        if wv is None:
+            return None
+        start = int(self._first_window[index])
+        end = int(self._first_window[index + 1]) if index + 1 < len(self.passages) else len(wv)
+        return wv[start:end] @ qvec
 
     def save(self) -> None:
         if not self.documents and not (self.dir / "documents.json").exists():

@@ -3,14 +3,14 @@ the one or two sentences of it that answer it, verbatim (we never compose a rule
 """
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 
 from policy.asks import asked_kinds, missing
 from policy.index import expand, tokenize
 from policy.kb import KnowledgeBase
 from policy.match import concepts, coverage
 from policy.roles import fits, passage_actors, roles
-from policy.text import normalize
+from policy.text import normalize, sentences
 
 PASSAGE_MIN = 0.85  # a passage must cover nearly all of the question
 PASSAGE_SCORE_MIN = 15.0
@@ -34,10 +34,10 @@ def best_passage(kb: KnowledgeBase | None, query: str, qvec=None) -> dict | None
     by_id = {id(p): (p, score) for p, score, _ in hits}
     for r, (p, _s, _c) in enumerate(hits):
         fused[id(p)] = 1.0 / (RRF_K + r)
-    pv = kb.passage_vectors() if qvec is not None else None
-    if pv is not None:
+    sims = kb.passage_similarities(qvec) if qvec is not None else None
+    if sims is not None:
         scores = kb.bm25.scores(tokenize(expand(query)))
-        for r, i in enumerate((pv @ qvec).argsort()[::-1][:CANDIDATES]):
+        for r, i in enumerate(sims.argsort()[::-1][:CANDIDATES]):
             p = kb.passages[int(i)]
             by_id.setdefault(id(p), (p, scores.get(int(i), 0.0)))
             fused[id(p)] = fused.get(id(p), 0.0) + 1.0 / (RRF_K + r)
@@ -56,23 +56,46 @@ def best_passage(kb: KnowledgeBase | None, query: str, qvec=None) -> dict | None
 ACTOR_BONUS = 2.0  # a sentence whose actor is the question's agent
 ACTION_BONUS = 1.0  # per action of the question the sentence names
 KIND_BONUS = 2.0  # a sentence holding the kind of fact asked (a span of time, a count ...)
+# a sentence of the window of sentences the encoder finds closest to the question, and
+# less for one of a window within SENTENCE_SPAN of it (e5's cosines are compressed)
+SENTENCE_BONUS = 3.0
+SENTENCE_SPAN = 0.03
 
 
-def extract(text: str, query: str, limit: int = 150) -> str:
+@lru_cache(maxsize=8192)
+def _words(sentence: str) -> frozenset[str]:
+    """A passage sentence's words (the same sentences recur question after question:
+    the kind-of-fact veto quotes up to twelve passages per question)."""
+    return frozenset(tokenize(sentence))
+
+
+@lru_cache(maxsize=8192)
+def _roles(sentence: str):
+    return roles(sentence)
+
+
+def extract(text: str, query: str, limit: int = 150, window_sims=None) -> str:
     """The one or two sentences of a passage that best answer the question, verbatim:
-    those sharing its words, about its actor and action, and holding the kind of fact
-    it asks for (how often, how many, by when)."""
-    sentences = [s for s in re.split(r"(?<=[。；;])", text.replace("\n", "")) if s.strip()]
-    if not sentences:
+    those sharing its words, about its actor and action, holding the kind of fact it
+    asks for (how often, how many, by when) and, with `window_sims` (the cosine of each
+    of the passage's windows, kb.window_similarities), close to it in meaning."""
+    parts = [s for s in sentences(text) if s.strip()]
+    if not parts:
         return text[:limit]
     q = set(tokenize(expand(query)))
     asked = roles(query)
     kinds = asked_kinds(query)
+    close = [0.0] * len(parts)
+    if window_sims is not None and len(window_sims) == len(parts):
+        # sentence j is in the windows starting at j - 1 and at j
+        per = [max(window_sims[max(0, j - 1):j + 1]) for j in range(len(parts))]
+        best = max(per)
+        close = [max(0.0, 1.0 - (best - c) / SENTENCE_SPAN) for c in per]
 
     def score(i: int) -> float:
-        s = sentences[i]
-        value = len(q & set(tokenize(s)))
-        said = roles(s)
+        s = parts[i]
+        value = len(q & _words(s)) + SENTENCE_BONUS * close[i]
+        said = _roles(s)
         if asked.agent is not None and asked.agent in said.actors:
             value += ACTOR_BONUS
         value += ACTION_BONUS * len(asked.actions & said.actions)
@@ -80,7 +103,7 @@ def extract(text: str, query: str, limit: int = 150) -> str:
             value += KIND_BONUS
         return value / (1 + len(s) / 200)
 
-    scored = sorted(range(len(sentences)), key=lambda i: -score(i))
-    chosen = sorted(scored[:2]) if len(sentences[scored[0]]) < limit * 0.6 else [scored[0]]
-    quote = "".join(sentences[i] for i in chosen).strip()
+    scored = sorted(range(len(parts)), key=lambda i: -score(i))
+    chosen = sorted(scored[:2]) if len(parts[scored[0]]) < limit * 0.6 else [scored[0]]
+    quote = "".join(parts[i] for i in chosen).strip()
     return quote if len(quote) <= limit * 1.6 else quote[: int(limit * 1.6)] + "……"

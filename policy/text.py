@@ -45,3 +45,21 @@ def normalize(text: str) -> str:
 
 def cjk_count(text: str) -> int:
     return len(_CJK_RE.findall(text))
+
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！？!?])")
+SHORT_SENTENCE = 25  # a piece shorter than this ("（一）总体目标。") joins the next one
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a passage, verbatim (line breaks dropped), a short piece joined
+    with the sentence after it. The answerer embeds and quotes these same units."""
+    out: list[str] = []
+    for piece in _SENTENCE_END.split(text.replace("\n", "")):
+        if not piece.strip():
+            continue
+        if out and len(out[-1].strip()) < SHORT_SENTENCE:
+            out[-1] += piece
+        else:
+            out.append(piece)
+    return out

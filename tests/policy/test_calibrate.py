@@ -19,6 +19,7 @@ DATA = Path(__file__).resolve().parents[2] / "policy" / "data"
 HOLDOUT3 = DATA / "eval_holdout3.yml"
 HOLDOUT4 = DATA / "eval_holdout4.yml"
 HOLDOUT5 = DATA / "eval_holdout5.yml"
+HOLDOUT6 = DATA / "eval_holdout6.yml"
 
 
 @pytest.fixture(scope="module")
@@ -74,18 +75,24 @@ def test_the_gate_decides(semantic):
     assert semantic.ask(question).found
 
 
-# Floors below the leave-one-set-out figures of policy6 (bench/policy_calibrate.py: each
-# set scored by a model trained on the five others; docs/policy.md), not targets: the
+# Floors at or below the leave-one-set-out figures of policy7 (bench/policy_calibrate.py:
+# each set scored by a model trained on the six others; docs/policy.md), not targets: the
 # blind set's targets are 92 / 90 / 90 %. (top-1, key fact, refused, most wrong answers)
+# policy7 LOWERED the floors of holdout3-5: with holdout6 as a seventh training set the
+# gate must keep 90 % of holdout6's uncovered questions refused too (they look covered;
+# 70 % were refused when it was blind), and that costs right answers on every set.
 @pytest.mark.parametrize("path, floor", [
-    # left out: 89.1 / 89.1 / 100 %, 3 wrong (policy5: 93.5 / 93.5 / 85.7 %, 5 wrong)
-    (HOLDOUT3, (85, 85, 92, 5)),
-    # left out: 70.0 / 75.0 / 100 %, 7 wrong (policy5: 75.0 / 76.7 / 100 %, 6 wrong)
-    (HOLDOUT4, (68, 70, 95, 8)),
-    # left out: 75.0 / 73.3 / 90 %, 8 wrong (policy5, then blind: 61.7 / 58.3 / 45 %, 19
-    # wrong). Its misses were read for policy6: optimistic, the general reasons were fixed.
-    (HOLDOUT5, (70, 68, 85, 10)),
-], ids=["holdout3", "holdout4", "holdout5"])
+    # left out: 82.6 / 82.6 / 100 %, 3 wrong (policy6: 89.1 / 89.1 / 100 %, 3 wrong)
+    (HOLDOUT3, (80, 80, 92, 4)),
+    # left out: 56.7 / 60.0 / 100 %, 7 wrong; trained on all 63.3 / 65.0 / 100 %, 6
+    # (policy6: 70.0 / 75.0 / 100 %, 7 wrong)
+    (HOLDOUT4, (55, 58, 95, 8)),
+    # left out: 66.7 / 65.0 / 90 %, 4 wrong (policy6: 75.0 / 73.3 / 90 %, 8 wrong)
+    (HOLDOUT5, (63, 62, 85, 6)),
+    # left out: 55.0 / 55.0 / 90 %, 10 wrong; trained on all 58.3 / 56.7 / 90 %, 11
+    # (policy6, then blind: 50.0 / 46.7 / 70 %)
+    (HOLDOUT6, (53, 53, 85, 12)),
+], ids=["holdout3", "holdout4", "holdout5", "holdout6"])
 def test_holdout_floor_encoder(semantic, path, floor):
     report = evaluate(semantic, load_eval(path))
     summary = {k: v for k, v in report.items() if k != "rows"}
@@ -126,8 +133,11 @@ def test_uncovered_kind_is_refused_politely_with_pointers(semantic, question):
     "孩子看心理医生的钱能报销吗",
 ])
 def test_the_kind_veto_is_what_refuses(semantic, question, monkeypatch):
-    # without the veto these near-misses are answered with a clause that only shares
-    # their words: the refusal above really comes from the kind of fact asked
+    # with a gate that lets everything through, these near-misses are still refused by
+    # the veto, and answered without it (with a clause that only shares their words):
+    # the veto refuses them whatever the gate says (policy7's gate refuses them too)
+    monkeypatch.setattr(semantic, "model", dict(semantic.model, threshold=0.0))
+    assert not semantic.ask(question).found
     monkeypatch.setattr(calibrate, "VETO", ())
     assert semantic.ask(question).found
 

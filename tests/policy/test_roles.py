@@ -86,8 +86,9 @@ def test_vectors_are_stored_with_the_knowledge_base(tmp_path, monkeypatch):
     kb.ingest([src])
     stored = tmp_path / "kb" / vectors.FILE
     assert stored.exists()
+    windows = sum(len(vectors.passage_windows(p)) for p in kb.passages)
     with np.load(stored) as z:
-        assert len(z["keys"]) >= len(kb.passages)
+        assert len(z["keys"]) >= windows >= len(kb.passages)  # a long passage: several windows
     # opened again: nothing is embedded but the question itself
     from nlu import encoder
 
@@ -97,7 +98,8 @@ def test_vectors_are_stored_with_the_knowledge_base(tmp_path, monkeypatch):
     monkeypatch.setattr(encoder, "embed", no_embedding)
     again = open_kb(tmp_path / "kb")
     pv = again.passage_vectors()
-    assert pv.shape == (len(again.passages), vectors.DIM)
+    assert pv.shape == (windows, vectors.DIM)
+    assert set(again.window_owner.tolist()) == set(range(len(again.passages)))
     assert np.allclose(np.linalg.norm(pv, axis=1), 1, atol=1e-2)
 
 
