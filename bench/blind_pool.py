@@ -133,7 +133,7 @@ def main() -> None:
     ap.add_argument("--no-cascade", action="store_true", help="run the encoder on every message")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
-    import bench.blind_reports as blind_reports
+    from bench import blind_reports
 
     if args.confirm_below is not None:
         blind_reports.CONFIRM_BELOW = args.confirm_below
