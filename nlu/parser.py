@@ -151,10 +151,12 @@ class Parser:
             path = "encoder" if emb is not None else "no_encoder"
         probs = intent.predict(feats, emb, int_sig)
         ranking = softmax_ranking(intent.classes, probs)
+        # A report about adults, animals or a story only is out of scope. A report that also
+        # asks (怎么办, 能报不, 补助 …) is left to the intent stack, which reads
+        # `guards.asks_not_reports` as a signal: swapping it to ask_policy here read reports
+        # that end by asking what to do as policy questions (docs/nlu.md, round 11).
         if ranking[0]["name"] == "report_case" and guards.not_about_a_child(t):
             ranking = _demote_report(ranking)
-        elif ranking[0]["name"] == "report_case" and guards.asks_not_reports(t):
-            ranking = _demote_report(ranking, "ask_policy")
         # `debug` is outside the /model/parse contract: which path answered (docs/nlu.md)
         result = {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
                   "debug": {"path": path}}
