@@ -81,7 +81,7 @@ def train_artefact(data: TrainingData, cfg: dict) -> tuple[dict, dict]:
     if can_stack([cat for _, cat in labelled]):
         parts, rep = fit_stack([docs[i] for i in idx], [cat for _, cat in labelled],
                                emb[idx] if emb is not None else None, cat_sig[idx], char, c_e5, c_meta,
-                               seed=seed)
+                               seed=seed, meta_weight=cfg.get("category_meta_weight"))
         export_stack("cat", parts, arrays, meta)
         meta["cv"]["category"] = _public(rep)
         oof["category"] = (np.asarray(idx), rep["_p"], rep["_p_cheap"])
