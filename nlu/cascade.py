@@ -10,13 +10,14 @@ and the cheap stacks (the same fold split), so that:
 
 - danger: a message that fires a danger rule (the urgency rules, the word list, a call for
   help) or is longer than the tail window always runs the full model; otherwise a cheap
-  "confident no" only below the lowest cheap probability of any other example that is
-  urgent or that the full stack puts in or above the danger band, times NO_MARGIN (out of
-  fold it never hid an urgent example, and anything near the band runs the full model);
-  there is no cheap "yes";
-- intent and category: the pair of thresholds that skips most examples while the
-  cascade's decisions (intent, category, danger verdict) agree with the full stack's on at
-  least AGREEMENT of the training examples.
+  "confident no" is at most NO_MARGIN times the lowest cheap probability of any other
+  urgent example (out of fold it never hid an urgent example) and at most NO_MARGIN times
+  the band's `low` (a cheap probability near the band runs the full model); there is no
+  cheap "yes";
+- together with the intent and category thresholds, the "confident no" that skips most
+  examples while the cascade's decisions (intent, category and the danger verdict: a
+  message the full stack would ask about counts as a disagreement) agree with the full
+  stack's on at least AGREEMENT of the training examples.
 
 """
 from __future__ import annotations
@@ -25,7 +26,8 @@ import numpy as np
 
 AGREEMENT = 0.99
 NO_MARGIN = 0.5
-GRID = np.round(np.arange(0.50, 1.0001, 0.01), 2)
+GRID = np.round(np.arange(0.50, 1.0001, 0.02), 2)
+NO_STEPS = np.array([1.0, 0.75, 0.5, 0.25, 0.1])  # fractions of the highest "confident no" tried
 
 
 def choose(int_full: np.ndarray, int_cheap: np.ndarray, cat_rows: np.ndarray, cat_full: np.ndarray,
@@ -38,25 +40,28 @@ def choose(int_full: np.ndarray, int_cheap: np.ndarray, cat_rows: np.ndarray, ca
     urg_*: (n,) probabilities of "urgent"; forced: (n,) a danger rule fired or the text is
     long (the full model runs whatever the cheap stacks say)."""
     n = len(urgent)
-    near = (urgent | (urg_full >= low)) & ~forced
-    no_below = NO_MARGIN * min(float(urg_cheap[near].min()) if near.any() else low, low)
-    danger_skip = (urg_cheap < no_below) & ~forced
+    hideable = urgent & ~forced
+    no_max = NO_MARGIN * min(float(urg_cheap[hideable].min()) if hideable.any() else low, low)
     int_conf = int_cheap.max(1)
-    int_agree = int_cheap.argmax(1) == int_full.argmax(1)
-    cat_conf, cat_agree = np.ones(n), np.ones(n, dtype=bool)
+    cat_conf = np.ones(n)
     cat_conf[cat_rows] = cat_cheap.max(1)
+    agree = (int_cheap.argmax(1) == int_full.argmax(1)) & (urg_full < low)  # the danger verdict too
+    cat_agree = np.ones(n, dtype=bool)
     cat_agree[cat_rows] = cat_cheap.argmax(1) == cat_full.argmax(1)
-    best = None
-    for ti in GRID:
-        ok_i = danger_skip & (int_conf >= ti)
-        for tc in GRID:
-            skip = ok_i & (cat_conf >= tc)
-            differ = int((skip & ~(int_agree & cat_agree)).sum())
-            if differ <= (1 - agreement) * n and (best is None or skip.sum() > best[0]):
-                best = (int(skip.sum()), float(ti), float(tc), differ)
-    skipped, t_int, t_cat, differ = best if best is not None else (0, 1.01, 1.01, 0)
-    skip = danger_skip & (int_conf >= t_int) & (cat_conf >= t_cat)
-    return {"intent": t_int, "category": t_cat, "urgency_no": round(no_below, 5),
+    agree &= cat_agree
+    best = (0, 1.01, 1.01, 0.0, 0)
+    for t_no in no_max * NO_STEPS:
+        ok_u = (urg_cheap < t_no) & ~forced
+        for ti in GRID:
+            ok_i = ok_u & (int_conf >= ti)
+            for tc in GRID:
+                skip = ok_i & (cat_conf >= tc)
+                differ = int((skip & ~agree).sum())
+                if differ <= (1 - agreement) * n and skip.sum() > best[0]:
+                    best = (int(skip.sum()), float(ti), float(tc), float(t_no), differ)
+    skipped, t_int, t_cat, t_no, differ = best
+    skip = (urg_cheap < t_no) & ~forced & (int_conf >= t_int) & (cat_conf >= t_cat)
+    return {"intent": t_int, "category": t_cat, "urgency_no": float(np.floor(t_no * 1e7) / 1e7),  # rounded down
             "oof_examples": n, "oof_skipped": skipped, "oof_disagree": differ,
             "oof_urgent_skipped": int((skip & urgent).sum()),
             "oof_near_band_skipped": int((skip & (urg_full >= low)).sum())}
