@@ -32,7 +32,8 @@ FORMAT = 6  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
 DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "encoder": True,
                     "C_e5": 10.0, "C_meta": 1.0, "urgency_recall": 0.99, "urgency_false_alarms": 0.02,
-                    "urgency_repeats": 3, "cascade": True}
+                    "urgency_repeats": 3, "cascade": True,
+                    "category_meta_weight": "balanced"}
 # A copy of core/categories.py CODES (nlu imports nothing of core); tests/foundation/
 # test_categories.py holds the two equal.
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
