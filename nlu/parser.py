@@ -8,12 +8,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import encoder, fears, guards, roles, signals
+from . import cascade, encoder, fears, guards, roles, signals
 from .match import Match
 from .normalize import Normalized, normalize
 from .pipeline import Featurizer, load_model_dir, softmax_ranking
 from .simple_entities import simple_entities
-from .stacking import FROM_CHAR, Stack
+from .stacking import CHEAP, FROM_CHAR, Stack
 
 log = logging.getLogger(__name__)
 
@@ -143,14 +143,23 @@ class Parser:
         rule_cat = signals.rule_category(t, self._cat_syn)
         intent = self.stacks["intent"]
         int_sig = signals.intent_signals(t, rule_cat, urg_sig)
-        emb = FROM_CHAR if self._small_talk(t, feats, int_sig, urg_sig) else self._embed(t)
+        emb, path = (FROM_CHAR, "small_talk") if self._small_talk(t, feats, int_sig, urg_sig) else (None, "")
+        if emb is None and self._cheap_is_sure(t, feats, int_sig, urg_sig, rule_cat):
+            emb, path = CHEAP, "cascade"
+        if emb is None:
+            emb = self._embed(t)
+            path = "encoder" if emb is not None else "no_encoder"
         probs = intent.predict(feats, emb, int_sig)
         ranking = softmax_ranking(intent.classes, probs)
+        # A report about adults, animals or a story only is out of scope. A report that also
+        # asks (怎么办, 能报不, 补助 …) is left to the intent stack, which reads
+        # `guards.asks_not_reports` as a signal: swapping it to ask_policy here read reports
+        # that end by asking what to do as policy questions (docs/nlu.md, round 11).
         if ranking[0]["name"] == "report_case" and guards.not_about_a_child(t):
             ranking = _demote_report(ranking)
-        elif ranking[0]["name"] == "report_case" and guards.asks_not_reports(t):
-            ranking = _demote_report(ranking, "ask_policy")
-        result = {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking}
+        # `debug` is outside the /model/parse contract: which path answered (docs/nlu.md)
+        result = {"text": original, "intent": dict(ranking[0]), "intent_ranking": ranking,
+                  "debug": {"path": path}}
         found: list[Match] = []
         cat = self._category(t, feats, emb, rule_cat, ranking[0]["name"])
         if cat is not None:
@@ -180,6 +189,20 @@ class Parser:
         p = intent.predict(feats, FROM_CHAR, int_sig)
         best = int(np.argmax(p))
         return intent.classes[best] in SMALL_TALK and float(p[best]) >= SMALL_TALK_CONFIDENCE
+
+    def _cheap_is_sure(self, t: str, feats, int_sig: np.ndarray, urg_sig: np.ndarray, rule_cat) -> bool:
+        """The cascade (nlu/cascade.py): are the encoder-free stacks sure of intent,
+        category and danger? Then the encoder is skipped."""
+        thresholds = self.meta.get("cascade")
+        intent, cat, urg = self.stacks["intent"], self.stacks.get("category"), self.stacks.get("urgency")
+        if not thresholds or len(t) > TAIL_CHARS or any(s is None or s.cheap is None for s in (intent, cat, urg)):
+            return False
+        p_int = intent.predict_cheap(feats, int_sig)
+        p_cat = None
+        if intent.classes[int(np.argmax(p_int))] == "report_case" or rule_cat is not None:
+            p_cat = cat.predict_cheap(feats, signals.category_signals(rule_cat))
+        p_urgent = float(urg.predict_cheap(feats, urg_sig)[urg.classes.index("urgent")])
+        return cascade.confident(thresholds, p_int, p_cat, p_urgent, bool(urg_sig[:4].any()))
 
     def _category(self, t: str, feats, emb, rule_cat: Match | None, intent: str):
         """The whole message's category, with its probability, for a report (or when a

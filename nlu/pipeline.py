@@ -28,11 +28,12 @@ from .normalize import Normalized
 from .stacking import Softmax, Stack
 from .training_data import load_training_data
 
-FORMAT = 5  # bump when features or the artefact layout change
+FORMAT = 6  # bump when features or the artefact layout change
 DEFAULT_DATA = Path(__file__).parent / "data" / "nlu.yml"
 DEFAULT_PIPELINE = {"char_ngrams": [1, 3], "words": False, "C": 20.0, "encoder": True,
                     "C_e5": 10.0, "C_meta": 1.0, "urgency_recall": 0.99, "urgency_false_alarms": 0.02,
-                    "urgency_repeats": 3}
+                    "urgency_repeats": 3, "cascade": True,
+                    "category_meta_weight": "balanced"}
 # A copy of core/categories.py CODES (nlu imports nothing of core); tests/foundation/
 # test_categories.py holds the two equal.
 CATEGORIES = ("child_alone", "child_missing", "guardian_unfit", "domestic_violence",
@@ -172,6 +173,10 @@ def export_stack(prefix: str, parts: dict, arrays: dict, meta: dict) -> None:
     meta[f"{prefix}_classes"] = char.classes
     meta[f"{prefix}_vocab"] = sorted(char.vocab, key=char.vocab.get)  # order = column index
     meta[f"{prefix}_meta_classes"] = top.classes
+    if parts.get("cheap") is not None:
+        arrays.update({f"{prefix}_cheap_coef_t": parts["cheap"].coef_t,
+                       f"{prefix}_cheap_intercept": parts["cheap"].intercept})
+        meta[f"{prefix}_cheap_classes"] = parts["cheap"].classes
     if e5 is not None:
         arrays.update({f"{prefix}_e5_coef_t": e5.coef_t, f"{prefix}_e5_intercept": e5.intercept})
         meta[f"{prefix}_e5_classes"] = e5.classes
@@ -189,7 +194,11 @@ def _stack(meta: dict, arrays, prefix: str) -> Stack | None:
                      arrays[f"{prefix}_e5_intercept"])
     top = Softmax(meta[f"{prefix}_meta_classes"], np.ascontiguousarray(arrays[f"{prefix}_meta_coef_t"]),
                   arrays[f"{prefix}_meta_intercept"])
-    return Stack(char, e5, top)
+    cheap = None
+    if f"{prefix}_cheap_classes" in meta:
+        cheap = Softmax(meta[f"{prefix}_cheap_classes"], np.ascontiguousarray(arrays[f"{prefix}_cheap_coef_t"]),
+                        arrays[f"{prefix}_cheap_intercept"])
+    return Stack(char, e5, top, cheap)
 
 
 def load_model_dir(path: Path) -> tuple[dict, dict[str, Stack | None]]:

@@ -25,6 +25,9 @@ FOLD_ITER = 300
 LOG_FLOOR = 1e-4  # log-probabilities below log(1e-4) say nothing more
 # Passed instead of an embedding when the parser skips the encoder for small talk it is sure of.
 FROM_CHAR = "from-char"
+# Passed instead of an embedding when the cascade (nlu/cascade.py) skips the encoder: the
+# cheap meta-model over [log pA, rules] answers, trained for it (not base A standing in).
+CHEAP = "cheap"
 REPEAT_SEED = 7919  # seeds of the repeated fold splits: 0, 7919, 15838 ...
 
 
@@ -80,6 +83,7 @@ class Stack:
     char: object  # pipeline.LinearModel
     e5: Softmax | None
     meta: Softmax
+    cheap: Softmax | None = None  # meta over [log pA, rules]: the cascade's encoder-free stack
 
     @property
     def classes(self) -> list[str]:
@@ -87,8 +91,11 @@ class Stack:
 
     def predict(self, feats: list[str], emb, rules: np.ndarray) -> np.ndarray:
         """`emb`: the sentence embedding, None (no encoder: a neutral base B) or FROM_CHAR
-        (the encoder was skipped on purpose: base A stands in for base B)."""
+        (the encoder was skipped on purpose: base A stands in for base B) or CHEAP (the
+        cascade skipped it: the cheap meta-model answers)."""
         pa = _align(self.char.predict(feats), self.char.classes, self.classes)
+        if emb is CHEAP or (isinstance(emb, str) and emb == CHEAP):
+            return self.predict_cheap(feats, rules, pa)
         pb = None
         if self.e5 is not None and isinstance(emb, str):
             pb = pa
@@ -99,6 +106,16 @@ class Stack:
         return self.meta.predict(meta_input(pa, pb, rules))
 
 
+    def predict_cheap(self, feats: list[str], rules: np.ndarray, pa: np.ndarray | None = None) -> np.ndarray:
+        """The encoder-free stack (`cheap`), in the full stack's class order."""
+        if self.cheap is None:
+            raise ValueError("this artefact has no cheap stack")
+        if pa is None:
+            pa = _align(self.char.predict(feats), self.char.classes, self.classes)
+        pa = _align(pa, self.classes, self.cheap.classes)
+        return _align(self.cheap.predict(meta_input(pa, None, rules)), self.cheap.classes, self.classes)
+
+
 def _align(p: np.ndarray, have: list[str], want: list[str]) -> np.ndarray:
     if have == want:
         return p
@@ -107,12 +124,15 @@ def _align(p: np.ndarray, have: list[str], want: list[str]) -> np.ndarray:
 
 
 def fit_stack(docs: list[list[str]], labels: list[str], emb: np.ndarray | None, rules: np.ndarray,
-              fit_char, c_e5: float = 10.0, c_meta: float = 1.0, repeats: int = 1) -> tuple[dict, dict]:
+              fit_char, c_e5: float = 10.0, c_meta: float = 1.0, repeats: int = 1,
+              seed: int = 0, meta_weight: str | None = None) -> tuple[dict, dict]:
     """Train one task on feature lists `docs` (one per example, from `pipeline.Featurizer`).
     `fit_char(docs, labels)` returns a LinearModel (base A).
 
     Returns (parts, report): parts = char, e5 (Softmax or None), meta (Softmax);
     report = out-of-fold figures and the out-of-fold final probabilities.
+    `seed` offsets every fold split (0: the historical splits; bench/blind_pool.py --seeds).
+    `meta_weight`: class_weight of the meta-models ("balanced": each class counts the same).
     """
     import warnings
 
@@ -121,7 +141,7 @@ def fit_stack(docs: list[list[str]], labels: list[str], emb: np.ndarray | None, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", UserWarning)  # a class with fewer members than folds
-        return _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta, repeats)
+        return _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta, repeats, seed, meta_weight)
 
 
 def oof_base(docs, y, classes, emb, fit_char, c_e5, seed: int = 0):
@@ -142,41 +162,46 @@ def oof_base(docs, y, classes, emb, fit_char, c_e5, seed: int = 0):
     return oof_a, oof_b
 
 
-def _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta, repeats=1):
+def _fit_stack(docs, labels, emb, rules, fit_char, c_e5, c_meta, repeats=1, seed=0, meta_weight=None):
     from sklearn.linear_model import LogisticRegression
 
     y = np.asarray(labels)
     classes = sorted(set(labels))
-    oof_a, oof_b = oof_base(docs, y, classes, emb, fit_char, c_e5, seed=0)
+    oof_a, oof_b = oof_base(docs, y, classes, emb, fit_char, c_e5, seed=seed)
     x_meta = meta_input(oof_a, oof_b, rules)
-    meta_clf = LogisticRegression(C=c_meta, max_iter=1000).fit(x_meta, y)
+    meta_clf = LogisticRegression(C=c_meta, max_iter=1000, class_weight=meta_weight).fit(x_meta, y)
     char = fit_char(docs, labels)
     e5 = export(LogisticRegression(C=c_e5, max_iter=1000).fit(emb, y)) if emb is not None else None
-    parts = {"char": char, "e5": e5, "meta": export(meta_clf)}
-    report = _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta)
+    x_cheap = meta_input(oof_a, None, rules)  # the cascade's encoder-free meta-model
+    cheap = export(LogisticRegression(C=c_meta, max_iter=1000, class_weight=meta_weight).fit(x_cheap, y))
+    parts = {"char": char, "e5": e5, "meta": export(meta_clf), "cheap": cheap}
+    report = _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta, seed, meta_weight)
+    # out of fold on the same split as the full stack's `_p`: what the cascade is judged on
+    report["_p_cheap"] = oof_final(x_cheap, y, c_meta, seed=seed + 1, class_weight=meta_weight)
     if repeats > 1:  # repeated cross-validation: average the final probabilities over fold splits
         ps = [report["_p"]]
         for r in range(1, repeats):
-            a, b = oof_base(docs, y, classes, emb, fit_char, c_e5, seed=REPEAT_SEED * r)
-            ps.append(oof_final(meta_input(a, b, rules), y, c_meta, seed=REPEAT_SEED * r + 1))
+            a, b = oof_base(docs, y, classes, emb, fit_char, c_e5, seed=REPEAT_SEED * r + seed)
+            ps.append(oof_final(meta_input(a, b, rules), y, c_meta, seed=REPEAT_SEED * r + seed + 1,
+                                class_weight=meta_weight))
         report["_p"] = np.mean(ps, axis=0)
         report["repeats"] = repeats
     return parts, report
 
 
-def oof_final(x_meta, y, c_meta, seed: int = 1) -> np.ndarray:
+def oof_final(x_meta, y, c_meta, seed: int = 1, class_weight: str | None = None) -> np.ndarray:
     """Out-of-fold final probabilities: a cross-validation of the meta-model on its inputs."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     folds = StratifiedKFold(n_folds(list(y)), shuffle=True, random_state=seed)
-    return cross_val_predict(LogisticRegression(C=c_meta, max_iter=1000), x_meta, y, cv=folds,
+    return cross_val_predict(LogisticRegression(C=c_meta, max_iter=1000, class_weight=class_weight), x_meta, y, cv=folds,
                              method="predict_proba")
 
 
-def _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta) -> dict:
+def _oof_report(x_meta, y, classes, oof_a, oof_b, c_meta, seed: int = 0, meta_weight=None) -> dict:
     """Out-of-fold accuracy of each base model and of the stack, with calibration figures."""
-    p_final = oof_final(x_meta, y, c_meta, seed=1)
+    p_final = oof_final(x_meta, y, c_meta, seed=seed + 1, class_weight=meta_weight)
     cls = np.array(classes)
     onehot = (y[:, None] == cls[None, :]).astype(float)
     conf = p_final.max(axis=1)

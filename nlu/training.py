@@ -61,6 +61,7 @@ def train_artefact(data: TrainingData, cfg: dict) -> tuple[dict, dict]:
     cat_sig = np.stack([signals.category_signals(m) for m in matches])
     int_sig = np.stack([signals.intent_signals(t, m, u) for t, m, u in zip(texts, matches, urg_sig, strict=True)])
     c, c_e5, c_meta = float(cfg["C"]), float(cfg["C_e5"]), float(cfg["C_meta"])
+    seed = int(cfg.get("seed", 0))  # fold splits (bench/blind_pool.py --seeds)
 
     def char(d, y, max_iter=3000):
         return fit_char(d, y, c, max_iter)
@@ -70,30 +71,46 @@ def train_artefact(data: TrainingData, cfg: dict) -> tuple[dict, dict]:
                   "numpy": np.__version__, "examples": len(texts), "encoder": emb is not None,
                   "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "cv": {}}
     intents = [e.intent for e in data.examples]
-    parts, rep = fit_stack(docs, intents, emb, int_sig, char, c_e5, c_meta)
+    parts, rep = fit_stack(docs, intents, emb, int_sig, char, c_e5, c_meta, seed=seed)
     export_stack("intent", parts, arrays, meta)
+    oof = {"intent": (rep["_p"], rep["_p_cheap"])}
     meta["cv"]["intent"] = _public(rep)
 
     labelled = [(i, cat) for i, ex in enumerate(data.examples) if (cat := _category_of(ex, data.synonyms))]
     idx = [i for i, _ in labelled]
     if can_stack([cat for _, cat in labelled]):
         parts, rep = fit_stack([docs[i] for i in idx], [cat for _, cat in labelled],
-                               emb[idx] if emb is not None else None, cat_sig[idx], char, c_e5, c_meta)
+                               emb[idx] if emb is not None else None, cat_sig[idx], char, c_e5, c_meta,
+                               seed=seed, meta_weight=cfg.get("category_meta_weight"))
         export_stack("cat", parts, arrays, meta)
         meta["cv"]["category"] = _public(rep)
+        oof["category"] = (np.asarray(idx), rep["_p"], rep["_p_cheap"])
 
     gold = urgent_gold(data)
     if not can_stack(["urgent" if g else "no" for g in gold]):  # a small file: rules only
         meta["urgency_band"] = {"low": 0.2, "high": 0.8}
         return _finish(arrays, meta, data, embed_s, started)
     parts, rep = fit_stack(docs, ["urgent" if g else "no" for g in gold], emb, urg_sig, char, c_e5, c_meta,
-                           repeats=int(cfg.get("urgency_repeats", 1)))
+                           repeats=int(cfg.get("urgency_repeats", 1)), seed=seed)
     export_stack("urg", parts, arrays, meta)
     p_urgent = rep["_p"][:, parts["meta"].classes.index("urgent")]
     low, high = choose_band(p_urgent, gold, float(cfg["urgency_recall"]), float(cfg["urgency_false_alarms"]))
     meta["urgency_band"] = {"low": low, "high": high}
     meta["cv"]["urgency"] = {**_public(rep), **_band_figures(p_urgent, gold, low, high)}
+    if cfg.get("cascade") and emb is not None and "category" in oof:
+        p_cheap = rep["_p_cheap"][:, parts["meta"].classes.index("urgent")]
+        meta["cascade"] = _cascade(oof, gold, p_urgent, p_cheap, urg_sig, texts, low)
     return _finish(arrays, meta, data, embed_s, started)
+
+
+def _cascade(oof: dict, gold, p_urgent, p_cheap, urg_sig, texts: list[str], low: float) -> dict:
+    """The cascade's thresholds (nlu/cascade.py), out of fold."""
+    from .cascade import choose
+    from .parser import TAIL_CHARS
+
+    forced = urg_sig[:, :4].any(axis=1) | np.array([len(t) > TAIL_CHARS for t in texts])
+    rows, cat_full, cat_cheap = oof["category"]
+    return choose(*oof["intent"], rows, cat_full, cat_cheap, gold, p_urgent, p_cheap, forced, low)
 
 
 def _finish(arrays: dict, meta: dict, data: TrainingData, embed_s: float, started: float) -> tuple[dict, dict]:

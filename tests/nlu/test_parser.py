@@ -7,10 +7,14 @@ from nlu import load_parser
 
 KEYS = {"text", "intent", "intent_ranking", "entities"}
 OPTIONAL = {"category", "urgency"}  # the stacked model's whole-message probabilities
+DEBUG = {"debug"}  # outside the contract: which path answered (nlu/cascade.py)
+PATHS = {"small_talk", "cascade", "encoder", "no_encoder"}
 
 
 def check_shape(result, text):
-    assert KEYS <= set(result) <= KEYS | OPTIONAL and result["text"] == text
+    assert KEYS <= set(result) <= KEYS | OPTIONAL | DEBUG and result["text"] == text
+    if "debug" in result:
+        assert result["debug"]["path"] in PATHS
     for key in OPTIONAL & set(result):
         assert 0.0 <= result[key]["confidence"] <= 1.0
     assert set(result["intent"]) == {"name", "confidence"}
