@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 
 from bot import commands as C
+from bot.routing_commands import Commands
 from bot.turns import Conv
 from core.messages import Inbound, Reply
 from core.services import conversations as conv_svc
@@ -24,7 +25,7 @@ DIGRESSIONS = ("check_status", "ask_policy", "human_handoff")
 DIGRESSION_CONFIDENCE = 0.75
 
 
-class Router:
+class Router(Commands):
     def __init__(self, engine, ctx: FlowContext):
         self.ctx = ctx
         self.flows, self.parse, self.is_uncertain = engine.flows, engine.parse, engine.is_uncertain
@@ -188,35 +189,6 @@ class Router:
         return settings.section("region").get("hotlines") if settings is not None else None
 
     # --- pieces ------------------------------------------------------------------------
-    def _command(self, cmd: str, conv: Conv, turn: Turn, in_danger: bool) -> list[Reply]:
-        settings = self.ctx.settings
-        if cmd in ("/cancel", "/restart"):
-            # A flow may keep more than its state (the report draft): let it forget that too.
-            hook = getattr(self.flows.get(conv.flow or ""), "cancel", None)
-            if hook is not None:
-                outcome = hook(self.ctx, FlowState(conv.flow, conv.step or "", conv.data), turn)
-                conv.reset()
-                return list(outcome.replies) if cmd == "/cancel" else talk.menu()
-            conv.reset()
-            return talk.cancelled() if cmd == "/cancel" else talk.menu()
-        if cmd == "/help":
-            return talk.respond("help", settings)
-        if cmd == "/start":
-            conv.reset()
-            return talk.respond("greet", settings)
-        if cmd == "/menu":
-            return talk.menu()
-        if cmd == "/human":
-            return self._handoff(turn.inbound, conv, in_danger)
-        if cmd == "/continue":
-            prompt = conv_svc.replies_from_json(conv.meta.get("prompt")) if conv.flow else []
-            return [talk.resumed()] + prompt if prompt else talk.menu()
-        if cmd in self.command_flows:
-            return self._start(self.command_flows[cmd], conv, turn)
-        if cmd in C.COMMAND_INTENTS:
-            return talk.unavailable(settings)
-        return talk.respond("out_of_scope", settings)
-
     def _start(self, name: str, conv: Conv, turn: Turn) -> list[Reply]:
         flow = self.flows.get(name)
         if flow is None:
@@ -237,22 +209,6 @@ class Router:
             conv.step, conv.data = str(outcome.state.step), dict(outcome.state.data or {})
             conv.meta["prompt"] = conv_svc.replies_to_json(outcome.replies)
         return list(outcome.replies)
-
-    def _handoff(self, inbound: Inbound, conv: Conv, in_danger: bool) -> list[Reply]:
-        notifier = self.ctx.services.get("notifier")
-        notified = False
-        if notifier is not None:
-            try:
-                with self.ctx.db.begin_nested():  # a failed alert must not undo the turn
-                    queued = notifier.notify(self.ctx.db, None, "有群众请求人工服务",
-                                             f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
-                                             "请到管理后台查看会话并尽快联系。",
-                                             urgency="urgent" if in_danger else "high")
-                notified = queued is None or queued > 0  # only say so if someone was reached
-            except Exception as exc:
-                log.error("handoff notification failed: %s", type(exc).__name__)
-                log.debug("handoff failure detail", exc_info=True)
-        return talk.handoff(self.ctx.settings, notified)
 
     def _digression(self, conv: Conv, turn: Turn) -> list[Reply] | None:
         """A clear question, status request or handoff in the middle of a flow is answered,
