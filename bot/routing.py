@@ -115,7 +115,7 @@ class Router(Commands):
             replies = danger_mod.replies(danger_words.Signal(kinds), self.hotlines)
             log.warning("danger confirmed by the user (%s) on %s", answered, inbound.channel)
         else:
-            replies = [Reply("好的。")]
+            replies = [danger_mod.calm_reply(value, self.hotlines) if answered == "no" else Reply("好的。")]
             if answered == "no":
                 nlu = C.mark_calm(nlu)
         aside = value if not value.startswith("danger:") and len(re.sub(r"\W", "", value)) > 3 else ""
