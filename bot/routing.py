@@ -3,6 +3,7 @@ flow by intent. Built per turn by the engine with the turn's FlowContext (whose 
 the turn's session); it never commits."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import datetime
@@ -12,6 +13,7 @@ from bot.routing_commands import Commands
 from bot.turns import Conv
 from core.messages import Inbound, Reply
 from core.services import conversations as conv_svc
+from handlers import custody
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import FlowContext, FlowState, Outcome, Turn
@@ -74,6 +76,8 @@ class Router(Commands):
         replies = warned
         if title is None:  # the user's own words, not a button: the one danger decision
             decision = danger_words.assess(normalize_text(words) if words else "", nlu)
+            if decision.danger and pending is None and self._may_ask(conv) and self._only_a_parent_took(words):
+                decision = dataclasses.replace(decision, verdict=danger_words.UNSURE)
             if decision.asks and pending is None and self._may_ask(conv):
                 conv.meta["danger_question"] = {"text": value, "kinds": list(decision.kinds)}
                 log.info("danger not certain (p=%.2f): asking", decision.probability)
@@ -101,6 +105,18 @@ class Router(Commands):
             return True
         flow = self.flows.get(conv.flow)
         return conv.step in getattr(flow, "free_text_steps", ())
+
+    def _only_a_parent_took(self, words: str) -> bool:
+        """"孩子他爸把孩子带走了": a parent taking their own child is not by itself danger now.
+        Asked about, unless the rest of the message has danger words or calls for help
+        (handlers/custody.py). Not the model on the rest: it reads "不知道去哪了" as a child
+        missing, not knowing that a parent has the child."""
+        rest = custody.without_parent_taking(words or "")
+        if rest is None:
+            return False
+        plain = normalize_text(rest)
+        no_model = {"urgency": {"confidence": 0.0}}
+        return danger_words.check(plain) is None and not danger_words.assess(plain, no_model).danger
 
     def _danger_answered(self, conv: Conv, inbound: Inbound, cu_id: int, now: datetime,
                          pending: dict, answered: str, value: str = "") -> list[Reply]:
