@@ -17,7 +17,7 @@ from handlers import custody
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import FlowContext, FlowState, Outcome, Turn
-from handlers.describe import seeks_help, states_a_report
+from handlers.describe import asks_to_register, seeks_help, states_a_report
 from nlu import danger as danger_words
 from nlu.normalize import normalize_text
 
@@ -167,6 +167,10 @@ class Router(Commands):
         if claimed is not None:
             return self._start(claimed, conv, turn)
         intent = turn.intent
+        if not in_danger and "register_entrustment" in self.intent_flows and asks_to_register(text, turn.entity("city")):
+            # "我要出去打工了，孩子要报备吗？": yes, and the registration says why and starts
+            asked = {**turn.nlu, "intent": {"name": "register_entrustment", "confidence": 1.0}}
+            return self._start(self.intent_flows["register_entrustment"], conv, dataclasses.replace(turn, nlu=asked))
         if intent == "ask_policy" and "report_case" in self.intent_flows and seeks_help(text):
             # "我儿子在学校老被欺负…不知道怎么办": what to do is to tell the people who act
             return [talk.HELP_BY_REPORTING] + self._start(self.intent_flows["report_case"], conv, turn)
