@@ -3,18 +3,21 @@ flow by intent. Built per turn by the engine with the turn's FlowContext (whose 
 the turn's session); it never commits."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from datetime import datetime
 
 from bot import commands as C
+from bot.routing_commands import Commands
 from bot.turns import Conv
 from core.messages import Inbound, Reply
 from core.services import conversations as conv_svc
+from handlers import custody
 from handlers import danger as danger_mod
 from handlers import smalltalk as talk
 from handlers.base import FlowContext, FlowState, Outcome, Turn
-from handlers.describe import seeks_help, states_a_report
+from handlers.describe import asks_to_register, seeks_help, states_a_report
 from nlu import danger as danger_words
 from nlu.normalize import normalize_text
 
@@ -24,7 +27,7 @@ DIGRESSIONS = ("check_status", "ask_policy", "human_handoff")
 DIGRESSION_CONFIDENCE = 0.75
 
 
-class Router:
+class Router(Commands):
     def __init__(self, engine, ctx: FlowContext):
         self.ctx = ctx
         self.flows, self.parse, self.is_uncertain = engine.flows, engine.parse, engine.is_uncertain
@@ -73,6 +76,8 @@ class Router:
         replies = warned
         if title is None:  # the user's own words, not a button: the one danger decision
             decision = danger_words.assess(normalize_text(words) if words else "", nlu)
+            if decision.danger and pending is None and self._may_ask(conv) and self._only_a_parent_took(words):
+                decision = dataclasses.replace(decision, verdict=danger_words.UNSURE)
             if decision.asks and pending is None and self._may_ask(conv):
                 conv.meta["danger_question"] = {"text": value, "kinds": list(decision.kinds)}
                 log.info("danger not certain (p=%.2f): asking", decision.probability)
@@ -101,6 +106,18 @@ class Router:
         flow = self.flows.get(conv.flow)
         return conv.step in getattr(flow, "free_text_steps", ())
 
+    def _only_a_parent_took(self, words: str) -> bool:
+        """"孩子他爸把孩子带走了": a parent taking their own child is not by itself danger now.
+        Asked about, unless the rest of the message has danger words or calls for help
+        (handlers/custody.py). Not the model on the rest: it reads "不知道去哪了" as a child
+        missing, not knowing that a parent has the child."""
+        rest = custody.without_parent_taking(words or "")
+        if rest is None:
+            return False
+        plain = normalize_text(rest)
+        no_model = {"urgency": {"confidence": 0.0}}
+        return danger_words.check(plain) is None and not danger_words.assess(plain, no_model).danger
+
     def _danger_answered(self, conv: Conv, inbound: Inbound, cu_id: int, now: datetime,
                          pending: dict, answered: str, value: str = "") -> list[Reply]:
         """是 or 不确定: the 110/120 guidance at once and the matter is urgent; 没有: go on.
@@ -114,7 +131,7 @@ class Router:
             replies = danger_mod.replies(danger_words.Signal(kinds), self.hotlines)
             log.warning("danger confirmed by the user (%s) on %s", answered, inbound.channel)
         else:
-            replies = [Reply("好的。")]
+            replies = [danger_mod.calm_reply(value, self.hotlines) if answered == "no" else Reply("好的。")]
             if answered == "no":
                 nlu = C.mark_calm(nlu)
         aside = value if not value.startswith("danger:") and len(re.sub(r"\W", "", value)) > 3 else ""
@@ -150,6 +167,10 @@ class Router:
         if claimed is not None:
             return self._start(claimed, conv, turn)
         intent = turn.intent
+        if not in_danger and "register_entrustment" in self.intent_flows and asks_to_register(text, turn.entity("city")):
+            # "我要出去打工了，孩子要报备吗？": yes, and the registration says why and starts
+            asked = {**turn.nlu, "intent": {"name": "register_entrustment", "confidence": 1.0}}
+            return self._start(self.intent_flows["register_entrustment"], conv, dataclasses.replace(turn, nlu=asked))
         if intent == "ask_policy" and "report_case" in self.intent_flows and seeks_help(text):
             # "我儿子在学校老被欺负…不知道怎么办": what to do is to tell the people who act
             return [talk.HELP_BY_REPORTING] + self._start(self.intent_flows["report_case"], conv, turn)
@@ -188,35 +209,6 @@ class Router:
         return settings.section("region").get("hotlines") if settings is not None else None
 
     # --- pieces ------------------------------------------------------------------------
-    def _command(self, cmd: str, conv: Conv, turn: Turn, in_danger: bool) -> list[Reply]:
-        settings = self.ctx.settings
-        if cmd in ("/cancel", "/restart"):
-            # A flow may keep more than its state (the report draft): let it forget that too.
-            hook = getattr(self.flows.get(conv.flow or ""), "cancel", None)
-            if hook is not None:
-                outcome = hook(self.ctx, FlowState(conv.flow, conv.step or "", conv.data), turn)
-                conv.reset()
-                return list(outcome.replies) if cmd == "/cancel" else talk.menu()
-            conv.reset()
-            return talk.cancelled() if cmd == "/cancel" else talk.menu()
-        if cmd == "/help":
-            return talk.respond("help", settings)
-        if cmd == "/start":
-            conv.reset()
-            return talk.respond("greet", settings)
-        if cmd == "/menu":
-            return talk.menu()
-        if cmd == "/human":
-            return self._handoff(turn.inbound, conv, in_danger)
-        if cmd == "/continue":
-            prompt = conv_svc.replies_from_json(conv.meta.get("prompt")) if conv.flow else []
-            return [talk.resumed()] + prompt if prompt else talk.menu()
-        if cmd in self.command_flows:
-            return self._start(self.command_flows[cmd], conv, turn)
-        if cmd in C.COMMAND_INTENTS:
-            return talk.unavailable(settings)
-        return talk.respond("out_of_scope", settings)
-
     def _start(self, name: str, conv: Conv, turn: Turn) -> list[Reply]:
         flow = self.flows.get(name)
         if flow is None:
@@ -237,22 +229,6 @@ class Router:
             conv.step, conv.data = str(outcome.state.step), dict(outcome.state.data or {})
             conv.meta["prompt"] = conv_svc.replies_to_json(outcome.replies)
         return list(outcome.replies)
-
-    def _handoff(self, inbound: Inbound, conv: Conv, in_danger: bool) -> list[Reply]:
-        notifier = self.ctx.services.get("notifier")
-        notified = False
-        if notifier is not None:
-            try:
-                with self.ctx.db.begin_nested():  # a failed alert must not undo the turn
-                    queued = notifier.notify(self.ctx.db, None, "有群众请求人工服务",
-                                             f"渠道：{inbound.channel}\n当前事项：{conv.flow or '无'}\n"
-                                             "请到管理后台查看会话并尽快联系。",
-                                             urgency="urgent" if in_danger else "high")
-                notified = queued is None or queued > 0  # only say so if someone was reached
-            except Exception as exc:
-                log.error("handoff notification failed: %s", type(exc).__name__)
-                log.debug("handoff failure detail", exc_info=True)
-        return talk.handoff(self.ctx.settings, notified)
 
     def _digression(self, conv: Conv, turn: Turn) -> list[Reply] | None:
         """A clear question, status request or handoff in the middle of a flow is answered,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.messages import Button, Reply
-from nlu import danger as nlu_danger
+from handlers import danger_answer
 
 # Kinds of danger where someone may be hurt: call an ambulance too.
 AMBULANCE_KINDS = frozenset({"injury", "water", "suicide", "fire"})
@@ -49,7 +49,18 @@ def question() -> Reply:
 
 def answer(value: str) -> str | None:
     """The answer to `question`: "yes", "no", "unsure", or None when it was not an answer
-    (then the engine reads it with the first message). The words: `nlu.danger.answer`."""
+    (then the engine reads it with the first message). Typed answers are read whole
+    (handlers/danger_answer.py: "现在在学校 我陪着她" is a no, "不知道他在哪，很危险" a yes)."""
     if value.startswith("danger:") and value[7:] in ("yes", "no", "unsure"):
         return value[7:]
-    return nlu_danger.answer(value)
+    return danger_answer.read(value)
+
+
+def calm_reply(value: str, hotlines: dict | None = None) -> Reply:
+    """After a "no": a threat made from afar ("就是在网上威胁") is no emergency, but the police
+    take such reports too, and a threat carried out is one."""
+    if not danger_answer.threat_from_afar(value):
+        return Reply("好的。")
+    police = (hotlines or {}).get("police") or "110"
+    return Reply(f"好的。在网上或电话里威胁孩子、索要照片或钱财是违法的，可以报警；聊天记录和照片请先保存好，不要删。"
+                 f"如果对方找上门或孩子想不开，请马上拨打 {police}。")

@@ -96,3 +96,25 @@ def seeks_help(text: str) -> bool:
     """Someone tells what happened to their own child and asks what to do: a report."""
     t = normalize_text(text)
     return bool(_HELP.search(t)) and bool(_MINE.search(t)) and not _RULES.search(t) and says_what_happened(t)
+
+
+# "我要出去打工了，孩子要报备吗？", "我在外地…需要在这里登记吗", "这样也要登记吧": a parent going
+# away asks whether to register. The answer is yes, and the registration itself answers it.
+REGISTER_WORDS = frozenset(["登记", "报备", "备案", "登个记", "报个备"])
+ASKING_WORDS = frozenset(["吗", "吧", "嘛", "么", "要不要", "需不需要", "用不用", "是不是", "怎么", "咋", "如何",
+                          "在哪", "哪里", "在哪里"])
+AWAY_WORDS = frozenset(["打工", "上班", "干活", "务工", "做工", "外地", "外出", "出去", "出门", "返工", "在外"])
+SPEAKER = frozenset(["我", "俺", "我们", "俺们", "咱", "咱们"])
+
+
+def asks_to_register(text: str, city: str | None = None) -> bool:
+    """A parent working away asks whether (or how) to register who looks after the child.
+    Not "之前登记过" (an update), not a teacher asking in general (nobody goes away).
+    `city`: the NLU's city entity ("我去合肥了": going to a city is going away)."""
+    words = _cut(normalize_text(text))
+    tokens = [w for w, _ in words]
+    registers = any(w in REGISTER_WORDS and tokens[i + 1:i + 2] != ["过"] for i, w in enumerate(tokens))
+    away = bool(city) or any(w in AWAY_WORDS for w in tokens) or any(
+        w in ("去", "到") and words[i + 1][1] == "ns" for i, (w, _) in enumerate(words[:-1]))
+    return (registers and away and any(w in ASKING_WORDS for w in tokens)
+            and any(w in SPEAKER for w in tokens))
