@@ -116,5 +116,11 @@ def asks_to_register(text: str, city: str | None = None) -> bool:
     registers = any(w in REGISTER_WORDS and tokens[i + 1:i + 2] != ["过"] for i, w in enumerate(tokens))
     away = bool(city) or any(w in AWAY_WORDS for w in tokens) or any(
         w in ("去", "到") and words[i + 1][1] == "ns" for i, (w, _) in enumerate(words[:-1]))
-    return (registers and away and any(w in ASKING_WORDS for w in tokens)
-            and any(w in SPEAKER for w in tokens))
+    return registers and away and _asks(tokens) and any(w in SPEAKER for w in tokens)
+
+
+def _asks(tokens: list[str]) -> bool:
+    """A question word, a yes-no "X不X" (中不中, 行不行), or a closing 不 (登记上行不)."""
+    said = [w for w in tokens if w.strip() and w not in "，。,.!！~～"]
+    return (any(w in ASKING_WORDS for w in said) or said[-1:] == ["不"]
+            or any(a == c and b == "不" for a, b, c in zip(said, said[1:], said[2:])))

@@ -58,8 +58,8 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
     found: dict = {}
     prev_end, prev_kind = -1, None
     for w, start, end in place_spans(body):
-        if w in local or re.search(r"[村镇乡]$", w):
-            continue
+        if w in local or re.search(r"[村镇乡]$", w) or body[end:end + 1] in ("村", "镇", "乡", "屯", "组"):
+            continue  # "石桥村" cut as 石桥 + 村 is a home village, never a work city
         adjacent = prev_end >= 0 and not body[prev_end:start].strip()
         town = next((m for m in MUNICIPALITIES if w.startswith(m) and len(w) > len(m)), None)
         if town:  # one jieba word "上海浦东": the city and its district

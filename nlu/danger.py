@@ -160,6 +160,13 @@ def _confident_question(nlu: dict) -> bool:
             and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE)
 
 
+def _confident_registration(nlu: dict) -> bool:
+    """"I need to register my kids, going to 深圳": a parent registering, not a report."""
+    intent = nlu.get("intent") or {}
+    return (intent.get("name") in ("register_entrustment", "update_entrustment")
+            and float(intent.get("confidence") or 0) >= QUESTION_CONFIDENCE)
+
+
 def assess(text: str, nlu: dict) -> Decision:
     """The decision on normalised `text` (`nlu.normalize.normalize_text`) and its parse."""
     found = check(text)
@@ -177,7 +184,7 @@ def assess(text: str, nlu: dict) -> Decision:
         return Decision(YES, p, kinds)
     if p >= low:
         return Decision(UNSURE, p, kinds)
-    if (found is not None or _unread(text)) and not _confident_question(nlu):
+    if (found is not None or (_unread(text) and not _confident_registration(nlu))) and not _confident_question(nlu):
         return Decision(UNSURE, p, kinds)
     return Decision(NO, p, ())
 

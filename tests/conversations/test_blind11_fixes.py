@@ -1,0 +1,43 @@
+"""Registrations that went wrong in the spent blind11 cards, in new fictional words: a parent
+asking in dialect whether to register ("先登记上行不", "中不中"), a parent writing in English,
+and a home village cut by jieba into a place word plus 村 taken as the work city."""
+from __future__ import annotations
+
+import pytest
+
+from handlers import entrust_parse as p
+from handlers.describe import asks_to_register
+from tests.conversations.test_engine_real_nlu import Talk
+
+
+@pytest.mark.parametrize("said", ["俺过完年得上新疆干活 娃还没寻着人看 先登记上行不",
+                                  "我要去外地打工了，孩子先登记一下中不中"])
+def test_a_dialect_yes_no_question_about_registering_is_asking(said):
+    assert asks_to_register(said)
+
+
+def test_a_statement_without_a_question_is_not_asking():
+    assert not asks_to_register("我出去打工了，孩子他奶奶带，我来登记")
+
+
+def test_asking_in_dialect_starts_the_registration_not_a_report(engine):
+    reply = Talk(engine, "wx-b11-dialect-register").say("俺过完年得上新疆干活 娃还没寻着人看 先登记上行不")
+    assert "我来帮您登记" in reply, reply
+    assert "对吗" not in reply and "哪个乡镇、哪个村" not in reply
+
+
+def test_a_parent_registering_in_english_is_not_asked_about_danger(engine):
+    reply = Talk(engine, "wx-b11-english-register").say("hello, I need to register my two kids, I am going to 广州 for work")
+    assert "有危险吗" not in reply and "110" not in reply, reply
+    assert "我来帮您登记" in reply
+
+
+def test_an_emergency_in_english_is_still_asked_about(engine):
+    reply = Talk(engine, "wx-b11-english-danger").say("my little brother is locked in the shed and he is crying, nobody is home")
+    assert "有危险吗" in reply or "110" in reply, reply
+
+
+def test_a_home_village_cut_in_two_is_not_the_work_city():
+    facts = p.extract("我过了元宵去天津的工地干活，孩子跟我妈过。我妈今年六十九，家在青山镇石桥村，孩子在镇中学上学。",
+                      {"青山镇", "石桥村"})
+    assert facts["parent"].get("city") == "天津", facts
