@@ -105,11 +105,11 @@ def synthetic_parse(text: str, intent: str) -> dict:
 
 
 def mark_urgent(nlu: dict) -> dict:
-    """After the 110 guidance the report that follows is urgent, whatever the model said."""
-    if any(e.get("entity") == "urgency" for e in nlu.get("entities") or []):
-        return nlu
+    """After the 110 guidance the report that follows is urgent, whatever the model said or
+    the words suggest ("前年跑丢过，后来找着了，这回又不见了" is not over)."""
     entity = {"entity": "urgency", "value": "urgent", "start": 0, "end": 0, "extractor": "danger_check"}
-    return {**nlu, "entities": [*(nlu.get("entities") or []), entity]}
+    others = [e for e in nlu.get("entities") or [] if e.get("entity") != "urgency"]
+    return {**nlu, "entities": [entity, *others]}
 
 
 def mark_calm(nlu: dict) -> dict:

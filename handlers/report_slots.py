@@ -107,9 +107,12 @@ def _what_happened(slots: dict, turn: Turn, focus: str | None) -> str | None:
     if focus == "category" and category is None:
         problem = "no_category"
     # "没有" to 孩子现在有危险吗？, or the harm is over ("后来找着了")
-    if turn.entity("urgency") == "calm" or (not slots.get("urgent") and nlu_danger.over(normalize_text(text))):
+    # The engine gave the 110 guidance (bot.commands.mark_urgent): urgent, whatever else it says.
+    guided = any(e.get("extractor") == "danger_check" for e in turn.entities("urgency"))
+    if not guided and (turn.entity("urgency") == "calm"
+                       or (not slots.get("urgent") and nlu_danger.over(normalize_text(text)))):
         slots["calm"] = True
-    elif turn.entity("urgency") == "urgent" or (v.sounds_urgent(text) and not slots.get("calm")):
+    elif guided or turn.entity("urgency") == "urgent" or (v.sounds_urgent(text) and not slots.get("calm")):
         slots["urgent"] = True
         slots.pop("calm", None)
     if focus == "description":

@@ -31,6 +31,8 @@ def cn_number(word: str) -> int | None:
     if "十" in word:
         tens, _, ones = word.partition("十")
         t = _CN_DIGITS.get(tens, None) if tens else 1
+        if len(ones) == 2 and all(ch in _CN_DIGITS for ch in ones):
+            ones = ones[0]  # "十二三岁": twelve or thirteen, about twelve
         o = _CN_DIGITS.get(ones, None) if ones else 0
         return None if t is None or o is None else t * 10 + o
     if len(word) == 2 and word[0] in _CN_DIGITS and word[1] in _CN_DIGITS:

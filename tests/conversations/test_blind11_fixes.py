@@ -41,3 +41,21 @@ def test_a_home_village_cut_in_two_is_not_the_work_city():
     facts = p.extract("我过了元宵去天津的工地干活，孩子跟我妈过。我妈今年六十九，家在青山镇石桥村，孩子在镇中学上学。",
                       {"青山镇", "石桥村"})
     assert facts["parent"].get("city") == "天津", facts
+
+
+def test_a_fear_after_the_danger_question_keeps_the_case_urgent(engine, api_cases):
+    """"两天了还没找着，怕出事" is not a clear answer: read with the first message, it is
+    danger; the 110 guidance is given and the case the police receive says urgent."""
+    talk = Talk(engine, "wx-b11-fear-urgent")
+    reply = talk.say("前年俺们村有个娃跑丢过，后来寻回来了，这回又没影了，一天一夜了")
+    assert "有危险吗" in reply, reply
+    reply = talk.say("一天一夜还没寻着，怕出事")
+    assert "110" in reply, reply
+    for said in ("青山镇石桥村", "十二三岁", "确认"):
+        reply = talk.say(said)
+        if "请核对" in reply:
+            break
+    if "已提交" not in reply:
+        reply = talk.say("确认")
+    assert "已提交" in reply, reply
+    assert api_cases()[-1]["urgency"] == "urgent"

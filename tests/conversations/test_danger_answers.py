@@ -12,7 +12,8 @@ from tests.conversations.test_engine_real_nlu import Talk
 
 
 @pytest.mark.parametrize("said", ["孩子这会儿在学校，班主任陪着呢", "娃在屋里 我们几个大人守着",
-                                  "目前在卫生院，情况稳定", "今天没什么事", "那人没有过来，就是在手机上威胁她"])
+                                  "目前在卫生院，情况稳定", "今天没什么事", "那人没有过来，就是在手机上威胁她",
+                                  "依家冇乜危险，佢喺外婆屋企"])
 def test_safe_now_in_other_words_is_a_no(said):
     assert danger.answer(said) == "no"
 

@@ -144,7 +144,7 @@ def test_an_age_in_words_answers_how_old(chat):
     assert c.state.data["slots"]["child_age"] == 13
 
 
-@pytest.mark.parametrize("said, age", [("十四了", 14), ("他14了", 14), ("今年十二吧", 12)])
+@pytest.mark.parametrize("said, age", [("十四了", 14), ("他14了", 14), ("今年十二吧", 12), ("十二三岁吧", 12)])
 def test_an_age_said_the_way_grandparents_say_it(chat, said, age):
     c = chat(user=f"rep-age-{age}-{len(said)}")
     c.say("孙子初二就辍学了，天天在外面玩")
