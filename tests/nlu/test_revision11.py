@@ -23,3 +23,19 @@ def test_a_report_that_ends_by_asking_what_to_do_is_a_report(parser, text):
 ])
 def test_a_policy_question_that_mentions_a_beaten_child_is_a_policy_question(parser, text):
     assert parser.parse(text)["intent"]["name"] == "ask_policy"
+
+
+@pytest.mark.parametrize("text", ["学生说她继父晚上会进她屋里摸她 她还住在家里",
+                                  "邻居家女娃说她舅舅夜里钻她被窝 她爸妈都在外头"])
+def test_sexual_abuse_by_someone_the_child_lives_with_is_not_answered_as_calm(parser, text):
+    """The child goes back to him tonight: asked about or sent to 110, never a confident no."""
+    from nlu import danger
+    from nlu.normalize import normalize_text
+    assert danger.assess(normalize_text(text), parser.parse(text)).verdict != "no"
+
+
+def test_abuse_long_over_with_the_offender_sentenced_is_not_an_emergency(parser):
+    from nlu import danger
+    from nlu.normalize import normalize_text
+    text = "孩子被猥亵是前年的事 那人早判了 孩子现在挺好"
+    assert danger.assess(normalize_text(text), parser.parse(text)).verdict != "yes"
