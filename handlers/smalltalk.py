@@ -46,7 +46,7 @@ HELP = ("我可以帮您：\n"
         "随时说“取消”可以重新开始，说“转人工”可以找工作人员。\n"
         "孩子有危险请直接拨打110。\n"
         # "有人能帮帮我吗" is often the start of a report: ask, and the answer is read as one
-        "遇到什么事了？直接说说发生了什么就行。")
+        "直接说说发生了什么就行：遇到什么事了？")
 
 # Someone asks what to do about their own child's trouble: we take it from here.
 HELP_BY_REPORTING = Reply("别着急，这件事可以交给我们：我先把孩子的情况记下来，转给当地的儿童主任跟进，需要时会通知派出所和学校。")
@@ -93,7 +93,7 @@ def handoff(settings, notified: bool) -> list[Reply]:
 
 
 def clarify(options: list[Button]) -> list[Reply]:
-    return [Reply("我想确认一下，您是想：", tuple(options) + (Button("都不是", "/menu"),))]
+    return [Reply("我想确认一下，您是想做下面哪件事？", tuple(options) + (Button("都不是", "/menu"),))]
 
 
 def resume_question() -> list[Reply]:

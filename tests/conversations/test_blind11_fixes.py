@@ -59,3 +59,13 @@ def test_a_fear_after_the_danger_question_keeps_the_case_urgent(engine, api_case
         reply = talk.say("确认")
     assert "已提交" in reply, reply
     assert api_cases()[-1]["urgency"] == "urgent"
+
+
+def test_a_child_who_does_not_know_whom_to_tell_is_asked_and_heard(engine):
+    """The menu ends on its question, so the last thing read is "遇到什么事了？"; what the
+    child then says starts a report, danger first."""
+    talk = Talk(engine, "wx-b11-whom-to-tell")
+    reply = talk.say("我不知道该跟谁说")
+    assert reply.split(" [")[0].strip().endswith("遇到什么事了？"), reply
+    reply = talk.say("网上有个人逼我拍照片 说不给钱就发到班级群里 今晚就发 我不想活了")
+    assert "110" in reply or "有危险吗" in reply, reply
