@@ -36,6 +36,8 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     if (ask in SKIPPABLE or named_kin) and v.is_unknown(text) and not changed:
         skip(slots, ask, kid_index)
         return None
+    if ask == "child.age" and kid is not None and kid.get("age") is None and v.is_unknown(text) and not changed:
+        return _age_unknown(slots, kid_index)
     if ask == "guardian.phone" and (v.is_unknown(text) or re.search(r"没有?(?:手机|电话)|不会用手机", text)):
         skip(slots, ask, kid_index)  # many grandparents have no phone: the village visits instead
         return None
@@ -77,10 +79,19 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     return None
 
 
+def _age_unknown(slots: dict, kid_index: int) -> str | None:
+    """"不知道" to the child's age: asked once more for a rough guess, then kept as not known
+    (the village fills it in when they check the registration), never asked in circles."""
+    key = S.skip_key("child.age", kid_index)
+    if key in slots.setdefault("reasked", []):
+        skip(slots, "child.age", kid_index)
+        return None
+    slots["reasked"].append(key)
+    return "记不清也没关系，说个大概就行，例如：上小学三年级就说9岁；实在不知道也没关系，再回复“不知道”就行"
+
+
 def _child(kid: dict, ask: str, text: str, today) -> str | None:
     if ask == "child.age" and kid.get("age") is None:
-        if v.is_unknown(text):
-            return "记不清也没关系，说个大概就行，例如：上小学三年级就说9岁"
         age = v.parse_age(text) if v.age_mentioned(text) else v.cn_number(text) if text.isdigit() or len(text) <= 3 else None
         if p.birth_date(text + "生"):  # "2015年3月" answers "哪年哪月出生"
             kid["birth"] = p.birth_date(text + "生")
