@@ -41,6 +41,12 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     if ask == "guardian.phone" and (v.is_unknown(text) or re.search(r"没有?(?:手机|电话)|不会用手机", text)):
         skip(slots, ask, kid_index)  # many grandparents have no phone: the village visits instead
         return None
+    child_named = next((c["name"] for c in slots["children"] if c.get("name") and c["name"] in text), None)
+    if ask in ("guardian.name", "guardian.relation") and child_named and not slots["guardian"].get("name") \
+            and child_named == re.sub(r"[\s，,。.！!]|^(?:是|叫)", "", text):
+        who = slots["guardian"].get("relation") or "照顾孩子的人"
+        return (f"{child_named}是这次要登记的孩子，照顾孩子的得是另一位大人。请说{who}叫什么名字，"
+                f"例如：{'' if who == '照顾孩子的人' else who + ' '}李春华")
     if ask and ask.startswith("guardian.") and "other_parent" in changed and slots.get("other_parent") == "home":
         return None  # "孩子她妈在家带孩子": the other parent looks after the child
     if ask in ("parent.city", "parent.city_in", "other_parent", "home.recheck"):

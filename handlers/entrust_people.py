@@ -102,8 +102,20 @@ def guardian_entry(text: str) -> dict:
         out["relation"], out["name"] = RELATIONS[m.group(1)], m.group(2)
     elif relation_in(text):
         out["relation"] = relation_in(text)
+        name = standalone_name(text[re.search(_REL, text).end():])  # "舅舅，就是我弟弟 邹德才 58岁"
+        if name:
+            out["name"] = name
     out.update(guardian_details(text))
     return out
+
+
+def standalone_name(text: str) -> str | None:
+    """A name said on its own between spaces or commas, as in "就是我弟弟 邹德才 58岁 …"."""
+    for token in re.split(r"[\s，,。；;：:、]+", text or ""):
+        token = re.sub(r"\d.*$", "", token)  # "邹德才13500001234"
+        if re.fullmatch(HAN + r"{2,3}", token) and loose_name_ok(token):
+            return token
+    return None
 
 
 def guardian_details(text: str) -> dict:
@@ -111,7 +123,7 @@ def guardian_details(text: str) -> dict:
     phone = v.parse_phone(text)
     if phone:
         out["phone"] = phone
-    age = re.search(r"(\d{2}|[一二三四五六七八九]十[一二三四五六七八九]?)(?:多)?岁", text)
+    age = re.search(r"(\d{2}|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:多)?岁", text)  # "十七岁" too
     if age:
         years = v.cn_number(age.group(1))
         if years and 10 <= years <= 110:
