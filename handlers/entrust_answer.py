@@ -156,7 +156,7 @@ def _other_parent(slots: dict, text: str, changed: list[str]) -> str | None:
     else:
         # The answer's subject is the other parent: "也在外地打工", "在家带孩子".
         code = people.other_parent(text if re.search(people.SPOUSE, text) else "孩子妈妈" + text)
-        if code is None and (re.search(p.WORK.pattern + r"|跑|厂|工地|外地|一起", text)
+        if code is None and (re.search(p.WORK.pattern + r"|跑|厂|工地|外地|一起|一块|一道|也去|都去|也走", text)
                              or p.work_place(text, set()).get("city")):
             code = "away"  # "孩子爸爸在厦门开货车": in another city
         if code is None:

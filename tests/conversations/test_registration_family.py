@@ -76,3 +76,11 @@ def test_a_teenage_brother_in_chinese_numerals_with_his_phone(engine):
     done = t.say("确认")
     # the policy check guardian_young (core/services/left_behind): told to the parent at once
     assert done.startswith("已登记") and "未满18岁" in done, done
+
+
+def test_the_other_parent_going_along_said_in_dialect():
+    """"她娘也去 俩人一块" answers "the other parent?": away with the speaker."""
+    from handlers import entrust_answer, entrust_slots
+    slots = entrust_slots.new_slots()
+    assert entrust_answer.direct(slots, "other_parent", None, "他娘也去 俩人一块", None, [], None) is None
+    assert slots["other_parent"] == "away"
