@@ -36,9 +36,17 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     if (ask in SKIPPABLE or named_kin) and v.is_unknown(text) and not changed:
         skip(slots, ask, kid_index)
         return None
+    if ask == "child.age" and kid is not None and kid.get("age") is None and v.is_unknown(text) and not changed:
+        return _age_unknown(slots, kid_index)
     if ask == "guardian.phone" and (v.is_unknown(text) or re.search(r"没有?(?:手机|电话)|不会用手机", text)):
         skip(slots, ask, kid_index)  # many grandparents have no phone: the village visits instead
         return None
+    child_named = next((c["name"] for c in slots["children"] if c.get("name") and c["name"] in text), None)
+    if ask in ("guardian.name", "guardian.relation") and child_named and not slots["guardian"].get("name") \
+            and child_named == re.sub(r"[\s，,。.！!]|^(?:是|叫)", "", text):
+        who = slots["guardian"].get("relation") or "照顾孩子的人"
+        return (f"{child_named}是这次要登记的孩子，照顾孩子的得是另一位大人。请说{who}叫什么名字，"
+                f"例如：{'' if who == '照顾孩子的人' else who + ' '}李春华")
     if ask and ask.startswith("guardian.") and "other_parent" in changed and slots.get("other_parent") == "home":
         return None  # "孩子她妈在家带孩子": the other parent looks after the child
     if ask in ("parent.city", "parent.city_in", "other_parent", "home.recheck"):
@@ -77,10 +85,19 @@ def direct(slots: dict, ask: str | None, kid_index: int | None, text: str, today
     return None
 
 
+def _age_unknown(slots: dict, kid_index: int) -> str | None:
+    """"不知道" to the child's age: asked once more for a rough guess, then kept as not known
+    (the village fills it in when they check the registration), never asked in circles."""
+    key = S.skip_key("child.age", kid_index)
+    if key in slots.setdefault("reasked", []):
+        skip(slots, "child.age", kid_index)
+        return None
+    slots["reasked"].append(key)
+    return "记不清也没关系，说个大概就行，例如：上小学三年级就说9岁；实在不知道也没关系，再回复“不知道”就行"
+
+
 def _child(kid: dict, ask: str, text: str, today) -> str | None:
     if ask == "child.age" and kid.get("age") is None:
-        if v.is_unknown(text):
-            return "记不清也没关系，说个大概就行，例如：上小学三年级就说9岁"
         age = v.parse_age(text) if v.age_mentioned(text) else v.cn_number(text) if text.isdigit() or len(text) <= 3 else None
         if p.birth_date(text + "生"):  # "2015年3月" answers "哪年哪月出生"
             kid["birth"] = p.birth_date(text + "生")
@@ -139,7 +156,7 @@ def _other_parent(slots: dict, text: str, changed: list[str]) -> str | None:
     else:
         # The answer's subject is the other parent: "也在外地打工", "在家带孩子".
         code = people.other_parent(text if re.search(people.SPOUSE, text) else "孩子妈妈" + text)
-        if code is None and (re.search(p.WORK.pattern + r"|跑|厂|工地|外地|一起", text)
+        if code is None and (re.search(p.WORK.pattern + r"|跑|厂|工地|外地|一起|一块|一道|也去|都去|也走", text)
                              or p.work_place(text, set()).get("city")):
             code = "away"  # "孩子爸爸在厦门开货车": in another city
         if code is None:

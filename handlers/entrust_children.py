@@ -10,7 +10,7 @@ import re
 
 from handlers import validators as v
 from handlers.entrust_people import _REL, HAN, NAME_END
-from handlers.entrust_people import name_ok as _name_ok
+from handlers.entrust_people import loose_name_ok as _name_ok
 
 CHILD_WORD = r"孩子|小孩|儿子|女儿|闺女|老大|老二|老三|老幺|大的|小的|大儿子|小儿子|大女儿|小女儿|娃"
 _CHILD_NAME = re.compile(r"(?:" + CHILD_WORD + r")(?:叫|是|名叫|名字叫)?[:：\s]*(" + HAN + r"{2,3}?)" + NAME_END)

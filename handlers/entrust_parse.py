@@ -35,6 +35,7 @@ from handlers.entrust_people import (  # noqa: F401  (re-exported: the people in
     guardian_subject,
     other_parent,
     parent_role,
+    standalone_name,
 )
 from handlers.entrust_people import name_ok as _name_ok
 from handlers.entrust_workplace import (  # noqa: F401  (re-exported: where the parent works)
@@ -101,7 +102,8 @@ def extract(text: str, local: set[str], city_hint: str | None = None, about: str
                 guardian.clear()
                 facts["new_guardian"] = True
             guardian.update({k: val for k, val in guardian_entry(clause).items() if k not in guardian})
-        elif not is_work_clause(clause) and (SCHOOL.search(clause) or CLASS.search(clause)):
+        elif not is_work_clause(clause) and (SCHOOL.search(clause) or CLASS.search(clause)) and not (
+                subject == "guardian" and about == "guardian" and not re.search(CHILD_WORD, clause)):
             subject = "child"  # "在村幼儿园上大班": the child's school, never a work place
         elif re.match(SPOUSE, clause):
             subject = "other"  # "孩子他爸在东莞工地": the other parent's work, not the speaker's
@@ -113,6 +115,8 @@ def extract(text: str, local: set[str], city_hint: str | None = None, about: str
             subject = "child"
         elif subject == "guardian":
             guardian.update({k: val for k, val in guardian_details(clause).items() if k not in guardian})
+            if guardian.get("relation") and "name" not in guardian and standalone_name(clause):
+                guardian["name"] = standalone_name(clause)  # "孩子舅舅，就是我弟弟 邹德才 58岁"
             continue
         if subject == "parent":
             phone = v.parse_phone(clause)

@@ -76,6 +76,13 @@ def name_ok(name: str | None) -> bool:
         and not re.search(r"[村镇乡岁学校家里的了]$", name) and not re.search(_REL, name)
 
 
+def loose_name_ok(name: str | None) -> bool:
+    """A listed surname, or a name jieba reads as one (rare surnames: "郜雨桐", "郗桂英")."""
+    from handlers.entrust_workplace import person_name  # entrust_workplace imports this module
+    return name_ok(name) or (bool(name) and name not in NOT_NAMES and not re.search(_REL + r"|[村镇乡岁学校家里的了]", name)
+                             and person_name(name))
+
+
 # "孩子跟外婆住": the child lives with the guardian named by their relation.
 WITH_KIN = re.compile(r"(?:孩子|娃)们?(?:也)?(?:跟|和)着?(?:" + _REL + r")(?:一起|一块儿?)?(?:住|过|生活)")
 
@@ -90,13 +97,25 @@ def relation_in(text: str) -> str | None:
 def guardian_entry(text: str) -> dict:
     """The guardian: a relation word and a name, and their phone, age, health, living."""
     out: dict = {}
-    m = next((m for m in _GUARDIAN_NAME.finditer(text) if name_ok(m.group(2))), None)
+    m = next((m for m in _GUARDIAN_NAME.finditer(text) if loose_name_ok(m.group(2))), None)
     if m:
         out["relation"], out["name"] = RELATIONS[m.group(1)], m.group(2)
     elif relation_in(text):
         out["relation"] = relation_in(text)
+        name = standalone_name(text[re.search(_REL, text).end():])  # "舅舅，就是我弟弟 邹德才 58岁"
+        if name:
+            out["name"] = name
     out.update(guardian_details(text))
     return out
+
+
+def standalone_name(text: str) -> str | None:
+    """A name said on its own between spaces or commas, as in "就是我弟弟 邹德才 58岁 …"."""
+    for token in re.split(r"[\s，,。；;：:、]+", text or ""):
+        token = re.sub(r"\d.*$", "", token)  # "邹德才13500001234"
+        if re.fullmatch(HAN + r"{2,3}", token) and loose_name_ok(token):
+            return token
+    return None
 
 
 def guardian_details(text: str) -> dict:
@@ -104,7 +123,7 @@ def guardian_details(text: str) -> dict:
     phone = v.parse_phone(text)
     if phone:
         out["phone"] = phone
-    age = re.search(r"(\d{2}|[一二三四五六七八九]十[一二三四五六七八九]?)(?:多)?岁", text)
+    age = re.search(r"(\d{2}|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:多)?岁", text)  # "十七岁" too
     if age:
         years = v.cn_number(age.group(1))
         if years and 10 <= years <= 110:

@@ -112,6 +112,8 @@ def merge(slots: dict, text: str, gaz: places.Gazetteer, today: date, city_hint:
     if facts.get("other_parent"):
         slots["other_parent"] = facts["other_parent"]
         changed.append("other_parent")
+    if facts["guardian"].get("name") in {c.get("name") for c in slots["children"]}:
+        facts["guardian"].pop("name")  # a registered child never looks after themself (entrust_answer refuses)
     minder = facts["guardian"].get("name")  # "大女儿 薛小芳 17岁" looks after the child, is not one to register
     facts["children"] = [c for c in facts["children"] if not minder or c.get("name") != minder]
     changed += _merge_children(slots, facts, text, today)
