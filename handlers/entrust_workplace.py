@@ -38,7 +38,9 @@ def place_spans(text: str) -> list[tuple[str, int, int]]:
     """Place names (jieba `ns`) with where they start and end, in order."""
     spans, at = [], 0
     for w in _posseg().cut(text):
-        if (w.flag.startswith("ns") and len(w.word) >= 2) or province_prefix(w.word):  # "福建厦门" is nz
+        after_province = bool(spans) and spans[-1][2] == at and spans[-1][0] in PROVINCES
+        if ((w.flag.startswith("ns") and len(w.word) >= 2) or province_prefix(w.word)  # "福建厦门" is nz
+                or (after_province and w.flag == "nz" and 2 <= len(w.word) <= 3)):  # "浙江义乌": 义乌 is nz
             spans.append((_clean_place(w.word), at, at + len(w.word)))
         at += len(w.word)
     return spans
@@ -85,7 +87,7 @@ def work_place(text: str, local: set[str], hint: str | None = None) -> dict:
                 found = {}  # another city on its own: another job
             found[kind] = w
         prev_end, prev_kind = end, kind
-    if hint and hint in body and not found.get("city") and hint not in local:
+    if hint and hint in body and not found.get("city") and hint not in local and hint != found.get("province"):
         prov = province_prefix(hint)
         found.update({"province": prov, "city": hint[len(prov):]} if prov else {"city": hint})
     return found

@@ -69,3 +69,10 @@ def test_a_child_who_does_not_know_whom_to_tell_is_asked_and_heard(engine):
     assert reply.split(" [")[0].strip().endswith("遇到什么事了？"), reply
     reply = talk.say("网上有个人逼我拍照片 说不给钱就发到班级群里 今晚就发 我不想活了")
     assert "110" in reply or "有危险吗" in reply, reply
+
+
+@pytest.mark.parametrize("said", ["浙江义乌 在市场里给人搬货", "在浙江义乌打零工"])
+def test_a_city_jieba_tags_nz_after_its_province_is_the_city(said):
+    """义乌 is not a place word to jieba (nz): right after 浙江 it is still the city, and the
+    province is never repeated as the city ("在浙江浙江打工")."""
+    assert p.work_place(said, set(), "浙江") == {"province": "浙江", "city": "义乌"}
