@@ -177,4 +177,6 @@ def spoken_of(text: str, mine: bool = False) -> str | None:
 
 
 def guardian_subject(clause: str) -> bool:
+    # "搬到他姥姥家旁边了": a landmark, not who looks after the child
+    clause = re.sub(r"(?:" + _REL + r")家(?:旁边|附近|对面|隔壁|边上|前面|后面|前头|后头|那边)", " ", clause)
     return bool(re.search(_REL, clause)) or bool(re.search(r"照顾|照看|在带|带孩子|监护", clause))

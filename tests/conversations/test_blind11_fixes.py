@@ -76,3 +76,10 @@ def test_a_city_jieba_tags_nz_after_its_province_is_the_city(said):
     """义乌 is not a place word to jieba (nz): right after 浙江 it is still the city, and the
     province is never repeated as the city ("在浙江浙江打工")."""
     assert p.work_place(said, set(), "浙江") == {"province": "浙江", "city": "义乌"}
+
+
+def test_a_kin_house_as_a_landmark_is_not_a_new_guardian():
+    """"搬到他舅舅家隔壁了" says where the family lives now; the guardian has not changed."""
+    from handlers.entrust_people import guardian_subject
+    assert not guardian_subject("现在搬到石桥村他舅舅家隔壁了")
+    assert guardian_subject("现在孩子住到他舅舅家了，舅舅带")
