@@ -9,9 +9,7 @@ and returns the rest of the message, so the engine can still hear danger said el
 """
 from __future__ import annotations
 
-import logging
-
-from nlu.normalize import normalize_text
+from handlers.clauses import word_clauses
 
 # The child's own parent, as a reporter names them (after "他/她" + "爸/妈" are joined).
 PARENTS = frozenset(["他爸", "她爸", "他妈", "她妈", "爸爸", "妈妈", "爸", "妈", "父亲", "母亲", "亲爸", "亲妈",
@@ -20,29 +18,10 @@ PARENTS = frozenset(["他爸", "她爸", "他妈", "她妈", "爸爸", "妈妈",
                      "他妈妈", "她妈妈", "娃爸", "娃妈"])
 # Taking a child away (after "抱" + "走" are joined).
 TAKING = frozenset(["带走", "接走", "抱走", "领走", "抢走", "带回", "接回", "带去", "接去", "领回"])
-_tokenizer = None
 
 
 def _clauses(text: str) -> list[list[str]]:
-    global _tokenizer
-    if _tokenizer is None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _tokenizer = jieba.Tokenizer()
-    clauses, current = [], []
-    for word in _tokenizer.lcut(normalize_text(text)):
-        if not word.strip() or all(not ch.isalnum() for ch in word):
-            if current:
-                clauses.append(current)
-            current = []
-        elif current and _joins(current[-1], word):
-            current[-1] += word
-        else:
-            current.append(word)
-    if current:
-        clauses.append(current)
-    return clauses
+    return word_clauses(text, _joins)
 
 
 def _joins(before: str, word: str) -> bool:

@@ -17,8 +17,7 @@ still-unsure decision is taken as danger (a false alarm costs a call, a miss a l
 """
 from __future__ import annotations
 
-import logging
-
+from handlers.clauses import word_clauses
 from nlu import danger as nlu_danger
 from nlu.normalize import normalize_text
 
@@ -34,30 +33,11 @@ QUIET = frozenset(["事", "什么", "啥", "看到", "看见", "划", "割", "�
                    "有", "的", "马上", "紧急", "在", "太", "了", "呢", "啊"])
 # A threat made from afar: not danger now, but the police can act on it.
 THREATS = frozenset(["威胁", "恐吓", "勒索", "要挟"])
-_tokenizer = None
 
 
 def _words(text: str) -> list[list[str]]:
     """The answer's clauses as lists of jieba words (normalised: Simplified, dialect read)."""
-    global _tokenizer
-    if _tokenizer is None:
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        _tokenizer = jieba.Tokenizer()
-    clauses, current = [], []
-    for word in _tokenizer.lcut(normalize_text(text)):
-        if not word.strip() or all(not ch.isalnum() for ch in word):
-            if current:
-                clauses.append(current)
-            current = []
-        elif word == "着" and current:  # "守|着" -> "守着"
-            current[-1] += word
-        else:
-            current.append(word)
-    if current:
-        clauses.append(current)
-    return clauses
+    return word_clauses(text, lambda before, word: word == "着")  # "守|着" -> "守着"
 
 
 def _negated(clause: list[str], index: int) -> bool:
